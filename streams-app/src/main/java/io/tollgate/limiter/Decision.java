@@ -1,0 +1,26 @@
+package io.tollgate.limiter;
+
+import io.tollgate.limiter.limit.LimitState;
+import java.util.List;
+import java.util.Map;
+
+/** What the engine decided for a call. Only {@link Admit} changes state, and then for every rule at once. */
+public sealed interface Decision {
+
+    /**
+     * Go now. {@code updates} are the new states of every counter the call was charged to.
+     *
+     * @param exempt true when a policy exemption matched: nothing was charged
+     */
+    record Admit(List<Charge> charges, Map<RuleKey, LimitState> updates, List<String> shadowViolations,
+                 boolean exempt) implements Decision {
+    }
+
+    /** Wait until {@code notBeforeMs}, the earliest time every rule admits the call as far as known now. */
+    record Delay(long notBeforeMs, String bindingRule, String detail) implements Decision {
+    }
+
+    /** Never send it. {@code couldGoAtMs} says when it could have gone, for deadline and wait rejections. */
+    record Reject(RejectReason reason, String detail, String ruleId, Long couldGoAtMs) implements Decision {
+    }
+}

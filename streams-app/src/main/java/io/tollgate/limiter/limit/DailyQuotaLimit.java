@@ -1,0 +1,93 @@
+package io.tollgate.limiter.limit;
+
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneId;
+
+/**
+ * At most {@code capacity} units per calendar day in a time zone. The next day starts at local
+ * midnight, computed with the zone's rules, so days of 23 or 25 hours around a DST change are right.
+ *
+ * <p>With {@link Reset#FIRST_REQUEST_AFTER_MIDNIGHT} (the forms platform) the vendor's day starts with
+ * the first call after local midnight. What may be sent is the same as with a midnight reset; what
+ * differs is what the counter shows between midnight and that call: yesterday's count, as the vendor
+ * shows it.
+ *
+ * <p>A call that may reach the vendor after midnight (within the jitter) counts on both days.
+ */
+public record DailyQuotaLimit(ZoneSpec zone, Reset reset) implements Limit {
+
+    /** When a quota day starts. */
+    public enum Reset {
+        MIDNIGHT, FIRST_REQUEST_AFTER_MIDNIGHT
+    }
+
+    @Override
+    public Evaluation evaluate(LimitState state, long units, long capacity, LimitContext ctx) {
+        if (units > capacity) {
+            return Evaluation.never();
+        }
+        ZoneId z = zone.resolve(ctx.account());
+        long today = day(ctx.nowMs(), z);
+        QuotaCount count = rolled(state, today);
+        boolean fits = count.used() + units <= capacity
+                && (!straddles(ctx, z, today) || count.nextUsed() + units <= capacity);
+        return Evaluation.at(fits ? ctx.nowMs() : startOf(today + 1, z));
+    }
+
+    @Override
+    public Charged charge(LimitState state, long units, long capacity, String requestId, LimitContext ctx) {
+        ZoneId z = zone.resolve(ctx.account());
+        long today = day(ctx.nowMs(), z);
+        QuotaCount count = rolled(state, today);
+        QuotaCount next = new QuotaCount(today, count.used() + units,
+                count.nextUsed() + (straddles(ctx, z, today) ? units : 0));
+        return new Charged(next, Math.max(0, capacity - next.used()), startOf(today + 1, z));
+    }
+
+    @Override
+    public LimitState adopt(LimitState state, long deficit, Long resetAtMs, long capacity, LimitContext ctx) {
+        long today = day(ctx.nowMs(), zone.resolve(ctx.account()));
+        QuotaCount count = rolled(state, today);
+        return new QuotaCount(today, Math.min(capacity, count.used() + deficit), count.nextUsed());
+    }
+
+    @Override
+    public Usage usage(LimitState state, long capacity, LimitContext ctx) {
+        ZoneId z = zone.resolve(ctx.account());
+        long today = day(ctx.nowMs(), z);
+        QuotaCount count = reset == Reset.MIDNIGHT || !(state instanceof QuotaCount q) ? rolled(state, today) : q;
+        return new Usage(count.used(), capacity, Math.max(0, capacity - count.used()),
+                startOf(count.day() + 1, z), startOf(count.day(), z));
+    }
+
+    @Override
+    public String describe(long capacity) {
+        return capacity + " per day in " + zone + (reset == Reset.MIDNIGHT ? " (midnight reset)" : " (reset on first request after midnight)");
+    }
+
+    /** Start of a local day: midnight, or the first instant of the day where a DST gap swallows midnight. */
+    public static long startOf(long epochDay, ZoneId zone) {
+        return LocalDate.ofEpochDay(epochDay).atStartOfDay(zone).toInstant().toEpochMilli();
+    }
+
+    public static long day(long epochMs, ZoneId zone) {
+        return Instant.ofEpochMilli(epochMs).atZone(zone).toLocalDate().toEpochDay();
+    }
+
+    private static boolean straddles(LimitContext ctx, ZoneId zone, long today) {
+        return day(ctx.nowMs() + ctx.jitterMs(), zone) != today;
+    }
+
+    private static QuotaCount rolled(LimitState state, long today) {
+        if (state instanceof QuotaCount count) {
+            if (count.day() >= today) {
+                return count;
+            }
+            if (count.day() == today - 1) {
+                return new QuotaCount(today, count.nextUsed(), 0);
+            }
+        }
+        return new QuotaCount(today, 0, 0);
+    }
+}

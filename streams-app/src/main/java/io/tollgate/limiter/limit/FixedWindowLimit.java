@@ -1,0 +1,69 @@
+package io.tollgate.limiter.limit;
+
+/**
+ * At most {@code capacity} units per window aligned to the epoch, for vendors that document aligned
+ * windows. A call that may reach the vendor after the boundary (within the jitter) counts in both
+ * windows, because Tollgate cannot know which one the vendor puts it in.
+ */
+public record FixedWindowLimit(long windowMs) implements Limit {
+
+    public FixedWindowLimit {
+        if (windowMs <= 0) {
+            throw new IllegalArgumentException("window must be positive");
+        }
+    }
+
+    @Override
+    public Evaluation evaluate(LimitState state, long units, long capacity, LimitContext ctx) {
+        if (units > capacity) {
+            return Evaluation.never();
+        }
+        WindowCount count = current(state, ctx.nowMs());
+        boolean fits = count.used() + units <= capacity
+                && (!straddles(ctx) || count.nextUsed() + units <= capacity);
+        return Evaluation.at(fits ? ctx.nowMs() : count.windowStartMs() + windowMs);
+    }
+
+    @Override
+    public Charged charge(LimitState state, long units, long capacity, String requestId, LimitContext ctx) {
+        WindowCount count = current(state, ctx.nowMs());
+        WindowCount next = new WindowCount(count.windowStartMs(), count.used() + units,
+                count.nextUsed() + (straddles(ctx) ? units : 0));
+        return new Charged(next, Math.max(0, capacity - next.used()), next.windowStartMs() + windowMs);
+    }
+
+    @Override
+    public LimitState adopt(LimitState state, long deficit, Long resetAtMs, long capacity, LimitContext ctx) {
+        WindowCount count = current(state, ctx.nowMs());
+        return new WindowCount(count.windowStartMs(), Math.min(capacity, count.used() + deficit), count.nextUsed());
+    }
+
+    @Override
+    public Usage usage(LimitState state, long capacity, LimitContext ctx) {
+        WindowCount count = current(state, ctx.nowMs());
+        return new Usage(count.used(), capacity, Math.max(0, capacity - count.used()),
+                count.windowStartMs() + windowMs, count.windowStartMs());
+    }
+
+    @Override
+    public String describe(long capacity) {
+        return capacity + " per " + windowMs + " ms (fixed, aligned)";
+    }
+
+    private boolean straddles(LimitContext ctx) {
+        return Math.floorDiv(ctx.nowMs() + ctx.jitterMs(), windowMs) != Math.floorDiv(ctx.nowMs(), windowMs);
+    }
+
+    private WindowCount current(LimitState state, long nowMs) {
+        long start = Math.floorDiv(nowMs, windowMs) * windowMs;
+        if (state instanceof WindowCount count) {
+            if (count.windowStartMs() == start) {
+                return count;
+            }
+            if (count.windowStartMs() == start - windowMs) {
+                return new WindowCount(start, count.nextUsed(), 0);
+            }
+        }
+        return new WindowCount(start, 0, 0);
+    }
+}

@@ -1,0 +1,37 @@
+package io.tollgate.limiter.limit;
+
+/**
+ * A limit algorithm. Each works on its own state type and treats any other state (or null) as fresh,
+ * so a rule whose kind changes in a policy update starts counting anew instead of failing.
+ *
+ * <p>The guarantee every implementation keeps: for any send time within the context's jitter, the
+ * vendor never sees more than {@code capacity} in the limit's unit of time.
+ */
+public sealed interface Limit
+        permits SlidingWindowLimit, FixedWindowLimit, TokenBucketLimit, DailyQuotaLimit, ConcurrencyLimit {
+
+    /** When {@code units} could be charged; {@link Evaluation#never()} if never. */
+    Evaluation evaluate(LimitState state, long units, long capacity, LimitContext ctx);
+
+    /** Charges {@code units} at {@code ctx.nowMs()}; only called after {@link #evaluate} admitted them. */
+    Charged charge(LimitState state, long units, long capacity, String requestId, LimitContext ctx);
+
+    /** Counts {@code deficit} more units the vendor saw but Tollgate did not, until {@code resetAtMs} if known. */
+    LimitState adopt(LimitState state, long deficit, Long resetAtMs, long capacity, LimitContext ctx);
+
+    /** The counter as a user sees it now. */
+    Usage usage(LimitState state, long capacity, LimitContext ctx);
+
+    /** Whether a call's units count, or only the call itself (concurrency holds one permit per call). */
+    default boolean countsUnits() {
+        return true;
+    }
+
+    /** Frees what a finished call held; only concurrency holds anything. */
+    default LimitState release(LimitState state, String requestId, LimitContext ctx) {
+        return state;
+    }
+
+    /** Human-readable form, e.g. "20 per 2000 ms (sliding)". */
+    String describe(long capacity);
+}

@@ -1,0 +1,165 @@
+package io.tollgate.limiter.limit;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Versioned binary encoding of limit states, so that state written by one release is read by the
+ * next. Layout: format version, type tag, payload (zig-zag varints; window logs delta-encoded, so a
+ * burst window of 120 calls takes a few hundred bytes).
+ *
+ * <p>Version 1 is the only format so far. A reader meeting a newer version fails loudly rather than
+ * dropping counters: a silently reset counter would let calls through over the limit.
+ */
+public final class LimitStateCodec {
+
+    public static final byte VERSION_1 = 1;
+
+    private static final byte WINDOW_LOG = 1;
+    private static final byte WINDOW_COUNT = 2;
+    private static final byte BUCKET = 3;
+    private static final byte QUOTA = 4;
+    private static final byte LEASES = 5;
+    private static final byte PAUSE = 6;
+
+    private LimitStateCodec() {
+    }
+
+    public static byte[] encode(LimitState state) {
+        Writer w = new Writer();
+        w.out.write(VERSION_1);
+        if (state instanceof WindowLog log) {
+            w.out.write(WINDOW_LOG);
+            w.varlong(log.size());
+            long previous = 0;
+            for (int i = 0; i < log.size(); i++) {
+                w.varlong(log.timeAt(i) - previous);
+                w.varlong(log.unitsAt(i));
+                previous = log.timeAt(i);
+            }
+        } else if (state instanceof WindowCount c) {
+            w.out.write(WINDOW_COUNT);
+            w.varlong(c.windowStartMs());
+            w.varlong(c.used());
+            w.varlong(c.nextUsed());
+        } else if (state instanceof BucketState b) {
+            w.out.write(BUCKET);
+            w.varlong(b.tatNanos());
+        } else if (state instanceof QuotaCount q) {
+            w.out.write(QUOTA);
+            w.varlong(q.day());
+            w.varlong(q.used());
+            w.varlong(q.nextUsed());
+        } else if (state instanceof Leases leases) {
+            w.out.write(LEASES);
+            w.varlong(leases.held().size());
+            for (Leases.Lease lease : leases.held()) {
+                w.string(lease.requestId());
+                w.varlong(lease.expiresAtMs());
+            }
+        } else if (state instanceof PauseState p) {
+            w.out.write(PAUSE);
+            w.varlong(p.untilMs());
+            w.string(p.reason());
+        } else {
+            throw new IllegalArgumentException("no encoding for " + state);
+        }
+        return w.out.toByteArray();
+    }
+
+    public static LimitState decode(byte[] bytes) {
+        if (bytes == null || bytes.length < 2) {
+            throw new IllegalArgumentException("limit state of " + (bytes == null ? 0 : bytes.length) + " bytes is too short");
+        }
+        if (bytes[0] != VERSION_1) {
+            throw new IllegalStateException("limit state format version " + bytes[0]
+                    + " is newer than this release understands (" + VERSION_1 + "); refusing to reset counters");
+        }
+        Reader r = new Reader(bytes, 2);
+        return switch (bytes[1]) {
+            case WINDOW_LOG -> {
+                int n = (int) r.varlong();
+                long[] times = new long[n];
+                long[] units = new long[n];
+                long previous = 0;
+                for (int i = 0; i < n; i++) {
+                    previous += r.varlong();
+                    times[i] = previous;
+                    units[i] = r.varlong();
+                }
+                yield new WindowLog(times, units);
+            }
+            case WINDOW_COUNT -> new WindowCount(r.varlong(), r.varlong(), r.varlong());
+            case BUCKET -> new BucketState(r.varlong());
+            case QUOTA -> new QuotaCount(r.varlong(), r.varlong(), r.varlong());
+            case LEASES -> {
+                int n = (int) r.varlong();
+                List<Leases.Lease> held = new ArrayList<>(n);
+                for (int i = 0; i < n; i++) {
+                    held.add(new Leases.Lease(r.string(), r.varlong()));
+                }
+                yield new Leases(held);
+            }
+            case PAUSE -> new PauseState(r.varlong(), r.string());
+            default -> throw new IllegalStateException("unknown limit state type " + bytes[1]);
+        };
+    }
+
+    private static final class Writer {
+        final ByteArrayOutputStream out = new ByteArrayOutputStream(32);
+
+        void varlong(long value) {
+            long v = (value << 1) ^ (value >> 63);
+            while ((v & ~0x7FL) != 0) {
+                out.write((int) ((v & 0x7F) | 0x80));
+                v >>>= 7;
+            }
+            out.write((int) v);
+        }
+
+        void string(String s) {
+            byte[] b = s.getBytes(StandardCharsets.UTF_8);
+            varlong(b.length);
+            out.writeBytes(b);
+        }
+    }
+
+    private static final class Reader {
+        final byte[] bytes;
+        int pos;
+
+        Reader(byte[] bytes, int pos) {
+            this.bytes = bytes;
+            this.pos = pos;
+        }
+
+        long varlong() {
+            long v = 0;
+            int shift = 0;
+            while (true) {
+                if (pos >= bytes.length || shift > 63) {
+                    throw new IllegalArgumentException("truncated limit state");
+                }
+                byte b = bytes[pos++];
+                v |= (long) (b & 0x7F) << shift;
+                if ((b & 0x80) == 0) {
+                    break;
+                }
+                shift += 7;
+            }
+            return (v >>> 1) ^ -(v & 1);
+        }
+
+        String string() {
+            int n = (int) varlong();
+            if (n < 0 || pos + n > bytes.length) {
+                throw new IllegalArgumentException("truncated limit state");
+            }
+            String s = new String(bytes, pos, n, StandardCharsets.UTF_8);
+            pos += n;
+            return s;
+        }
+    }
+}

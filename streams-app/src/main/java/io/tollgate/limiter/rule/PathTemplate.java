@@ -1,0 +1,81 @@
+package io.tollgate.limiter.rule;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A path pattern: literal segments, {@code {name}} or {@code *} for exactly one segment, and a final
+ * {@code **} for any number of remaining segments. {@code /api/v2/deals/{id}} matches
+ * {@code /api/v2/deals/42} but not {@code /api/v2/deals/42/products}.
+ */
+public final class PathTemplate {
+
+    private final String text;
+    private final List<String> segments;
+    private final boolean trailingWildcard;
+
+    private PathTemplate(String text, List<String> segments, boolean trailingWildcard) {
+        this.text = text;
+        this.segments = segments;
+        this.trailingWildcard = trailingWildcard;
+    }
+
+    public static PathTemplate parse(String text) {
+        if (text == null || !text.startsWith("/")) {
+            throw new IllegalArgumentException("path template must start with '/': " + text);
+        }
+        List<String> parts = split(text);
+        boolean trailing = !parts.isEmpty() && parts.get(parts.size() - 1).equals("**");
+        if (trailing) {
+            parts = parts.subList(0, parts.size() - 1);
+        }
+        for (String part : parts) {
+            if (part.equals("**")) {
+                throw new IllegalArgumentException("'**' may only end a path template: " + text);
+            }
+            if (part.startsWith("{") != part.endsWith("}")) {
+                throw new IllegalArgumentException("unbalanced braces in path template segment '" + part + "': " + text);
+            }
+        }
+        return new PathTemplate(text, List.copyOf(parts), trailing);
+    }
+
+    public boolean matches(String path) {
+        List<String> parts = split(path);
+        if (trailingWildcard ? parts.size() < segments.size() : parts.size() != segments.size()) {
+            return false;
+        }
+        for (int i = 0; i < segments.size(); i++) {
+            String s = segments.get(i);
+            if (!isVariable(s) && !s.equals(parts.get(i))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Higher is more specific: literal segments first, then exact length over a trailing wildcard. */
+    public int specificity() {
+        int literals = (int) segments.stream().filter(s -> !isVariable(s)).count();
+        return literals * 4 + segments.size() * 2 + (trailingWildcard ? 0 : 1);
+    }
+
+    @Override
+    public String toString() {
+        return text;
+    }
+
+    private static boolean isVariable(String segment) {
+        return segment.equals("*") || (segment.startsWith("{") && segment.endsWith("}"));
+    }
+
+    private static List<String> split(String path) {
+        List<String> parts = new ArrayList<>();
+        for (String part : path.split("/")) {
+            if (!part.isEmpty()) {
+                parts.add(part);
+            }
+        }
+        return parts;
+    }
+}

@@ -1,0 +1,224 @@
+package io.tollgate.limiter;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.tollgate.limiter.limit.ConcurrencyLimit;
+import io.tollgate.limiter.limit.DailyQuotaLimit;
+import io.tollgate.limiter.limit.LimitState;
+import io.tollgate.limiter.limit.Leases;
+import io.tollgate.limiter.limit.PauseState;
+import io.tollgate.limiter.limit.QuotaCount;
+import io.tollgate.limiter.limit.SlidingWindowLimit;
+import io.tollgate.limiter.limit.WindowLog;
+import io.tollgate.limiter.limit.ZoneSpec;
+import io.tollgate.limiter.rule.Amount;
+import io.tollgate.limiter.rule.CostTable;
+import io.tollgate.limiter.rule.CostUnit;
+import io.tollgate.limiter.rule.Feedback;
+import io.tollgate.limiter.rule.KeyScope;
+import io.tollgate.limiter.rule.PathTemplate;
+import io.tollgate.limiter.rule.Policy;
+import io.tollgate.limiter.rule.RequestMatcher;
+import io.tollgate.limiter.rule.Rule;
+import io.tollgate.limiter.rule.RuleMode;
+import java.time.ZoneOffset;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class LimiterTest {
+
+    private static final long T0 = 1_790_000_000_000L;
+    private static final AccountFacts ACME = AccountFacts.of("acme", "growth", 2, ZoneOffset.UTC);
+
+    private final Limiter limiter = new Limiter(new LimiterSettings(0, 2000, 600_000));
+    private final Map<RuleKey, LimitState> states = new HashMap<>();
+
+    private static Rule window(String id, KeyScope scope, long limit, long windowMs) {
+        return new Rule(id, RuleMode.ENFORCE, scope, RequestMatcher.ANY, List.of(), CostUnit.CALLS,
+                new SlidingWindowLimit(windowMs), new Amount.Fixed(limit), null, null);
+    }
+
+    private static Policy policy(Rule... rules) {
+        return new Policy("p", List.of(rules), List.of(), CostTable.EMPTY, 3_600_000);
+    }
+
+    private Decision decide(Policy policy, Call call, long now) {
+        Decision d = limiter.decide(policy, ACME, call, states::get, now, now);
+        if (d instanceof Decision.Admit admit) {
+            states.putAll(admit.updates());
+        }
+        return d;
+    }
+
+    @Test
+    void shouldNameTheBindingRuleAndTheTimeEveryRuleAdmits() {
+        Policy policy = policy(window("per-second", KeyScope.CREDENTIAL, 2, 1000), window("per-minute", KeyScope.ACCOUNT, 3, 60_000));
+
+        assertThat(decide(policy, Calls.get("a", "/x"), T0)).isInstanceOf(Decision.Admit.class);
+        assertThat(decide(policy, Calls.get("b", "/x"), T0)).isInstanceOf(Decision.Admit.class);
+        assertThat(decide(policy, Calls.get("c", "/x"), T0)).isEqualTo(new Decision.Delay(T0 + 1000, "per-second",
+                "rule per-second (2 per 1000 ms (sliding)) is spent for credential:cred-1"));
+        assertThat(decide(policy, Calls.get("c", "/x"), T0 + 1000)).isInstanceOf(Decision.Admit.class);
+        assertThat(decide(policy, Calls.get("d", "/x"), T0 + 1000)).isInstanceOfSatisfying(Decision.Delay.class,
+                d -> assertThat(d.bindingRule()).isEqualTo("per-minute"));
+    }
+
+    @Test
+    void shouldChargeNothingWhenOneRuleRefuses() {
+        Policy policy = policy(window("tight", KeyScope.CREDENTIAL, 1, 1000), window("loose", KeyScope.ACCOUNT, 100, 60_000));
+        decide(policy, Calls.get("a", "/x"), T0);
+        Map<RuleKey, LimitState> before = new HashMap<>(states);
+
+        Decision refused = decide(policy, Calls.get("b", "/x"), T0 + 10);
+
+        assertThat(refused).isInstanceOf(Decision.Delay.class);
+        assertThat(states).isEqualTo(before);
+        assertThat(((WindowLog) states.get(new RuleKey("loose", "account:acme"))).total()).isEqualTo(1);
+    }
+
+    @Test
+    void shouldReportShadowRuleViolationsWithoutHoldingCallsBack() {
+        Rule shadow = new Rule("new-limit", RuleMode.SHADOW, KeyScope.ACCOUNT, RequestMatcher.ANY, List.of(), CostUnit.CALLS,
+                new SlidingWindowLimit(1000), new Amount.Fixed(1), null, null);
+        Policy policy = policy(window("burst", KeyScope.CREDENTIAL, 10, 1000), shadow);
+
+        Decision first = decide(policy, Calls.get("a", "/x"), T0);
+        Decision second = decide(policy, Calls.get("b", "/x"), T0);
+
+        assertThat(first).isInstanceOfSatisfying(Decision.Admit.class, a -> {
+            assertThat(a.shadowViolations()).isEmpty();
+            assertThat(a.charges()).extracting(Charge::ruleId, Charge::shadow)
+                    .containsExactly(org.assertj.core.groups.Tuple.tuple("burst", false), org.assertj.core.groups.Tuple.tuple("new-limit", true));
+        });
+        assertThat(second).isInstanceOfSatisfying(Decision.Admit.class, a -> assertThat(a.shadowViolations()).containsExactly("new-limit"));
+    }
+
+    @Test
+    void shouldDispatchExemptCallsWithoutCharging() {
+        Policy policy = new Policy("p", List.of(window("burst", KeyScope.CREDENTIAL, 1, 1000)),
+                List.of(new RequestMatcher(Set.of(), List.of(), Set.of(), Set.of(), Set.of("webhook"))), CostTable.EMPTY, 3_600_000);
+        decide(policy, Calls.get("a", "/x"), T0);
+
+        Decision webhook = decide(policy, Calls.withCategory(Calls.get("w", "/hook"), "webhook"), T0);
+
+        assertThat(webhook).isEqualTo(new Decision.Admit(List.of(), Map.of(), List.of(), true));
+    }
+
+    @Test
+    void shouldChargeTokensFromTheCostTableAndSkipZeroCostCalls() {
+        Rule budget = new Rule("budget", RuleMode.ENFORCE, KeyScope.ACCOUNT, RequestMatcher.ANY, List.of(), CostUnit.TOKENS,
+                new DailyQuotaLimit(ZoneSpec.UTC, DailyQuotaLimit.Reset.MIDNIGHT), new Amount.Fixed(30), null, null);
+        CostTable costs = new CostTable(List.of(new CostTable.Entry("v1", "GET", PathTemplate.parse("/v1/deals"), 20),
+                new CostTable.Entry(null, "POST", PathTemplate.parse("/oauth/**"), 0)), Map.of(), 5);
+        Policy policy = new Policy("p", List.of(budget), List.of(), costs, 3_600_000);
+
+        assertThat(decide(policy, Calls.get("list", "/v1/deals"), T0)).isInstanceOfSatisfying(Decision.Admit.class,
+                a -> assertThat(a.charges().get(0).remaining()).isEqualTo(10));
+        assertThat(decide(policy, Calls.of("oauth", "POST", "/oauth/token", "v1"), T0)).isInstanceOfSatisfying(Decision.Admit.class,
+                a -> assertThat(a.charges()).isEmpty());
+        assertThat(decide(policy, Calls.withCost(Calls.get("explicit", "/v1/deals"), 10), T0)).isInstanceOf(Decision.Admit.class);
+        assertThat(decide(policy, Calls.get("over", "/v1/other"), T0)).isInstanceOfSatisfying(Decision.Reject.class, r -> {
+            assertThat(r.reason()).isEqualTo(RejectReason.WAIT_EXCEEDS_MAX);
+            assertThat(r.couldGoAtMs()).isEqualTo(DailyQuotaLimit.startOf(DailyQuotaLimit.day(T0, ZoneOffset.UTC) + 1, ZoneOffset.UTC));
+        });
+        assertThat(decide(policy, Calls.withCost(Calls.get("huge", "/v1/deals"), 31), T0)).isInstanceOfSatisfying(Decision.Reject.class,
+                r -> assertThat(r.reason()).isEqualTo(RejectReason.COST_EXCEEDS_LIMIT));
+    }
+
+    @Test
+    void shouldRejectWhenTheCallCannotGoBeforeItsDeadline() {
+        Policy policy = policy(window("burst", KeyScope.CREDENTIAL, 1, 2000));
+        decide(policy, Calls.get("a", "/x"), T0);
+
+        Decision late = decide(policy, Calls.withDeadline(Calls.get("b", "/x"), T0 + 500), T0 + 100);
+        Decision passed = decide(policy, Calls.withDeadline(Calls.get("c", "/x"), T0 + 50), T0 + 100);
+
+        assertThat(late).isInstanceOfSatisfying(Decision.Reject.class, r -> {
+            assertThat(r.reason()).isEqualTo(RejectReason.DEADLINE_UNREACHABLE);
+            assertThat(r.couldGoAtMs()).isEqualTo(T0 + 2000);
+            assertThat(r.ruleId()).isEqualTo("burst");
+        });
+        assertThat(passed).isInstanceOfSatisfying(Decision.Reject.class,
+                r -> assertThat(r.reason()).isEqualTo(RejectReason.DEADLINE_PASSED));
+    }
+
+    @Test
+    void shouldRejectAccountWhosePlanThePolicyDoesNotKnow() {
+        Rule byPlan = new Rule("burst", RuleMode.ENFORCE, KeyScope.CREDENTIAL, RequestMatcher.ANY, List.of(), CostUnit.CALLS,
+                new SlidingWindowLimit(2000), new Amount.ByPlan(Map.of("lite", 20L)), null, null);
+
+        Decision d = limiter.decide(policy(byPlan), ACME, Calls.get("a", "/x"), states::get, T0, T0);
+
+        assertThat(d).isInstanceOfSatisfying(Decision.Reject.class, r -> {
+            assertThat(r.reason()).isEqualTo(RejectReason.INVALID_ACCOUNT);
+            assertThat(r.detail()).contains("plan 'growth'").contains("[lite]");
+        });
+    }
+
+    @Test
+    void shouldPauseCredentialUntilVendorResetAfter429AndRequeue() {
+        Rule burst = new Rule("burst", RuleMode.ENFORCE, KeyScope.CREDENTIAL, RequestMatcher.ANY, List.of(), CostUnit.CALLS,
+                new SlidingWindowLimit(2000), new Amount.Fixed(20), null, new Feedback("x-ratelimit-remaining", "x-ratelimit-reset"));
+        Policy policy = policy(burst);
+        Decision.Admit admit = (Decision.Admit) decide(policy, Calls.get("a", "/x"), T0);
+
+        FeedbackEffect effect = limiter.feedback(policy, ACME, new DispatchOutcome("a", "cred-1", Outcome.RATE_LIMITED,
+                Map.of("x-ratelimit-remaining", "0", "x-ratelimit-reset", "2"), admit.charges()), states::get, T0 + 300);
+        states.putAll(effect.updates());
+
+        assertThat(effect.requeue()).isTrue();
+        assertThat(effect.pausedUntilMs()).isEqualTo(T0 + 2300);
+        assertThat(states.get(RuleKey.pauseOf("cred-1"))).isEqualTo(new PauseState(T0 + 2300, "429 from the vendor"));
+        // The vendor had 19 fewer than Tollgate believed: adopted until its reset.
+        assertThat(((WindowLog) states.get(new RuleKey("burst", "credential:cred-1"))).total()).isEqualTo(20);
+        assertThat(decide(policy, Calls.get("b", "/x"), T0 + 400)).isInstanceOfSatisfying(Decision.Delay.class, d -> {
+            assertThat(d.bindingRule()).isEqualTo(Limiter.VENDOR_PAUSE);
+            assertThat(d.notBeforeMs()).isEqualTo(T0 + 2300);
+        });
+        assertThat(decide(policy, Calls.withCredential(Calls.get("c", "/x"), "cred-2"), T0 + 400)).isInstanceOf(Decision.Admit.class);
+    }
+
+    @Test
+    void shouldHonourRetryAfterAsSecondsOrHttpDate() {
+        assertThat(Limiter.retryAfterMs(Map.of("retry-after", "7"), T0)).contains(7000L);
+        assertThat(Limiter.retryAfterMs(Map.of("retry-after", "Wed, 21 Oct 2026 07:28:00 GMT"), 1792567670000L)).contains(10_000L);
+        assertThat(Limiter.retryAfterMs(Map.of("retry-after", "soon"), T0)).isEmpty();
+    }
+
+    @Test
+    void shouldStopCredentialWhenVendorBlocksIt() {
+        Policy policy = policy(window("burst", KeyScope.CREDENTIAL, 20, 2000));
+        Decision.Admit admit = (Decision.Admit) decide(policy, Calls.get("a", "/x"), T0);
+
+        FeedbackEffect effect = limiter.feedback(policy, ACME, new DispatchOutcome("a", "cred-1", Outcome.BLOCKED, Map.of(),
+                admit.charges()), states::get, T0 + 100);
+
+        assertThat(effect.blocked()).isTrue();
+        assertThat(effect.requeue()).isTrue();
+        assertThat(effect.pausedUntilMs()).isEqualTo(T0 + 100 + 600_000);
+    }
+
+    @Test
+    void shouldReleasePermitOnResultAndAdoptDailyCountsFromHeaders() {
+        Rule concurrency = new Rule("conc", RuleMode.ENFORCE, KeyScope.ACCOUNT, RequestMatcher.ANY, List.of(), CostUnit.CALLS,
+                new ConcurrencyLimit(60_000), new Amount.Fixed(1), null, null);
+        Rule daily = new Rule("writes", RuleMode.ENFORCE, KeyScope.USER, RequestMatcher.ANY, List.of(), CostUnit.CALLS,
+                new DailyQuotaLimit(ZoneSpec.UTC, DailyQuotaLimit.Reset.MIDNIGHT), new Amount.Fixed(10_000), null,
+                new Feedback("x-daily-requests-left", null));
+        Policy policy = policy(concurrency, daily);
+        Decision.Admit admit = (Decision.Admit) decide(policy, Calls.get("a", "/x"), T0);
+        assertThat(decide(policy, Calls.get("b", "/x"), T0)).isInstanceOf(Decision.Delay.class);
+
+        FeedbackEffect effect = limiter.feedback(policy, ACME, new DispatchOutcome("a", "cred-1", Outcome.SUCCESS,
+                Map.of("x-daily-requests-left", "9000"), admit.charges()), states::get, T0 + 50);
+        states.putAll(effect.updates());
+
+        assertThat(effect.requeue()).isFalse();
+        assertThat(states.get(new RuleKey("conc", "account:acme"))).isEqualTo(Leases.NONE);
+        assertThat(((QuotaCount) states.get(new RuleKey("writes", "user:user-1"))).used()).isEqualTo(1000);
+        assertThat(decide(policy, Calls.get("b", "/x"), T0 + 60)).isInstanceOf(Decision.Admit.class);
+    }
+}

@@ -1,0 +1,120 @@
+package io.tollgate.limiter.limit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.tollgate.limiter.AccountFacts;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Combinators;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import net.jqwik.api.constraints.IntRange;
+import net.jqwik.api.constraints.LongRange;
+
+/**
+ * Tries to make the sliding window admit more than N in some interval of W at the vendor: random
+ * bursts, gaps, costs and send delays within the jitter. Callers wait exactly until the time the
+ * limit names, the most aggressive client the engine allows.
+ */
+class SlidingWindowLimitProperties {
+
+    private static final AccountFacts ACCOUNT = AccountFacts.of("a", null, 1, ZoneOffset.UTC);
+
+    record Request(long gapMs, int units, double sendDelayFraction) {
+    }
+
+    @Provide
+    Arbitrary<List<Request>> traffic() {
+        return Combinators.combine(
+                        Arbitraries.frequencyOf(
+                                net.jqwik.api.Tuple.of(6, Arbitraries.longs().between(0, 5)),
+                                net.jqwik.api.Tuple.of(3, Arbitraries.longs().between(0, 500)),
+                                net.jqwik.api.Tuple.of(1, Arbitraries.longs().between(0, 6000))),
+                        Arbitraries.integers().between(1, 6),
+                        Arbitraries.doubles().between(0, 1))
+                .as(Request::new)
+                .list().ofMinSize(1).ofMaxSize(300);
+    }
+
+    @Property(tries = 300)
+    void shouldNeverLetVendorSeeMoreThanLimitInAnyWindow(
+            @ForAll("traffic") List<Request> traffic,
+            @ForAll @IntRange(min = 1, max = 40) int limit,
+            @ForAll @LongRange(min = 50, max = 4000) long windowMs,
+            @ForAll @LongRange(min = 0, max = 250) long jitterMs) {
+        SlidingWindowLimit window = new SlidingWindowLimit(windowMs);
+        List<VendorView.Arrival> seen = new ArrayList<>();
+        LimitState state = null;
+        long arrival = 1_000_000;
+        long clock = arrival;
+        for (Request r : traffic) {
+            arrival += r.gapMs();
+            long units = Math.min(r.units(), limit);
+            clock = Math.max(clock, arrival);
+            while (true) {
+                LimitContext ctx = new LimitContext(clock, jitterMs, ACCOUNT);
+                Evaluation e = window.evaluate(state, units, limit, ctx);
+                if (e.admitsAt(clock)) {
+                    state = window.charge(state, units, limit, "r", ctx).state();
+                    seen.add(new VendorView.Arrival(clock + Math.round(r.sendDelayFraction() * jitterMs), units));
+                    break;
+                }
+                assertThat(e.admitAtMs()).isGreaterThan(clock);
+                clock = e.admitAtMs();
+            }
+            assertThat(((WindowLog) state).size()).isLessThanOrEqualTo(limit);
+        }
+
+        assertThat(VendorView.maxInAnyInterval(seen, windowMs)).isLessThanOrEqualTo(limit);
+    }
+
+    @Property(tries = 300)
+    void shouldAdmitAtTheEarliestMomentTheLimitAllows(
+            @ForAll("traffic") List<Request> traffic,
+            @ForAll @IntRange(min = 1, max = 40) int limit,
+            @ForAll @LongRange(min = 50, max = 4000) long windowMs,
+            @ForAll @LongRange(min = 0, max = 250) long jitterMs) {
+        SlidingWindowLimit window = new SlidingWindowLimit(windowMs);
+        LimitState state = null;
+        long clock = 1_000_000;
+        for (Request r : traffic) {
+            clock += r.gapMs();
+            long units = Math.min(r.units(), limit);
+            LimitContext ctx = new LimitContext(clock, jitterMs, ACCOUNT);
+            Evaluation e = window.evaluate(state, units, limit, ctx);
+            if (!e.admitsAt(clock)) {
+                // One millisecond earlier it must still be refused, and at the named time admitted.
+                LimitContext before = new LimitContext(e.admitAtMs() - 1, jitterMs, ACCOUNT);
+                assertThat(window.evaluate(state, units, limit, before).admitsAt(e.admitAtMs() - 1)).isFalse();
+                clock = e.admitAtMs();
+                ctx = new LimitContext(clock, jitterMs, ACCOUNT);
+                assertThat(window.evaluate(state, units, limit, ctx).admitsAt(clock)).isTrue();
+            }
+            state = window.charge(state, units, limit, "r", ctx).state();
+        }
+    }
+
+    @Property(tries = 200)
+    void shouldKeepAdoptedVendorCountsWithinTheWindowBound(
+            @ForAll("traffic") List<Request> traffic,
+            @ForAll @IntRange(min = 1, max = 40) int limit,
+            @ForAll @IntRange(min = 0, max = 60) int deficit,
+            @ForAll @LongRange(min = 0, max = 3000) long resetInMs) {
+        SlidingWindowLimit window = new SlidingWindowLimit(2000);
+        LimitState state = null;
+        long clock = 1_000_000;
+        for (Request r : traffic) {
+            clock += r.gapMs();
+            LimitContext ctx = new LimitContext(clock, 100, ACCOUNT);
+            if (window.evaluate(state, 1, limit, ctx).admitsAt(clock)) {
+                state = window.charge(state, 1, limit, "r", ctx).state();
+            }
+            state = window.adopt(state, deficit, clock + resetInMs, limit, ctx);
+            assertThat(window.usage(state, limit, ctx).used()).isLessThanOrEqualTo(limit);
+        }
+    }
+}
