@@ -1,0 +1,246 @@
+package io.tollgate.config;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.TreeMap;
+
+/**
+ * Tollgate's configuration, in layers: defaults &lt; properties file &lt; environment
+ * ({@code TOLLGATE_FOO_BAR} is {@code foo.bar}) &lt; command line ({@code --foo.bar=value}). Parsed once
+ * and validated at start: an unknown key or a bad value stops the app with a message naming the key
+ * and the layer it came from. Keys under {@code streams.}, {@code producer.}, {@code consumer.} and
+ * {@code admin.} pass through to Kafka.
+ */
+public final class TollgateConfig {
+
+    public static final String BOOTSTRAP_SERVERS = "bootstrap.servers";
+    public static final String SCHEMA_REGISTRY_URL = "schema.registry.url";
+    public static final String TOPIC_PREFIX = "topic.prefix";
+    public static final String TOPIC_PARTITIONS = "topic.partitions";
+    public static final String TOPIC_REPLICATION = "topic.replication.factor";
+    public static final String APPLICATION_ID = "application.id";
+    public static final String STATE_DIR = "state.dir";
+    public static final String PROCESSING_GUARANTEE = "processing.guarantee";
+    public static final String COMMIT_INTERVAL_MS = "commit.interval.ms";
+    public static final String STREAM_THREADS = "num.stream.threads";
+    public static final String STANDBY_REPLICAS = "num.standby.replicas";
+    public static final String POLICY_FILE = "policy.file";
+    public static final String DEFAULT_POLICY = "default.policy";
+    public static final String PUNCTUATION_INTERVAL_MS = "punctuation.interval.ms";
+    public static final String DISPATCH_LEAD_MS = "dispatch.lead.ms";
+    public static final String DISPATCH_JITTER_MS = "dispatch.jitter.ms";
+    public static final String RATE_LIMITED_PAUSE_MS = "rate.limited.pause.ms";
+    public static final String BLOCKED_PAUSE_MS = "blocked.pause.ms";
+    public static final String REQUEST_MAX_BYTES = "request.max.bytes";
+    public static final String DEDUP_RETENTION_MS = "dedup.retention.ms";
+    public static final String REST_HOST = "rest.host";
+    public static final String REST_PORT = "rest.port";
+    public static final String VALUE_SERDE_CLASS = "value.serde.class";
+
+    private static final Map<String, String> DEFAULTS = defaults();
+    private static final String[] PASS_THROUGH = {"streams.", "producer.", "consumer.", "admin."};
+
+    private final Map<String, String> values;
+    private final Map<String, String> origins;
+
+    private TollgateConfig(Map<String, String> values, Map<String, String> origins) {
+        this.values = Collections.unmodifiableMap(values);
+        this.origins = origins;
+        validate();
+    }
+
+    private static Map<String, String> defaults() {
+        Map<String, String> d = new LinkedHashMap<>();
+        d.put(BOOTSTRAP_SERVERS, "");
+        d.put(SCHEMA_REGISTRY_URL, "");
+        d.put(TOPIC_PREFIX, "tollgate.");
+        d.put(TOPIC_PARTITIONS, "4");
+        d.put(TOPIC_REPLICATION, "1");
+        d.put(APPLICATION_ID, "tollgate-limiter");
+        d.put(STATE_DIR, Path.of(System.getProperty("java.io.tmpdir"), "tollgate-state").toString());
+        d.put(PROCESSING_GUARANTEE, "exactly_once_v2");
+        d.put(COMMIT_INTERVAL_MS, "100");
+        d.put(STREAM_THREADS, "1");
+        d.put(STANDBY_REPLICAS, "0");
+        d.put(POLICY_FILE, "");
+        d.put(DEFAULT_POLICY, "");
+        d.put(PUNCTUATION_INTERVAL_MS, "50");
+        d.put(DISPATCH_LEAD_MS, "300");
+        d.put(DISPATCH_JITTER_MS, "100");
+        d.put(RATE_LIMITED_PAUSE_MS, "2000");
+        d.put(BLOCKED_PAUSE_MS, "900000");
+        d.put(REQUEST_MAX_BYTES, "262144");
+        d.put(DEDUP_RETENTION_MS, "86400000");
+        d.put(REST_HOST, "127.0.0.1");
+        d.put(REST_PORT, "8080");
+        d.put(VALUE_SERDE_CLASS, "io.tollgate.schemas.serde.AvroSerde");
+        return d;
+    }
+
+    /** Defaults only; for tests and embedding. */
+    public static TollgateConfig defaultsWith(Map<String, String> overrides) {
+        Map<String, String> values = new LinkedHashMap<>(DEFAULTS);
+        Map<String, String> origins = new LinkedHashMap<>();
+        values.keySet().forEach(k -> origins.put(k, "default"));
+        overrides.forEach((k, v) -> {
+            values.put(k, v);
+            origins.put(k, "override");
+        });
+        return new TollgateConfig(values, origins);
+    }
+
+    /** All layers: {@code --config=<file>} (or TOLLGATE_CONFIG), environment, then {@code --key=value} arguments. */
+    public static TollgateConfig load(String[] args, Map<String, String> environment) {
+        Map<String, String> values = new LinkedHashMap<>(DEFAULTS);
+        Map<String, String> origins = new LinkedHashMap<>();
+        values.keySet().forEach(k -> origins.put(k, "default"));
+
+        Map<String, String> cli = new LinkedHashMap<>();
+        for (String arg : args) {
+            if (!arg.startsWith("--") || !arg.contains("=")) {
+                throw new ConfigException("argument '" + arg + "' is not of the form --key=value");
+            }
+            cli.put(arg.substring(2, arg.indexOf('=')), arg.substring(arg.indexOf('=') + 1));
+        }
+        String file = cli.containsKey("config") ? cli.remove("config") : environment.get("TOLLGATE_CONFIG");
+        if (file != null && !file.isBlank()) {
+            Properties props = new Properties();
+            try (Reader reader = Files.newBufferedReader(Path.of(file))) {
+                props.load(reader);
+            } catch (IOException e) {
+                throw new ConfigException("cannot read configuration file " + file + ": " + e.getMessage());
+            }
+            props.stringPropertyNames().forEach(k -> put(values, origins, k, props.getProperty(k), "file " + file));
+        }
+        environment.forEach((name, value) -> {
+            if (name.startsWith("TOLLGATE_") && !name.equals("TOLLGATE_CONFIG")) {
+                String key = name.substring("TOLLGATE_".length()).toLowerCase(Locale.ROOT).replace('_', '.');
+                put(values, origins, key, value, "environment " + name);
+            }
+        });
+        cli.forEach((k, v) -> put(values, origins, k, v, "argument --" + k));
+        return new TollgateConfig(values, origins);
+    }
+
+    private static void put(Map<String, String> values, Map<String, String> origins, String key, String value, String origin) {
+        values.put(key.trim(), value.trim());
+        origins.put(key.trim(), origin);
+    }
+
+    private void validate() {
+        for (String key : values.keySet()) {
+            if (!DEFAULTS.containsKey(key) && !isPassThrough(key)) {
+                throw new ConfigException("unknown configuration key '" + key + "' (from " + origins.get(key)
+                        + "); known keys: " + new TreeMap<>(DEFAULTS).keySet() + " and streams.*, producer.*, consumer.*, admin.*");
+            }
+        }
+        positive(TOPIC_PARTITIONS);
+        positive(TOPIC_REPLICATION);
+        positive(COMMIT_INTERVAL_MS);
+        positive(STREAM_THREADS);
+        atLeast(STANDBY_REPLICAS, 0);
+        positive(PUNCTUATION_INTERVAL_MS);
+        atLeast(DISPATCH_LEAD_MS, 0);
+        atLeast(DISPATCH_JITTER_MS, 0);
+        atLeast(RATE_LIMITED_PAUSE_MS, 0);
+        atLeast(BLOCKED_PAUSE_MS, 0);
+        positive(REQUEST_MAX_BYTES);
+        positive(DEDUP_RETENTION_MS);
+        atLeast(REST_PORT, 0);
+        String guarantee = string(PROCESSING_GUARANTEE);
+        if (!guarantee.equals("exactly_once_v2") && !guarantee.equals("at_least_once")) {
+            throw new ConfigException(PROCESSING_GUARANTEE + " must be exactly_once_v2 or at_least_once, got '" + guarantee
+                    + "' (from " + origins.get(PROCESSING_GUARANTEE) + ")");
+        }
+        if (longValue(PUNCTUATION_INTERVAL_MS) > 1000) {
+            throw new ConfigException(PUNCTUATION_INTERVAL_MS + " above 1000 ms would hold calls back long after the limit allows them");
+        }
+    }
+
+    private static boolean isPassThrough(String key) {
+        for (String prefix : PASS_THROUGH) {
+            if (key.startsWith(prefix)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private void positive(String key) {
+        atLeast(key, 1);
+    }
+
+    private void atLeast(String key, long min) {
+        long value = longValue(key);
+        if (value < min) {
+            throw new ConfigException(key + " must be at least " + min + ", got " + value + " (from " + origins.get(key) + ")");
+        }
+    }
+
+    public String string(String key) {
+        return values.getOrDefault(key, "");
+    }
+
+    public long longValue(String key) {
+        String value = string(key);
+        try {
+            return Long.parseLong(value);
+        } catch (NumberFormatException e) {
+            throw new ConfigException(key + " must be a whole number, got '" + value + "' (from " + origins.get(key) + ")");
+        }
+    }
+
+    public int intValue(String key) {
+        return Math.toIntExact(longValue(key));
+    }
+
+    public boolean isEmbedded() {
+        return string(BOOTSTRAP_SERVERS).isBlank();
+    }
+
+    public TopicNames topics() {
+        return new TopicNames(string(TOPIC_PREFIX));
+    }
+
+    /** Keys under {@code prefix} with the prefix removed, e.g. all {@code streams.*} settings. */
+    public Map<String, String> withPrefix(String prefix) {
+        Map<String, String> out = new LinkedHashMap<>();
+        values.forEach((k, v) -> {
+            if (k.startsWith(prefix)) {
+                out.put(k.substring(prefix.length()), v);
+            }
+        });
+        return out;
+    }
+
+    /** A copy with some values replaced (the embedded broker's address, say). */
+    public TollgateConfig with(Map<String, String> overrides) {
+        Map<String, String> v = new LinkedHashMap<>(values);
+        Map<String, String> o = new LinkedHashMap<>(origins);
+        overrides.forEach((k, val) -> {
+            v.put(k, val);
+            o.put(k, "runtime");
+        });
+        return new TollgateConfig(v, o);
+    }
+
+    /** Every value with its origin, for the startup log; values of secret-looking keys are hidden. */
+    public Map<String, String> describe() {
+        Map<String, String> out = new TreeMap<>();
+        values.forEach((k, v) -> out.put(k, (looksSecret(k) ? "[hidden]" : v) + "  (" + origins.get(k) + ")"));
+        return out;
+    }
+
+    static boolean looksSecret(String key) {
+        String k = key.toLowerCase(Locale.ROOT);
+        return k.contains("password") || k.contains("secret") || k.contains("jaas") || k.contains("token")
+                || k.contains("credential") || k.endsWith(".key") || k.contains("basic.auth.user.info");
+    }
+}

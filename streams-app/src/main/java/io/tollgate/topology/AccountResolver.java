@@ -1,0 +1,58 @@
+package io.tollgate.topology;
+
+import io.tollgate.intake.RejectCode;
+import io.tollgate.limiter.AccountFacts;
+import io.tollgate.limiter.RejectReason;
+import io.tollgate.limiter.rule.Policy;
+import io.tollgate.policy.AccountFactsMapper;
+import java.util.function.Function;
+
+/** Finds the policy and facts an account's calls are decided with, or why there are none. */
+final class AccountResolver {
+
+    /** Either policy and facts, or a reason code and detail. */
+    record Resolution(Policy policy, AccountFacts facts, String failure, String detail) {
+        boolean ok() {
+            return failure == null;
+        }
+    }
+
+    private final PolicyCatalog catalog;
+    private final Function<String, byte[]> policies;
+    private final Function<String, byte[]> accounts;
+    private final String defaultPolicy;
+    private final String accountsTopic;
+
+    AccountResolver(PolicyCatalog catalog, Function<String, byte[]> policies, Function<String, byte[]> accounts,
+                    String defaultPolicy, String accountsTopic) {
+        this.catalog = catalog;
+        this.policies = policies;
+        this.accounts = accounts;
+        this.defaultPolicy = defaultPolicy;
+        this.accountsTopic = accountsTopic;
+    }
+
+    Resolution resolve(String account) {
+        PolicyCatalog.AccountRecord record = catalog.account(account, accounts);
+        String policyId;
+        AccountFacts facts;
+        if (record == null) {
+            if (defaultPolicy.isBlank()) {
+                return new Resolution(null, null, RejectCode.UNKNOWN_ACCOUNT.name(), "account '" + account
+                        + "' has no record in " + accountsTopic + " and no default.policy is configured");
+            }
+            policyId = defaultPolicy;
+            facts = AccountFactsMapper.unknown(account);
+        } else if (record.problem() != null) {
+            return new Resolution(null, null, RejectReason.INVALID_ACCOUNT.name(), record.problem());
+        } else {
+            policyId = record.policyId();
+            facts = record.facts();
+        }
+        PolicyCatalog.Compiled compiled = catalog.policy(policyId, policies);
+        if (compiled.problem() != null) {
+            return new Resolution(null, null, RejectCode.UNKNOWN_POLICY.name(), "account '" + account + "': " + compiled.problem());
+        }
+        return new Resolution(compiled.policy(), facts, null, null);
+    }
+}

@@ -1,0 +1,278 @@
+package io.tollgate.topology;
+
+import io.tollgate.avro.ApiRequest;
+import io.tollgate.avro.DispatchResult;
+import io.tollgate.intake.RejectCode;
+import io.tollgate.limiter.Decision;
+import io.tollgate.limiter.FeedbackEffect;
+import io.tollgate.limiter.Limiter;
+import io.tollgate.limiter.Outcome;
+import io.tollgate.limiter.RejectReason;
+import io.tollgate.topology.store.AccountQueue;
+import io.tollgate.topology.store.InFlightCall;
+import io.tollgate.topology.store.Keys;
+import io.tollgate.topology.store.LimiterStores;
+import io.tollgate.topology.store.WaitingCall;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Decides the calls of the accounts of one task: a new call goes at once if every rule admits it and
+ * nobody waits before it; otherwise it waits in its lane. Waiting calls leave as soon as the limit
+ * allows: lanes take turns (weighted by integration), and within a lane calls keep their order.
+ *
+ * <p>All times given to the engine are planned send times: wall clock plus the dispatch lead, the
+ * time the dispatcher will send the call (see {@link io.tollgate.avro.DispatchedCall}).
+ */
+final class CallScheduler {
+
+    static final String STALE_DISPATCH = "stale-dispatch";
+
+    private final Limiter limiter;
+    private final LimiterStores stores;
+    private final AccountResolver accounts;
+    private final Outbox out;
+    private final TollgateMetrics metrics;
+    private final long leadMs;
+
+    CallScheduler(Limiter limiter, LimiterStores stores, AccountResolver accounts, Outbox out, TollgateMetrics metrics, long leadMs) {
+        this.limiter = limiter;
+        this.stores = stores;
+        this.accounts = accounts;
+        this.out = out;
+        this.metrics = metrics;
+        this.leadMs = leadMs;
+    }
+
+    static String laneOf(ApiRequest request) {
+        return request.getIntegration() + Keys.LANE_SEPARATOR + request.getCredentialRef();
+    }
+
+    private static String integrationOf(String lane) {
+        return lane.substring(0, lane.indexOf(Keys.LANE_SEPARATOR));
+    }
+
+    // ---- new calls
+
+    void submit(ApiRequest request, long seq, long wallNow) {
+        String account = request.getAccount();
+        if (stores.seen(account, request.getRequestId(), wallNow)) {
+            reject(account, request, RejectCode.DUPLICATE_REQUEST.name(), "request id '" + request.getRequestId()
+                    + "' was already submitted for account '" + account + "'", null, null, wallNow);
+            return;
+        }
+        stores.remember(account, request.getRequestId(), wallNow);
+        AccountResolver.Resolution resolution = accounts.resolve(account);
+        if (!resolution.ok()) {
+            reject(account, request, resolution.failure(), resolution.detail(), null, null, wallNow);
+            return;
+        }
+        long planned = wallNow + leadMs;
+        String lane = laneOf(request);
+        WaitingCall call = new WaitingCall(request, seq, planned, 1, planned, null);
+        AccountQueue queue = stores.queue(account);
+        AccountQueue.Lane existing = queue.lane(lane);
+
+        // Nobody waits in this lane, and no waiting call of the account can go before its wake-up:
+        // deciding now overtakes no one.
+        if (existing == null && (queue.isEmpty() || queue.wakeAtMs() > planned)) {
+            decideNew(resolution, call, lane, queue, wallNow, planned);
+            return;
+        }
+        boolean newHead = existing == null || stores.isAheadOfHead(account, lane, call);
+        stores.enqueue(account, lane, call);
+        AccountQueue after = queue.withArrival(lane, newHead);
+        stores.putQueue(account, queue, after);
+        Set<String> left = after.wakeAtMs() <= planned ? drain(account, wallNow, false) : Set.of();
+        if (!left.contains(request.getRequestId())) {
+            AccountQueue.Lane now = stores.queue(account).lane(lane);
+            long notBefore = now == null ? planned : Math.max(planned, now.blockedUntilMs());
+            int ahead = existing == null ? 0 : existing.size();
+            out.delay(account, Records.delayed(request, wallNow, notBefore, "queue", 1,
+                    ahead + " earlier call(s) of this lane wait" + (ahead == 0 ? "" : " before it")));
+            metrics.delayed("queue");
+        }
+    }
+
+    private void decideNew(AccountResolver.Resolution r, WaitingCall call, String lane, AccountQueue queue, long wallNow, long planned) {
+        String account = call.request().getAccount();
+        Decision d = limiter.decide(r.policy(), r.facts(), Records.toCall(call.request()), stores.states(account), planned,
+                call.waitingSinceMs());
+        if (d instanceof Decision.Admit admit) {
+            dispatch(account, call, admit, wallNow, planned);
+        } else if (d instanceof Decision.Delay delay) {
+            WaitingCall waiting = new WaitingCall(call.request(), call.seq(), call.waitingSinceMs(), call.attempt(),
+                    delay.notBeforeMs(), delay.bindingRule());
+            stores.enqueue(account, lane, waiting);
+            List<AccountQueue.Lane> lanes = new ArrayList<>(queue.lanes());
+            lanes.add(new AccountQueue.Lane(lane, 1, delay.notBeforeMs()));
+            long wakeAt = queue.isEmpty() ? delay.notBeforeMs() : Math.min(queue.wakeAtMs(), delay.notBeforeMs());
+            stores.putQueue(account, queue, new AccountQueue(lanes, queue.cursor(), wakeAt));
+            out.delay(account, Records.delayed(call.request(), wallNow, delay.notBeforeMs(), delay.bindingRule(), call.attempt(),
+                    delay.detail()));
+            metrics.delayed(delay.bindingRule());
+        } else {
+            Decision.Reject reject = (Decision.Reject) d;
+            reject(account, call.request(), reject.reason().name(), reject.detail(), reject.ruleId(), reject.couldGoAtMs(), wallNow);
+        }
+    }
+
+    private void dispatch(String account, WaitingCall call, Decision.Admit admit, long wallNow, long planned) {
+        stores.putStates(account, admit.updates());
+        out.dispatch(account, Records.dispatched(call.request(), wallNow, planned, limiter.settings().jitterMs(), call.attempt(),
+                admit.charges(), admit.shadowViolations()));
+        stores.putInFlight(account, call.request().getRequestId(), new InFlightCall(call.seq(), call.attempt(), wallNow));
+        metrics.dispatched();
+        if (admit.exempt()) {
+            metrics.exempt();
+        }
+        admit.shadowViolations().forEach(metrics::shadowViolation);
+    }
+
+    private void reject(String account, ApiRequest request, String reason, String detail, String ruleId, Long couldGoAt, long wallNow) {
+        out.reject(account, Records.rejected(reason, detail, request, ruleId, couldGoAt, wallNow));
+        metrics.rejected(reason);
+    }
+
+    // ---- waiting calls
+
+    /**
+     * Lets waiting calls of {@code account} go while every rule admits them, lanes taking turns.
+     *
+     * @param force re-evaluate every lane head, even those known to be blocked (after a result or a policy change)
+     * @return the request ids that left the queue
+     */
+    Set<String> drain(String account, long wallNow, boolean force) {
+        AccountQueue before = stores.queue(account);
+        if (before.isEmpty()) {
+            return Set.of();
+        }
+        Set<String> left = new HashSet<>();
+        AccountResolver.Resolution r = accounts.resolve(account);
+        long planned = wallNow + leadMs;
+        List<AccountQueue.Lane> lanes = new ArrayList<>(force ? before.unblocked().lanes() : before.lanes());
+        int n = lanes.size();
+        int start = Math.floorMod(before.cursor(), n);
+        boolean progress = true;
+        while (progress) {
+            progress = false;
+            for (int k = 0; k < n; k++) {
+                int index = (start + k) % n;
+                AccountQueue.Lane lane = lanes.get(index);
+                if (lane.size() == 0 || lane.blockedUntilMs() > planned) {
+                    continue;
+                }
+                int turns = r.ok() ? r.facts().weightOf(integrationOf(lane.id())) : Integer.MAX_VALUE;
+                for (int t = 0; t < turns; t++) {
+                    WaitingCall head = stores.head(account, lane.id());
+                    if (head == null) {
+                        lane = new AccountQueue.Lane(lane.id(), 0, 0);
+                        break;
+                    }
+                    if (!r.ok()) {
+                        stores.remove(account, lane.id(), head);
+                        reject(account, head.request(), r.failure(), r.detail(), null, null, wallNow);
+                        left.add(head.request().getRequestId());
+                        lane = new AccountQueue.Lane(lane.id(), lane.size() - 1, 0);
+                        progress = true;
+                        continue;
+                    }
+                    Decision d = limiter.decide(r.policy(), r.facts(), Records.toCall(head.request()), stores.states(account), planned,
+                            head.waitingSinceMs());
+                    if (d instanceof Decision.Delay delay) {
+                        lane = new AccountQueue.Lane(lane.id(), lane.size(), delay.notBeforeMs());
+                        break;
+                    }
+                    stores.remove(account, lane.id(), head);
+                    left.add(head.request().getRequestId());
+                    lane = new AccountQueue.Lane(lane.id(), lane.size() - 1, 0);
+                    progress = true;
+                    if (d instanceof Decision.Admit admit) {
+                        dispatch(account, head, admit, wallNow, planned);
+                    } else {
+                        Decision.Reject reject = (Decision.Reject) d;
+                        reject(account, head.request(), reject.reason().name(), reject.detail(), reject.ruleId(),
+                                reject.couldGoAtMs(), wallNow);
+                    }
+                }
+                lanes.set(index, lane);
+            }
+            start = (start + 1) % n;
+        }
+        List<AccountQueue.Lane> remaining = lanes.stream().filter(l -> l.size() > 0).toList();
+        long wakeAt = remaining.stream().mapToLong(AccountQueue.Lane::blockedUntilMs).min().orElse(0);
+        stores.putQueue(account, before, new AccountQueue(remaining, start, wakeAt));
+        return left;
+    }
+
+    /** Rejects waiting calls whose deadline has passed, wherever they wait. */
+    void expireDeadlines(long wallNow) {
+        long planned = wallNow + leadMs;
+        for (LimiterStores.Expired e : stores.expiredDeadlines(planned)) {
+            AccountQueue before = stores.queue(e.account());
+            boolean wasHead = e.call().equals(stores.head(e.account(), e.lane()));
+            stores.remove(e.account(), e.lane(), e.call());
+            List<AccountQueue.Lane> lanes = new ArrayList<>();
+            for (AccountQueue.Lane l : before.lanes()) {
+                if (!l.id().equals(e.lane())) {
+                    lanes.add(l);
+                } else if (l.size() > 1) {
+                    lanes.add(new AccountQueue.Lane(l.id(), l.size() - 1, wasHead ? 0 : l.blockedUntilMs()));
+                }
+            }
+            AccountQueue.Lane lane = before.lane(e.lane());
+            Long couldGo = lane == null || lane.blockedUntilMs() == 0 ? null : lane.blockedUntilMs();
+            stores.putQueue(e.account(), before, new AccountQueue(lanes, before.cursor(), wasHead ? 0 : before.wakeAtMs()));
+            reject(e.account(), e.call().request(), RejectReason.DEADLINE_PASSED.name(), "deadline "
+                    + e.call().request().getDeadline() + " passed while the call waited (" + (e.call().bindingRule() == null
+                    ? "behind earlier calls" : "held by " + e.call().bindingRule()) + ")", e.call().bindingRule(), couldGo, wallNow);
+        }
+    }
+
+    // ---- results
+
+    void onResult(DispatchResult result, long wallNow) {
+        String account = result.getAccount();
+        metrics.result(result.getOutcome().name());
+        InFlightCall inFlight = stores.inFlight(account, result.getRequestId(), wallNow);
+        if (inFlight == null) {
+            // A duplicate (the dispatcher delivers results at least once) or a result older than the
+            // in-flight retention: its effects were applied once already, or can no longer be.
+            return;
+        }
+        stores.removeInFlight(account, result.getRequestId(), wallNow);
+        long planned = wallNow + leadMs;
+        AccountResolver.Resolution r = accounts.resolve(account);
+        Outcome outcome = Records.toOutcome(result).outcome();
+        if (!r.ok()) {
+            if (outcome.requeues()) {
+                reject(account, result.getRequest(), r.failure(), r.detail(), null, null, wallNow);
+            }
+            return;
+        }
+        FeedbackEffect effect = limiter.feedback(r.policy(), r.facts(), Records.toOutcome(result), stores.states(account), planned);
+        stores.putStates(account, effect.updates());
+        if (effect.blocked()) {
+            metrics.blocked();
+        }
+        AccountQueue before = stores.queue(account);
+        AccountQueue after = before.unblocked();
+        if (effect.requeue()) {
+            ApiRequest request = result.getRequest();
+            int attempt = inFlight.attempt() + (outcome == Outcome.STALE ? 0 : 1);
+            String binding = outcome == Outcome.STALE ? STALE_DISPATCH : Limiter.VENDOR_PAUSE;
+            long notBefore = effect.pausedUntilMs() == null ? planned : effect.pausedUntilMs();
+            String lane = laneOf(request);
+            stores.enqueue(account, lane, new WaitingCall(request, inFlight.seq(), planned, attempt, notBefore, binding));
+            after = after.withArrival(lane, true);
+            out.delay(account, Records.delayed(request, wallNow, notBefore, binding, attempt, outcome == Outcome.STALE
+                    ? "the dispatcher could not send the call within its slot; it waits again"
+                    : "the vendor answered " + result.getStatus() + "; the call waits again"));
+            metrics.requeued(outcome.name());
+        }
+        stores.putQueue(account, before, after);
+        drain(account, wallNow, true);
+    }
+}

@@ -1,0 +1,66 @@
+package io.tollgate.topology;
+
+import java.util.function.BiConsumer;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps a global store of policies or accounts. A record is validated before it is stored: an
+ * invalid one is refused with the field it fails on, and the previous version stays in force. Every
+ * accepted change bumps the catalog's epoch, so it applies without a restart.
+ */
+final class GlobalRecordUpdater implements Processor<String, byte[], Void, Void> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(GlobalRecordUpdater.class);
+
+    private final String storeName;
+    private final String what;
+    private final BiConsumer<String, byte[]> validator;
+    private final PolicyCatalog catalog;
+    private final TollgateMetrics metrics;
+    private KeyValueStore<String, byte[]> store;
+
+    /** @param validator throws, with a message naming the field, when the record must be refused */
+    GlobalRecordUpdater(String storeName, String what, BiConsumer<String, byte[]> validator, PolicyCatalog catalog,
+                        TollgateMetrics metrics) {
+        this.storeName = storeName;
+        this.what = what;
+        this.validator = validator;
+        this.catalog = catalog;
+        this.metrics = metrics;
+    }
+
+    @Override
+    public void init(ProcessorContext<Void, Void> context) {
+        this.store = context.getStateStore(storeName);
+    }
+
+    @Override
+    public void process(Record<String, byte[]> record) {
+        if (record.key() == null) {
+            LOG.error("Refused {} record without a key: the key must be the {} id", what, what);
+            metrics.policyRefused();
+            return;
+        }
+        if (record.value() == null) {
+            store.delete(record.key());
+            LOG.info("{} '{}' deleted", what, record.key());
+            catalog.changed();
+            return;
+        }
+        try {
+            validator.accept(record.key(), record.value());
+        } catch (RuntimeException e) {
+            LOG.error("Refused {} '{}': {}. The previous version stays in force.", what, record.key(), e.getMessage());
+            metrics.policyRefused();
+            return;
+        }
+        store.put(record.key(), record.value());
+        LOG.info("{} '{}' updated", what, record.key());
+        catalog.changed();
+    }
+}

@@ -1,0 +1,52 @@
+package io.tollgate.topology;
+
+import io.tollgate.avro.ApiRequest;
+import io.tollgate.avro.SourceRef;
+import io.tollgate.intake.Decoded;
+import io.tollgate.intake.IntakeFailure;
+import io.tollgate.intake.RequestDecoder;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.processor.api.RecordMetadata;
+
+/**
+ * Reads {@code requests}: valid requests go to the limiter with their position in the partition;
+ * anything else goes to {@code rejected} with a reason, and processing goes on.
+ */
+final class IntakeProcessor implements Processor<String, byte[], String, Object> {
+
+    static final String LIMITER = "limiter";
+
+    private final RequestDecoder decoder;
+    private final TollgateMetrics metrics;
+    private ProcessorContext<String, Object> context;
+
+    IntakeProcessor(RequestDecoder decoder, TollgateMetrics metrics) {
+        this.decoder = decoder;
+        this.metrics = metrics;
+    }
+
+    @Override
+    public void init(ProcessorContext<String, Object> context) {
+        this.context = context;
+    }
+
+    @Override
+    public void process(Record<String, byte[]> record) {
+        RecordMetadata meta = context.recordMetadata().orElseThrow();
+        Decoded decoded = decoder.decode(meta.topic(), record.key(), record.value());
+        if (decoded instanceof Decoded.Ok ok) {
+            context.forward(record.withValue(new LimiterInput.NewRequest(ok.request(), meta.offset())), LIMITER);
+            return;
+        }
+        Decoded.Failed failed = (Decoded.Failed) decoded;
+        IntakeFailure f = failed.failure();
+        ApiRequest request = failed.request();
+        SourceRef source = new SourceRef(meta.topic(), meta.partition(), meta.offset(), record.value() == null ? 0 : record.value().length);
+        String key = f.account() != null ? f.account() : record.key();
+        context.forward(new Record<>(key, Records.rejectedInput(f.code().name(), f.detail(), f.requestId(), f.account(), request,
+                source, context.currentSystemTimeMs()), context.currentSystemTimeMs()), LimiterProcessor.REJECTED_SINK);
+        metrics.rejected(f.code().name());
+    }
+}

@@ -1,0 +1,102 @@
+package io.tollgate.topology;
+
+import io.tollgate.avro.ApiRequest;
+import io.tollgate.avro.DelayedCall;
+import io.tollgate.avro.DispatchedCall;
+import io.tollgate.avro.RejectedCall;
+import io.tollgate.avro.SourceRef;
+import io.tollgate.limiter.AuthKind;
+import io.tollgate.limiter.Call;
+import io.tollgate.limiter.Charge;
+import io.tollgate.limiter.DispatchOutcome;
+import io.tollgate.limiter.Outcome;
+import java.time.Instant;
+import java.util.List;
+
+/** Conversions between the topics' Avro records and the engine's types. */
+public final class Records {
+
+    private Records() {
+    }
+
+    public static Call toCall(ApiRequest r) {
+        return new Call(r.getRequestId(), r.getAccount(), r.getCredentialRef(), AuthKind.valueOf(r.getAuthKind().name()),
+                r.getUser(), r.getIntegration(), r.getMethod(), r.getPath(), r.getApiVersion(), r.getCategory(), r.getCost(),
+                r.getPriority(), r.getDeadline() == null ? null : r.getDeadline().toEpochMilli());
+    }
+
+    public static DispatchOutcome toOutcome(io.tollgate.avro.DispatchResult result) {
+        Outcome outcome;
+        try {
+            outcome = Outcome.valueOf(result.getOutcome().name());
+        } catch (IllegalArgumentException e) {
+            outcome = Outcome.UNKNOWN;
+        }
+        List<Charge> charges = result.getCharges().stream().map(c -> new Charge(c.getRuleId(), c.getSubject(), c.getUnits(),
+                c.getLimit(), c.getRemaining(), c.getResetAt() == null ? null : c.getResetAt().toEpochMilli(), c.getShadow())).toList();
+        return new DispatchOutcome(result.getRequestId(), result.getCredentialRef(), outcome, result.getHeaders(), charges);
+    }
+
+    public static DispatchedCall dispatched(ApiRequest request, long decidedAtMs, long executeAtMs, long jitterMs, int attempt,
+                                            List<Charge> charges, List<String> shadowViolations) {
+        return DispatchedCall.newBuilder()
+                .setRequest(request)
+                .setDecidedAt(Instant.ofEpochMilli(decidedAtMs))
+                .setExecuteAt(Instant.ofEpochMilli(executeAtMs))
+                .setExpiresAt(Instant.ofEpochMilli(executeAtMs + jitterMs))
+                .setAttempt(attempt)
+                .setCharges(charges.stream().map(Records::charge).toList())
+                .setShadowViolations(shadowViolations)
+                .build();
+    }
+
+    public static DelayedCall delayed(ApiRequest request, long nowMs, long notBeforeMs, String bindingRule, int attempt, String detail) {
+        return DelayedCall.newBuilder()
+                .setRequest(request)
+                .setDelayedAt(Instant.ofEpochMilli(nowMs))
+                .setNotBefore(Instant.ofEpochMilli(notBeforeMs))
+                .setBindingRule(bindingRule == null ? "queue" : bindingRule)
+                .setAttempt(attempt)
+                .setDetail(detail == null ? "" : detail)
+                .build();
+    }
+
+    public static RejectedCall rejected(String reason, String detail, ApiRequest request, String ruleId, Long couldGoAtMs, long nowMs) {
+        return RejectedCall.newBuilder()
+                .setReason(reason)
+                .setDetail(detail)
+                .setRequestId(request.getRequestId())
+                .setAccount(request.getAccount())
+                .setRuleId(ruleId)
+                .setCouldGoAt(couldGoAtMs == null ? null : Instant.ofEpochMilli(couldGoAtMs))
+                .setRejectedAt(Instant.ofEpochMilli(nowMs))
+                .setRequest(request)
+                .build();
+    }
+
+    /** A rejection of input that could not be read (or may not be copied): where it is, not what it holds. */
+    public static RejectedCall rejectedInput(String reason, String detail, String requestId, String account, ApiRequest request,
+                                             SourceRef source, long nowMs) {
+        return RejectedCall.newBuilder()
+                .setReason(reason)
+                .setDetail(detail)
+                .setRequestId(requestId)
+                .setAccount(account)
+                .setRejectedAt(Instant.ofEpochMilli(nowMs))
+                .setRequest(request)
+                .setSource(source)
+                .build();
+    }
+
+    static io.tollgate.avro.Charge charge(Charge c) {
+        return io.tollgate.avro.Charge.newBuilder()
+                .setRuleId(c.ruleId())
+                .setSubject(c.subject())
+                .setUnits(c.units())
+                .setLimit(c.limit())
+                .setRemaining(c.remaining())
+                .setResetAt(c.resetAtMs() == null ? null : Instant.ofEpochMilli(c.resetAtMs()))
+                .setShadow(c.shadow())
+                .build();
+    }
+}

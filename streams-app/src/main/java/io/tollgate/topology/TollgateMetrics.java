@@ -1,0 +1,81 @@
+package io.tollgate.topology;
+
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * Counters of one app instance, exposed in the Prometheus text format. Names and labels only: no
+ * request content, account data or credential ever becomes a label value except reason codes, rule
+ * ids and outcomes, which are Tollgate's own vocabulary.
+ */
+public final class TollgateMetrics {
+
+    private final Map<String, LongAdder> counters = new ConcurrentHashMap<>();
+
+    public void dispatched() {
+        inc("tollgate_dispatched_total", "");
+    }
+
+    public void exempt() {
+        inc("tollgate_exempt_total", "");
+    }
+
+    public void delayed(String bindingRule) {
+        inc("tollgate_delayed_total", "rule=\"" + bindingRule + "\"");
+    }
+
+    public void rejected(String reason) {
+        inc("tollgate_rejected_total", "reason=\"" + reason + "\"");
+    }
+
+    public void result(String outcome) {
+        inc("tollgate_results_total", "outcome=\"" + outcome + "\"");
+    }
+
+    /** The vendor blocked a credential: the alert. */
+    public void blocked() {
+        inc("tollgate_blocked_total", "");
+    }
+
+    public void shadowViolation(String ruleId) {
+        inc("tollgate_shadow_violations_total", "rule=\"" + ruleId + "\"");
+    }
+
+    public void policyRefused() {
+        inc("tollgate_policy_refused_total", "");
+    }
+
+    public void requeued(String outcome) {
+        inc("tollgate_requeued_total", "outcome=\"" + outcome + "\"");
+    }
+
+    public long count(String name, String labels) {
+        LongAdder adder = counters.get(key(name, labels));
+        return adder == null ? 0 : adder.sum();
+    }
+
+    private void inc(String name, String labels) {
+        counters.computeIfAbsent(key(name, labels), k -> new LongAdder()).increment();
+    }
+
+    private static String key(String name, String labels) {
+        return labels.isEmpty() ? name : name + "{" + labels + "}";
+    }
+
+    /** Prometheus text exposition of every counter. */
+    public String prometheus() {
+        StringBuilder out = new StringBuilder();
+        String lastName = "";
+        for (Map.Entry<String, LongAdder> e : new TreeMap<>(counters).entrySet()) {
+            String name = e.getKey().contains("{") ? e.getKey().substring(0, e.getKey().indexOf('{')) : e.getKey();
+            if (!name.equals(lastName)) {
+                out.append("# TYPE ").append(name).append(" counter\n");
+                lastName = name;
+            }
+            out.append(e.getKey()).append(' ').append(e.getValue().sum()).append('\n');
+        }
+        return out.toString();
+    }
+}

@@ -1,0 +1,107 @@
+package io.tollgate.topology;
+
+import io.tollgate.avro.ApiRequest;
+import io.tollgate.avro.DispatchResult;
+import io.tollgate.avro.policy.Account;
+import io.tollgate.config.StoreNames;
+import io.tollgate.config.TopicNames;
+import io.tollgate.intake.RequestDecoder;
+import io.tollgate.policy.AccountFactsMapper;
+import io.tollgate.policy.PolicyException;
+import java.time.Duration;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.serialization.Serializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.state.StoreBuilder;
+import org.apache.kafka.streams.state.Stores;
+
+/**
+ * The limiter topology, as a function of its settings, with no side effects.
+ *
+ * <pre>
+ * requests ─► intake ─┐                     ┌─► dispatch
+ *                     ├─► limiter (stores) ─┼─► delay
+ * results ─► result-intake ─┘               └─► rejected  ◄── intake, result-intake (bad input)
+ * policies, accounts ─► global stores (validated, hot reload)
+ * </pre>
+ */
+public final class TollgateTopology {
+
+    /** The serializers and deserializers the topology uses for values. */
+    public record ValueSerdes(Serializer<SpecificRecord> values, Deserializer<ApiRequest> requests,
+                         Deserializer<DispatchResult> results, Deserializer<Account> accounts) {
+    }
+
+    private TollgateTopology() {
+    }
+
+    public static Topology build(TopologySettings settings, ValueSerdes serdes, PolicyCatalog catalog, TollgateMetrics metrics) {
+        TopicNames topics = settings.topics();
+        StringDeserializer keys = new StringDeserializer();
+        ByteArrayDeserializer bytes = new ByteArrayDeserializer();
+        RequestDecoder decoder = new RequestDecoder(serdes.requests(), settings.maxRequestBytes());
+        Topology topology = new Topology();
+
+        topology.addSource("requests-source", keys, bytes, topics.requests());
+        topology.addProcessor("intake", () -> new IntakeProcessor(decoder, metrics), "requests-source");
+        topology.addSource("results-source", keys, bytes, topics.results());
+        topology.addProcessor("result-intake", () -> new ResultIntakeProcessor(serdes.results(), metrics), "results-source");
+        topology.addProcessor(IntakeProcessor.LIMITER, () -> new LimiterProcessor(settings, catalog, metrics),
+                "intake", "result-intake");
+
+        for (StoreBuilder<?> store : limiterStores(settings.retentionMs())) {
+            topology.addStateStore(store, IntakeProcessor.LIMITER);
+        }
+
+        StringSerializer keyWriter = new StringSerializer();
+        topology.addSink(LimiterProcessor.DISPATCH_SINK, topics.dispatch(), keyWriter, serdes.values(), IntakeProcessor.LIMITER);
+        topology.addSink(LimiterProcessor.DELAY_SINK, topics.delay(), keyWriter, serdes.values(), IntakeProcessor.LIMITER);
+        topology.addSink(LimiterProcessor.REJECTED_SINK, topics.rejected(), keyWriter, serdes.values(),
+                IntakeProcessor.LIMITER, "intake", "result-intake");
+
+        topology.addGlobalStore(globalStore(StoreNames.POLICIES), "policies-source", keys, bytes, topics.policies(),
+                "policies-updater", () -> new GlobalRecordUpdater(StoreNames.POLICIES, "policy",
+                        (id, value) -> {
+                            io.tollgate.limiter.rule.Policy policy = catalog.compile(topics.policies(), value);
+                            if (!policy.id().equals(id)) {
+                                throw new PolicyException("key", "record key '" + id + "' differs from the policy id '" + policy.id() + "'");
+                            }
+                        }, catalog, metrics));
+        topology.addGlobalStore(globalStore(StoreNames.ACCOUNTS), "accounts-source", keys, bytes, topics.accounts(),
+                "accounts-updater", () -> new GlobalRecordUpdater(StoreNames.ACCOUNTS, "account",
+                        (id, value) -> {
+                            Account account = catalog.readAccount(topics.accounts(), value);
+                            AccountFactsMapper.toFacts(account);
+                            if (!account.getId().equals(id)) {
+                                throw new PolicyException("key", "record key '" + id + "' differs from the account id '" + account.getId() + "'");
+                            }
+                        }, catalog, metrics));
+        return topology;
+    }
+
+    private static StoreBuilder<?>[] limiterStores(long retentionMs) {
+        Duration retention = Duration.ofMillis(retentionMs);
+        return new StoreBuilder<?>[] {
+            Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.LIMIT_STATE), Serdes.Bytes(), Serdes.ByteArray()),
+            Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.WAITING), Serdes.Bytes(), Serdes.ByteArray()),
+            Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.ACCOUNT_QUEUES), Serdes.Bytes(), Serdes.ByteArray()),
+            Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.WAKEUPS), Serdes.Bytes(), Serdes.ByteArray()),
+            Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.DEADLINES), Serdes.Bytes(), Serdes.ByteArray()),
+            Stores.windowStoreBuilder(Stores.persistentWindowStore(StoreNames.IN_FLIGHT, retention, Duration.ofMillis(1), false),
+                    Serdes.Bytes(), Serdes.ByteArray()),
+            Stores.windowStoreBuilder(Stores.persistentWindowStore(StoreNames.REQUEST_IDS, retention, Duration.ofMillis(1), false),
+                    Serdes.Bytes(), Serdes.ByteArray()),
+        };
+    }
+
+    private static StoreBuilder<?> globalStore(String name) {
+        // Global stores are restored from their source topic, which is compacted: no changelog.
+        return Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(name), Serdes.String(), Serdes.ByteArray())
+                .withLoggingDisabled();
+    }
+}

@@ -1,0 +1,212 @@
+package io.tollgate.topology.store;
+
+import io.tollgate.config.StoreNames;
+import io.tollgate.limiter.RuleKey;
+import io.tollgate.limiter.StateLookup;
+import io.tollgate.limiter.limit.LimitState;
+import io.tollgate.limiter.limit.LimitStateCodec;
+import java.nio.ByteBuffer;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.api.ProcessingContext;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.WindowStore;
+import org.apache.kafka.streams.state.WindowStoreIterator;
+
+/**
+ * The limiter's state stores of one task, with the keys and encodings they use. Every store is
+ * RocksDB and changelogged; nothing here lives only on the heap.
+ */
+public final class LimiterStores {
+
+    private static final byte[] EMPTY = new byte[0];
+
+    private final KeyValueStore<Bytes, byte[]> limitState;
+    private final KeyValueStore<Bytes, byte[]> waiting;
+    private final KeyValueStore<Bytes, byte[]> queues;
+    private final KeyValueStore<Bytes, byte[]> wakeups;
+    private final KeyValueStore<Bytes, byte[]> deadlines;
+    private final WindowStore<Bytes, byte[]> inFlight;
+    private final WindowStore<Bytes, byte[]> requestIds;
+    private final long retentionMs;
+
+    public LimiterStores(ProcessingContext context, long retentionMs) {
+        this.limitState = context.getStateStore(StoreNames.LIMIT_STATE);
+        this.waiting = context.getStateStore(StoreNames.WAITING);
+        this.queues = context.getStateStore(StoreNames.ACCOUNT_QUEUES);
+        this.wakeups = context.getStateStore(StoreNames.WAKEUPS);
+        this.deadlines = context.getStateStore(StoreNames.DEADLINES);
+        this.inFlight = context.getStateStore(StoreNames.IN_FLIGHT);
+        this.requestIds = context.getStateStore(StoreNames.REQUEST_IDS);
+        this.retentionMs = retentionMs;
+    }
+
+    // ---- counters
+
+    public StateLookup states(String account) {
+        return key -> {
+            byte[] bytes = limitState.get(Keys.joined(account, key.ruleId(), key.subject()));
+            return bytes == null ? null : LimitStateCodec.decode(bytes);
+        };
+    }
+
+    public void putStates(String account, Map<RuleKey, LimitState> updates) {
+        updates.forEach((key, state) -> limitState.put(Keys.joined(account, key.ruleId(), key.subject()),
+                LimitStateCodec.encode(state)));
+    }
+
+    // ---- waiting calls
+
+    public AccountQueue queue(String account) {
+        byte[] bytes = queues.get(Bytes.wrap(Keys.utf8(account)));
+        return bytes == null ? AccountQueue.EMPTY : ValueCodec.decodeQueue(bytes);
+    }
+
+    /** Saves the account's queue index and keeps the wake-up schedule in step with it. */
+    public void putQueue(String account, AccountQueue before, AccountQueue after) {
+        byte[] accountKey = Keys.utf8(account);
+        if (!before.isEmpty() && (after.isEmpty() || before.wakeAtMs() != after.wakeAtMs())) {
+            wakeups.delete(Keys.timed(before.wakeAtMs(), accountKey));
+        }
+        if (after.isEmpty()) {
+            queues.delete(Bytes.wrap(accountKey));
+            return;
+        }
+        queues.put(Bytes.wrap(accountKey), ValueCodec.encodeQueue(after));
+        wakeups.put(Keys.timed(after.wakeAtMs(), accountKey), EMPTY);
+    }
+
+    public void enqueue(String account, String lane, WaitingCall call) {
+        Bytes key = waitingKey(account, lane, call.request().getPriority(), call.seq());
+        waiting.put(key, ValueCodec.encodeWaiting(call));
+        if (call.request().getDeadline() != null) {
+            deadlines.put(Keys.timed(call.request().getDeadline().toEpochMilli(), key.get()), EMPTY);
+        }
+    }
+
+    /** The first call of a lane: highest priority, then earliest submitted. */
+    public WaitingCall head(String account, String lane) {
+        Bytes prefix = Keys.prefix(account, lane);
+        try (KeyValueIterator<Bytes, byte[]> it = waiting.range(prefix, Keys.upperBound(prefix))) {
+            return it.hasNext() ? ValueCodec.decodeWaiting(it.next().value) : null;
+        }
+    }
+
+    /** Whether {@code call} would go before the current head of its lane. */
+    public boolean isAheadOfHead(String account, String lane, WaitingCall call) {
+        WaitingCall head = head(account, lane);
+        return head == null || waitingKey(account, lane, call.request().getPriority(), call.seq())
+                .compareTo(waitingKey(account, lane, head.request().getPriority(), head.seq())) < 0;
+    }
+
+    public void remove(String account, String lane, WaitingCall call) {
+        Bytes key = waitingKey(account, lane, call.request().getPriority(), call.seq());
+        waiting.delete(key);
+        if (call.request().getDeadline() != null) {
+            deadlines.delete(Keys.timed(call.request().getDeadline().toEpochMilli(), key.get()));
+        }
+    }
+
+    /** Calls anywhere in a queue whose deadline is at or before {@code nowMs}: (account, lane, call). */
+    public List<Expired> expiredDeadlines(long nowMs) {
+        List<Expired> expired = new ArrayList<>();
+        try (KeyValueIterator<Bytes, byte[]> it = deadlines.range(Keys.timed(0, EMPTY), Keys.timed(nowMs + 1, EMPTY))) {
+            while (it.hasNext()) {
+                Bytes waitingKey = Bytes.wrap(Keys.suffixOf(it.next().key));
+                byte[] value = waiting.get(waitingKey);
+                if (value != null) {
+                    WaitingCall call = ValueCodec.decodeWaiting(value);
+                    expired.add(new Expired(call.request().getAccount(), laneOf(waitingKey), call));
+                }
+            }
+        }
+        return expired;
+    }
+
+    /** A waiting call whose deadline passed. */
+    public record Expired(String account, String lane, WaitingCall call) {
+    }
+
+    /** Accounts with waiting calls due at or before {@code nowMs}. */
+    public List<String> dueAccounts(long nowMs) {
+        List<String> due = new ArrayList<>();
+        try (KeyValueIterator<Bytes, byte[]> it = wakeups.range(Keys.timed(0, EMPTY), Keys.timed(nowMs + 1, EMPTY))) {
+            it.forEachRemaining(kv -> due.add(new String(Keys.suffixOf(kv.key), java.nio.charset.StandardCharsets.UTF_8)));
+        }
+        return due;
+    }
+
+    /** Every account with waiting calls. */
+    public List<String> waitingAccounts() {
+        List<String> all = new ArrayList<>();
+        try (KeyValueIterator<Bytes, byte[]> it = wakeups.all()) {
+            it.forEachRemaining(kv -> all.add(new String(Keys.suffixOf(kv.key), java.nio.charset.StandardCharsets.UTF_8)));
+        }
+        return all;
+    }
+
+    private static Bytes waitingKey(String account, String lane, int priority, long seq) {
+        byte[] prefix = Keys.prefix(account, lane).get();
+        // Higher priority first: 1000 - priority is 0 for the highest (priorities are within +-1000).
+        return Bytes.wrap(ByteBuffer.allocate(prefix.length + 12).put(prefix).putInt(1000 - priority).putLong(seq).array());
+    }
+
+    private static String laneOf(Bytes waitingKey) {
+        byte[] key = waitingKey.get();
+        int first = indexOf(key, 0);
+        int second = indexOf(key, first + 1);
+        return new String(key, first + 1, second - first - 1, java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    private static int indexOf(byte[] key, int from) {
+        for (int i = from; i < key.length; i++) {
+            if (key[i] == 0) {
+                return i;
+            }
+        }
+        throw new IllegalStateException("malformed waiting key");
+    }
+
+    // ---- calls in flight and request ids (windowed: they expire on their own after the retention)
+
+    public InFlightCall inFlight(String account, String requestId, long nowMs) {
+        KeyValue<Long, byte[]> found = latest(inFlight, Keys.joined(account, requestId), nowMs);
+        return found == null ? null : ValueCodec.decodeInFlight(found.value);
+    }
+
+    public void putInFlight(String account, String requestId, InFlightCall call) {
+        inFlight.put(Keys.joined(account, requestId), ValueCodec.encodeInFlight(call), call.dispatchedAtMs());
+    }
+
+    public void removeInFlight(String account, String requestId, long nowMs) {
+        Bytes key = Keys.joined(account, requestId);
+        KeyValue<Long, byte[]> found = latest(inFlight, key, nowMs);
+        if (found != null) {
+            inFlight.put(key, null, found.key);
+        }
+    }
+
+    public boolean seen(String account, String requestId, long nowMs) {
+        return latest(requestIds, Keys.joined(account, requestId), nowMs) != null;
+    }
+
+    public void remember(String account, String requestId, long nowMs) {
+        requestIds.put(Keys.joined(account, requestId), EMPTY, nowMs);
+    }
+
+    private KeyValue<Long, byte[]> latest(WindowStore<Bytes, byte[]> store, Bytes key, long nowMs) {
+        KeyValue<Long, byte[]> last = null;
+        try (WindowStoreIterator<byte[]> it = store.fetch(key, Instant.ofEpochMilli(Math.max(0, nowMs - retentionMs)),
+                Instant.ofEpochMilli(nowMs + 60_000))) {
+            while (it.hasNext()) {
+                last = it.next();
+            }
+        }
+        return last;
+    }
+}

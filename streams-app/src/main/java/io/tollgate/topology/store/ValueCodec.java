@@ -1,0 +1,124 @@
+package io.tollgate.topology.store;
+
+import io.tollgate.avro.ApiRequest;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.avro.message.BinaryMessageDecoder;
+import org.apache.avro.message.BinaryMessageEncoder;
+
+/**
+ * Versioned encodings of the limiter's own store values. Each starts with a format version byte;
+ * requests inside use Avro single-object encoding, which carries the schema fingerprint, so a later
+ * release can read requests stored under today's schema (by registering it with the decoder).
+ */
+public final class ValueCodec {
+
+    static final byte VERSION_1 = 1;
+
+    private static final BinaryMessageEncoder<ApiRequest> REQUEST_ENCODER = ApiRequest.getEncoder();
+    private static final BinaryMessageDecoder<ApiRequest> REQUEST_DECODER = ApiRequest.getDecoder();
+
+    private ValueCodec() {
+    }
+
+    public static byte[] encodeWaiting(WaitingCall call) {
+        return write(out -> {
+            out.writeLong(call.seq());
+            out.writeLong(call.waitingSinceMs());
+            out.writeInt(call.attempt());
+            out.writeLong(call.notBeforeMs());
+            out.writeUTF(call.bindingRule() == null ? "" : call.bindingRule());
+            byte[] request = REQUEST_ENCODER.encode(call.request()).array();
+            out.writeInt(request.length);
+            out.write(request);
+        });
+    }
+
+    public static WaitingCall decodeWaiting(byte[] bytes) {
+        return read(bytes, in -> {
+            long seq = in.readLong();
+            long since = in.readLong();
+            int attempt = in.readInt();
+            long notBefore = in.readLong();
+            String binding = in.readUTF();
+            byte[] request = new byte[in.readInt()];
+            in.readFully(request);
+            return new WaitingCall(REQUEST_DECODER.decode(request), seq, since, attempt, notBefore, binding);
+        });
+    }
+
+    public static byte[] encodeQueue(AccountQueue queue) {
+        return write(out -> {
+            out.writeInt(queue.cursor());
+            out.writeLong(queue.wakeAtMs());
+            out.writeInt(queue.lanes().size());
+            for (AccountQueue.Lane lane : queue.lanes()) {
+                out.writeUTF(lane.id());
+                out.writeInt(lane.size());
+                out.writeLong(lane.blockedUntilMs());
+            }
+        });
+    }
+
+    public static AccountQueue decodeQueue(byte[] bytes) {
+        return read(bytes, in -> {
+            int cursor = in.readInt();
+            long wakeAt = in.readLong();
+            int n = in.readInt();
+            List<AccountQueue.Lane> lanes = new ArrayList<>(n);
+            for (int i = 0; i < n; i++) {
+                lanes.add(new AccountQueue.Lane(in.readUTF(), in.readInt(), in.readLong()));
+            }
+            return new AccountQueue(lanes, cursor, wakeAt);
+        });
+    }
+
+    public static byte[] encodeInFlight(InFlightCall call) {
+        return write(out -> {
+            out.writeLong(call.seq());
+            out.writeInt(call.attempt());
+            out.writeLong(call.dispatchedAtMs());
+        });
+    }
+
+    public static InFlightCall decodeInFlight(byte[] bytes) {
+        return read(bytes, in -> new InFlightCall(in.readLong(), in.readInt(), in.readLong()));
+    }
+
+    private interface Writing {
+        void to(DataOutputStream out) throws IOException;
+    }
+
+    private interface Reading<T> {
+        T from(DataInputStream in) throws IOException;
+    }
+
+    private static byte[] write(Writing writing) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(128);
+        try (DataOutputStream out = new DataOutputStream(bytes)) {
+            out.writeByte(VERSION_1);
+            writing.to(out);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return bytes.toByteArray();
+    }
+
+    private static <T> T read(byte[] bytes, Reading<T> reading) {
+        if (bytes.length == 0 || bytes[0] != VERSION_1) {
+            throw new IllegalStateException("store value format version " + (bytes.length == 0 ? "(empty)" : bytes[0])
+                    + " is not one this release reads (" + VERSION_1 + ")");
+        }
+        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes, 1, bytes.length - 1))) {
+            return reading.from(in);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

@@ -1,0 +1,177 @@
+package io.tollgate.topology;
+
+import static io.tollgate.topology.TopologyFixture.request;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.tollgate.avro.DelayedCall;
+import io.tollgate.avro.DispatchResult;
+import io.tollgate.avro.DispatchedCall;
+import io.tollgate.avro.Outcome;
+import io.tollgate.avro.policy.Policy;
+import io.tollgate.limiter.LimiterSettings;
+import io.tollgate.policy.PolicyFile;
+import java.util.Map;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** Results close the loop: permits are released, 429s and stale dispatches requeue, vendor counts are adopted. */
+class FeedbackTopologyTest {
+
+    private static final String BURST_WITH_FEEDBACK = """
+            policies:
+              - id: p
+                rules:
+                  - id: burst
+                    key: credential
+                    slidingWindow: {limit: 5, window: 2s}
+                    feedback: {remaining: x-ratelimit-remaining, reset: x-ratelimit-reset}
+            accounts: [{id: acme, policy: p}]
+            """;
+
+    private TopologyFixture fx;
+
+    @AfterEach
+    void close() throws Exception {
+        fx.close();
+    }
+
+    private static DispatchResult result(DispatchedCall call, Outcome outcome, Integer status, Map<String, String> headers) {
+        return DispatchResult.newBuilder()
+                .setRequestId(call.getRequest().getRequestId())
+                .setAccount(call.getRequest().getAccount())
+                .setCredentialRef(call.getRequest().getCredentialRef())
+                .setOutcome(outcome).setStatus(status).setLatencyMs(5).setHeaders(headers)
+                .setExecutedAt(call.getExecuteAt()).setAttempt(call.getAttempt())
+                .setRequest(call.getRequest()).setCharges(call.getCharges())
+                .build();
+    }
+
+    @Test
+    void shouldRequeueA429AndPauseTheCredentialUntilTheVendorsReset() throws Exception {
+        fx = new TopologyFixture(0, 0, "");
+        fx.seed(BURST_WITH_FEEDBACK);
+        fx.send(request("a").build());
+        DispatchedCall a = fx.dispatched().get(0);
+
+        fx.advance(100);
+        fx.result(result(a, Outcome.RATE_LIMITED, 429, Map.of("x-ratelimit-remaining", "0", "x-ratelimit-reset", "3")));
+        fx.send(request("b").build());
+        fx.advance(2950);
+
+        DelayedCall requeued = fx.delayed().get(0);
+        assertThat(requeued.getRequest().getRequestId()).isEqualTo("a");
+        assertThat(requeued.getAttempt()).isEqualTo(2);
+        assertThat(requeued.getBindingRule()).isEqualTo("vendor-pause");
+        assertThat(requeued.getNotBefore()).isEqualTo(TopologyFixture.T0.plusMillis(3100));
+        assertThat(fx.dispatchedIds()).containsExactly("a");
+
+        fx.advance(100);
+        assertThat(fx.dispatchedIds()).containsExactly("a", "a", "b");
+        assertThat(fx.dispatched().get(1).getAttempt()).isEqualTo(2);
+        assertThat(fx.metrics.count("tollgate_requeued_total", "outcome=\"RATE_LIMITED\"")).isEqualTo(1);
+    }
+
+    @Test
+    void shouldPutAStaleDispatchBackAtTheHeadOfItsLaneWithoutCountingAnAttempt() throws Exception {
+        fx = new TopologyFixture(0, 0, "");
+        fx.seed(BURST_WITH_FEEDBACK);
+        IntStream.range(0, 7).forEach(i -> fx.send(request("r" + i).build()));
+        DispatchedCall r0 = fx.dispatched().get(0);
+
+        fx.result(result(r0, Outcome.STALE, null, Map.of()));
+        fx.advance(2000);
+
+        assertThat(fx.dispatchedIds()).containsExactly("r0", "r1", "r2", "r3", "r4", "r0", "r5", "r6");
+        assertThat(fx.dispatched().get(5).getAttempt()).isEqualTo(1);
+    }
+
+    @Test
+    void shouldIgnoreADuplicateResult() throws Exception {
+        fx = new TopologyFixture(0, 0, "");
+        fx.seed(BURST_WITH_FEEDBACK);
+        fx.send(request("a").build());
+        DispatchedCall a = fx.dispatched().get(0);
+
+        fx.result(result(a, Outcome.RATE_LIMITED, 429, Map.of()));
+        fx.result(result(a, Outcome.RATE_LIMITED, 429, Map.of()));
+        fx.advance(3000);
+
+        assertThat(fx.dispatchedIds()).containsExactly("a", "a");
+        assertThat(fx.delayed()).hasSize(1);
+    }
+
+    @Test
+    void shouldAdoptALowerRemainingAllowanceFromTheVendorsHeaders() throws Exception {
+        fx = new TopologyFixture(0, 0, "");
+        fx.seed(BURST_WITH_FEEDBACK);
+        fx.send(request("a").build());
+        // Someone outside Tollgate used the same token: the vendor has 1 left where Tollgate thinks 4.
+        fx.result(result(fx.dispatched().get(0), Outcome.SUCCESS, 200, Map.of("x-ratelimit-remaining", "1", "x-ratelimit-reset", "2")));
+        IntStream.range(0, 3).forEach(i -> fx.send(request("n" + i).build()));
+
+        assertThat(fx.dispatchedIds()).containsExactly("a", "n0");
+    }
+
+    @Test
+    void shouldReleaseAConcurrencyPermitWhenTheResultArrivesAndDispatchTheNextAtOnce() throws Exception {
+        fx = new TopologyFixture(0, 0, "");
+        fx.seed("""
+                include: [forms-platform.yaml]
+                accounts: [{id: acme, policy: forms-platform, timeZone: Australia/Sydney}]
+                """);
+        IntStream.range(0, 5).forEach(i -> fx.send(request("c" + i).setApiVersion(null).setPath("/api/sources").build()));
+        assertThat(fx.dispatchedIds()).containsExactly("c0", "c1", "c2");
+        assertThat(fx.delayed()).first().extracting(DelayedCall::getBindingRule).isEqualTo("concurrent-connections");
+
+        fx.result(result(fx.dispatched().get(1), Outcome.SUCCESS, 200, Map.of()));
+
+        assertThat(fx.dispatchedIds()).containsExactly("c0", "c1", "c2", "c3");
+    }
+
+    @Test
+    void shouldStopACredentialTheVendorBlockedAndRaiseTheAlert() throws Exception {
+        fx = new TopologyFixture(0, 0, "");
+        fx.seed(BURST_WITH_FEEDBACK);
+        fx.send(request("a").build());
+
+        fx.result(result(fx.dispatched().get(0), Outcome.BLOCKED, 403, Map.of()));
+        fx.send(request("b").build());
+        fx.send(request("other-token").setCredentialRef("cred-2").setIntegration("other").build());
+        fx.advance(60_000);
+
+        assertThat(fx.dispatchedIds()).containsExactly("a", "other-token");
+        assertThat(fx.metrics.count("tollgate_blocked_total", "")).isEqualTo(1);
+    }
+
+    @Test
+    void shouldApplyAChangedLimitWithoutRestartIncludingToCallsAlreadyWaiting() throws Exception {
+        fx = new TopologyFixture(0, 0, "");
+        fx.seed(BURST_WITH_FEEDBACK);
+        IntStream.range(0, 12).forEach(i -> fx.send(request("r" + i).build()));
+        assertThat(fx.dispatchedIds()).hasSize(5);
+
+        fx.seed(BURST_WITH_FEEDBACK.replace("limit: 5", "limit: 10"));
+        fx.advance(50);
+
+        assertThat(fx.dispatchedIds()).hasSize(10);
+        IntStream.range(12, 20).forEach(i -> fx.send(request("r" + i).build()));
+        fx.advance(2000);
+        assertThat(fx.dispatchedIds()).hasSize(20);
+    }
+
+    @Test
+    void shouldRefuseAnInvalidPolicyRecordAndKeepThePreviousOne() throws Exception {
+        fx = new TopologyFixture(0, 0, "");
+        fx.seed(BURST_WITH_FEEDBACK);
+        Policy valid = PolicyFile.parse(BURST_WITH_FEEDBACK, "", LimiterSettings.DEFAULTS).policies().get(0);
+        Policy broken = Policy.newBuilder(valid).build();
+        ((io.tollgate.avro.policy.SlidingWindow) broken.getRules().get(0).getLimit()).setWindowMs(-5);
+
+        fx.putPolicy(broken);
+        IntStream.range(0, 6).forEach(i -> fx.send(request("r" + i).build()));
+
+        assertThat(fx.metrics.count("tollgate_policy_refused_total", "")).isEqualTo(1);
+        assertThat(fx.dispatchedIds()).hasSize(5);
+    }
+}

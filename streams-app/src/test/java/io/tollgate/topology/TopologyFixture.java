@@ -1,0 +1,175 @@
+package io.tollgate.topology;
+
+import io.tollgate.avro.ApiRequest;
+import io.tollgate.avro.AuthKind;
+import io.tollgate.avro.DelayedCall;
+import io.tollgate.avro.DispatchResult;
+import io.tollgate.avro.DispatchedCall;
+import io.tollgate.avro.RejectedCall;
+import io.tollgate.avro.policy.Account;
+import io.tollgate.avro.policy.Policy;
+import io.tollgate.config.TopicNames;
+import io.tollgate.limiter.LimiterSettings;
+import io.tollgate.policy.PolicyFile;
+import io.tollgate.schemas.registry.InProcessSchemaRegistry;
+import io.tollgate.schemas.registry.SchemaRegistryClient;
+import io.tollgate.schemas.serde.AvroDeserializer;
+import io.tollgate.schemas.serde.AvroSerializer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.test.TestRecord;
+
+/**
+ * The real topology in a {@link TopologyTestDriver}, with a real (in-process) schema registry and a
+ * mock wall clock that tests advance. Lead 0 and jitter 0 unless a test sets them, so times are exact.
+ */
+final class TopologyFixture implements AutoCloseable {
+
+    static final Instant T0 = Instant.parse("2026-11-23T10:00:00Z");
+    static final TopicNames TOPICS = TopicNames.DEFAULT;
+    static final long PUNCTUATION_MS = 50;
+
+    final InProcessSchemaRegistry registry = InProcessSchemaRegistry.start(0);
+    final SchemaRegistryClient client = new SchemaRegistryClient(registry.url());
+    final AvroSerializer<SpecificRecord> values = new AvroSerializer<>(client, true);
+    final TollgateMetrics metrics = new TollgateMetrics();
+    final TopologyTestDriver driver;
+    final TestInputTopic<String, byte[]> requests;
+    final TestInputTopic<String, byte[]> results;
+    final TestInputTopic<String, byte[]> policies;
+    final TestInputTopic<String, byte[]> accounts;
+    final TestOutputTopic<String, DispatchedCall> dispatch;
+    final TestOutputTopic<String, DelayedCall> delay;
+    final TestOutputTopic<String, RejectedCall> rejected;
+    private final Path stateDir;
+    private final List<DispatchedCall> dispatched = new ArrayList<>();
+    private final List<RejectedCall> rejections = new ArrayList<>();
+    private final List<DelayedCall> delays = new ArrayList<>();
+
+    TopologyFixture(long leadMs, long jitterMs, String defaultPolicy) throws Exception {
+        LimiterSettings limiter = new LimiterSettings(jitterMs, 2000, 600_000);
+        PolicyCatalog catalog = new PolicyCatalog(limiter, new AvroDeserializer<>(client, Policy.class),
+                new AvroDeserializer<>(client, Account.class));
+        TopologySettings settings = new TopologySettings(TOPICS, leadMs, PUNCTUATION_MS, 64 * 1024, 86_400_000L, defaultPolicy);
+        TollgateTopology.ValueSerdes serdes = new TollgateTopology.ValueSerdes(values,
+                new AvroDeserializer<>(client, ApiRequest.class), new AvroDeserializer<>(client, DispatchResult.class),
+                new AvroDeserializer<>(client, Account.class));
+        stateDir = Files.createTempDirectory("tollgate-ttd");
+        Properties props = new Properties();
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "tollgate-test");
+        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:9");
+        props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
+        driver = new TopologyTestDriver(TollgateTopology.build(settings, serdes, catalog, metrics), props, T0);
+
+        StringSerializer keys = new StringSerializer();
+        ByteArraySerializer bytes = new ByteArraySerializer();
+        requests = driver.createInputTopic(TOPICS.requests(), keys, bytes, T0, Duration.ZERO);
+        results = driver.createInputTopic(TOPICS.results(), keys, bytes, T0, Duration.ZERO);
+        policies = driver.createInputTopic(TOPICS.policies(), keys, bytes, T0, Duration.ZERO);
+        accounts = driver.createInputTopic(TOPICS.accounts(), keys, bytes, T0, Duration.ZERO);
+        StringDeserializer keyReader = new StringDeserializer();
+        dispatch = driver.createOutputTopic(TOPICS.dispatch(), keyReader, new AvroDeserializer<>(client, DispatchedCall.class));
+        delay = driver.createOutputTopic(TOPICS.delay(), keyReader, new AvroDeserializer<>(client, DelayedCall.class));
+        rejected = driver.createOutputTopic(TOPICS.rejected(), keyReader, new AvroDeserializer<>(client, RejectedCall.class));
+    }
+
+    /** Loads policies and accounts from YAML into the global topics, as the seeder does. */
+    void seed(String yaml) {
+        PolicyFile.Contents contents = PolicyFile.parse(yaml, "classpath:presets", LimiterSettings.DEFAULTS);
+        contents.policies().forEach(this::putPolicy);
+        contents.accounts().forEach(this::putAccount);
+    }
+
+    void putPolicy(Policy policy) {
+        policies.pipeInput(policy.getId(), values.serialize(TOPICS.policies(), policy), now());
+    }
+
+    void putAccount(Account account) {
+        accounts.pipeInput(account.getId(), values.serialize(TOPICS.accounts(), account), now());
+    }
+
+    Instant now() {
+        return T0.plusMillis(elapsedMs);
+    }
+
+    private long elapsedMs;
+
+    /** Advances the wall clock in punctuation-sized steps, as a real clock would fire them. */
+    void advance(long ms) {
+        for (long left = ms; left > 0; left -= PUNCTUATION_MS) {
+            long step = Math.min(PUNCTUATION_MS, left);
+            elapsedMs += step;
+            driver.advanceWallClockTime(Duration.ofMillis(step));
+        }
+    }
+
+    void send(ApiRequest request) {
+        requests.pipeInput(new TestRecord<>(request.getAccount(), values.serialize(TOPICS.requests(), request), now()));
+    }
+
+    void sendRaw(String key, byte[] value) {
+        requests.pipeInput(new TestRecord<>(key, value, now()));
+    }
+
+    void result(DispatchResult result) {
+        results.pipeInput(new TestRecord<>(result.getAccount(), values.serialize(TOPICS.results(), result), now()));
+    }
+
+    /** Every dispatched call so far (the output topic is read into this list). */
+    List<DispatchedCall> dispatched() {
+        dispatched.addAll(dispatch.readValuesToList());
+        return dispatched;
+    }
+
+    List<RejectedCall> rejected() {
+        rejections.addAll(rejected.readValuesToList());
+        return rejections;
+    }
+
+    List<DelayedCall> delayed() {
+        delays.addAll(delay.readValuesToList());
+        return delays;
+    }
+
+    List<String> dispatchedIds() {
+        return dispatched().stream().map(d -> d.getRequest().getRequestId()).toList();
+    }
+
+    static ApiRequest.Builder request(String id) {
+        return ApiRequest.newBuilder()
+                .setRequestId(id)
+                .setAccount("acme")
+                .setCredentialRef("cred-1")
+                .setAuthKind(AuthKind.API_TOKEN)
+                .setUser("user-1")
+                .setIntegration("crm")
+                .setMethod("GET")
+                .setPath("/v1/deals/1")
+                .setApiVersion("v1")
+                .setHeaders(Map.of())
+                .setSubmittedAt(T0);
+    }
+
+    @Override
+    public void close() throws Exception {
+        driver.close();
+        registry.close();
+        try (var files = Files.walk(stateDir)) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
+    }
+}
