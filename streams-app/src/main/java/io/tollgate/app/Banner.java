@@ -1,0 +1,49 @@
+package io.tollgate.app;
+
+import io.tollgate.config.TollgateConfig;
+import io.tollgate.config.TopicNames;
+import io.tollgate.topology.TollgateMetrics;
+
+/** What Tollgate prints when it is up, and every few seconds after: where it listens and what it does. */
+final class Banner {
+
+    private Banner() {
+    }
+
+    static String of(TollgateApp app) {
+        TollgateConfig c = app.config();
+        TopicNames t = c.topics();
+        return String.join("\n",
+                "",
+                "Tollgate is running" + (c.isEmbedded() ? " (embedded broker and schema registry)" : ""),
+                "  Kafka bootstrap     " + app.bootstrapServers(),
+                "  Schema registry     " + app.registryUrl(),
+                "  REST                " + app.restUrl() + "/health  " + app.restUrl() + "/metrics",
+                "  Requests topic      " + t.requests() + "   (key: account id; Confluent Avro or JSON)",
+                "  Output topics       " + t.dispatch() + ", " + t.delay() + ", " + t.rejected(),
+                "  Results topic       " + t.results(),
+                "  Policies, accounts  " + t.policies() + ", " + t.accounts() + "   (seeded from " + c.string(TollgateConfig.POLICY_FILE) + ")",
+                "  Try it:",
+                "    echo 'acme|{\"request_id\":\"r1\",\"account\":\"acme\",\"credential_ref\":\"pipedrive/acme\",\"auth_kind\":\"API_TOKEN\","
+                        + "\"integration\":\"demo\",\"method\":\"GET\",\"path\":\"/api/v2/deals\",\"api_version\":\"v2\"}' \\",
+                "      | kcat -P -b " + app.bootstrapServers() + " -t " + t.requests() + " -K '|'",
+                "");
+    }
+
+    static String status(TollgateApp app) {
+        TollgateMetrics m = app.metrics();
+        return "Tollgate: " + app.streams().state() + "  dispatched=" + m.count("tollgate_dispatched_total", "")
+                + "  results=" + sum(m, "tollgate_results_total") + "  rejected=" + sum(m, "tollgate_rejected_total")
+                + "  delayed=" + sum(m, "tollgate_delayed_total");
+    }
+
+    private static long sum(TollgateMetrics m, String name) {
+        long total = 0;
+        for (String line : m.prometheus().split("\n")) {
+            if (line.startsWith(name)) {
+                total += Long.parseLong(line.substring(line.lastIndexOf(' ') + 1));
+            }
+        }
+        return total;
+    }
+}

@@ -1,0 +1,166 @@
+package io.tollgate.app;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.Writer;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import kafka.server.KafkaConfig;
+import kafka.server.KafkaRaftServer;
+import kafka.tools.StorageTool;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.utils.Time;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A real single-node Kafka (KRaft, combined broker and controller) in this JVM, listening on
+ * 127.0.0.1 only, for the embedded default and the integration tests. Its log directory is a
+ * temporary directory deleted on close. (Kafka's own test kit binds every interface, hence this.)
+ */
+public final class EmbeddedKafka implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(EmbeddedKafka.class);
+    private static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
+
+    private final KafkaRaftServer server;
+    private final Path logDir;
+    private final String bootstrapServers;
+
+    private EmbeddedKafka(KafkaRaftServer server, Path logDir, String bootstrapServers) {
+        this.server = server;
+        this.logDir = logDir;
+        this.bootstrapServers = bootstrapServers;
+    }
+
+    public static EmbeddedKafka start() {
+        return start(Map.of());
+    }
+
+    /** Starts a broker; {@code overrides} are broker settings for special tests. */
+    public static EmbeddedKafka start(Map<String, String> overrides) {
+        Path logDir = null;
+        KafkaRaftServer server = null;
+        try {
+            logDir = Files.createTempDirectory("tollgate-kafka");
+            int brokerPort = freePort();
+            int controllerPort = freePort();
+            Properties props = new Properties();
+            props.put("process.roles", "broker,controller");
+            props.put("node.id", "1");
+            props.put("listeners", "PLAINTEXT://127.0.0.1:" + brokerPort + ",CONTROLLER://127.0.0.1:" + controllerPort);
+            props.put("advertised.listeners", "PLAINTEXT://127.0.0.1:" + brokerPort);
+            props.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+            props.put("controller.listener.names", "CONTROLLER");
+            props.put("inter.broker.listener.name", "PLAINTEXT");
+            props.put("controller.quorum.bootstrap.servers", "127.0.0.1:" + controllerPort);
+            props.put("log.dirs", logDir.toString());
+            props.put("num.partitions", "1");
+            props.put("auto.create.topics.enable", "false");
+            props.put("offsets.topic.replication.factor", "1");
+            props.put("offsets.topic.num.partitions", "4");
+            props.put("transaction.state.log.replication.factor", "1");
+            props.put("transaction.state.log.min.isr", "1");
+            props.put("transaction.state.log.num.partitions", "4");
+            props.put("share.coordinator.state.topic.replication.factor", "1");
+            props.put("share.coordinator.state.topic.min.isr", "1");
+            props.put("group.initial.rebalance.delay.ms", "0");
+            props.put("log.segment.bytes", String.valueOf(16 * 1024 * 1024));
+            props.putAll(overrides);
+            format(props, logDir);
+
+            server = new KafkaRaftServer(KafkaConfig.fromProps(props), Time.SYSTEM);
+            server.startup();
+            String bootstrap = "127.0.0.1:" + brokerPort;
+            awaitReady(bootstrap);
+            LOG.info("Embedded Kafka broker (KRaft) ready at {}", bootstrap);
+            return new EmbeddedKafka(server, logDir, bootstrap);
+        } catch (Exception e) {
+            if (server != null) {
+                server.shutdown();
+                server.awaitShutdown();
+            }
+            deleteQuietly(logDir);
+            throw new IllegalStateException("Cannot start the embedded Kafka broker: " + e.getMessage(), e);
+        }
+    }
+
+    public String bootstrapServers() {
+        return bootstrapServers;
+    }
+
+    @Override
+    public void close() {
+        try {
+            server.shutdown();
+            server.awaitShutdown();
+        } finally {
+            deleteQuietly(logDir);
+        }
+    }
+
+    private static void format(Properties props, Path logDir) throws IOException {
+        Path config = logDir.resolveSibling(logDir.getFileName() + ".properties");
+        try (Writer out = Files.newBufferedWriter(config)) {
+            props.store(out, "embedded Kafka");
+        }
+        ByteArrayOutputStream output = new ByteArrayOutputStream();
+        try (PrintStream print = new PrintStream(output, true, StandardCharsets.UTF_8)) {
+            int status = StorageTool.execute(new String[] {"format", "-t", Uuid.randomUuid().toString(), "-c", config.toString(),
+                "--standalone", "--ignore-formatted"}, print);
+            if (status != 0) {
+                throw new IllegalStateException("formatting the log directory failed: " + output.toString(StandardCharsets.UTF_8));
+            }
+        } finally {
+            Files.deleteIfExists(config);
+        }
+    }
+
+    private static void awaitReady(String bootstrap) throws InterruptedException {
+        long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
+        Exception last = null;
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5000, AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 5000))) {
+            while (System.nanoTime() < deadline) {
+                try {
+                    if (!admin.describeCluster().nodes().get(5, TimeUnit.SECONDS).isEmpty()) {
+                        return;
+                    }
+                } catch (Exception e) {
+                    last = e;
+                }
+                Thread.sleep(100);
+            }
+        }
+        throw new IllegalStateException("broker at " + bootstrap + " not ready within " + READY_TIMEOUT, last);
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        }
+    }
+
+    private static void deleteQuietly(Path dir) {
+        if (dir == null || !Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> files = Files.walk(dir)) {
+            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (Exception e) {
+            LOG.debug("Could not delete {}: {}", dir, e.toString());
+        }
+    }
+}

@@ -1,0 +1,207 @@
+package io.tollgate.app;
+
+import io.tollgate.avro.ApiRequest;
+import io.tollgate.avro.DispatchResult;
+import io.tollgate.avro.policy.Account;
+import io.tollgate.avro.policy.Policy;
+import io.tollgate.config.TollgateConfig;
+import io.tollgate.config.TopicNames;
+import io.tollgate.limiter.LimiterSettings;
+import io.tollgate.policy.PolicyFile;
+import io.tollgate.rest.RestServer;
+import io.tollgate.schemas.registry.InProcessSchemaRegistry;
+import io.tollgate.topology.PolicyCatalog;
+import io.tollgate.topology.TollgateMetrics;
+import io.tollgate.topology.TollgateTopology;
+import io.tollgate.topology.TopologySettings;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A running Tollgate: the limiter topology on Kafka Streams, its topics, its seeded policies and its
+ * REST endpoints. Without {@code bootstrap.servers} it brings its own broker and schema registry.
+ */
+public final class TollgateApp implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(TollgateApp.class);
+
+    private final TollgateConfig config;
+    private final EmbeddedKafka kafka;
+    private final InProcessSchemaRegistry registry;
+    private final KafkaStreams streams;
+    private final RestServer rest;
+    private final TollgateMetrics metrics;
+
+    private TollgateApp(TollgateConfig config, EmbeddedKafka kafka, InProcessSchemaRegistry registry, KafkaStreams streams,
+                        RestServer rest, TollgateMetrics metrics) {
+        this.config = config;
+        this.kafka = kafka;
+        this.registry = registry;
+        this.streams = streams;
+        this.rest = rest;
+        this.metrics = metrics;
+    }
+
+    public static TollgateApp start(TollgateConfig requested) throws Exception {
+        EmbeddedKafka kafka = null;
+        InProcessSchemaRegistry registry = null;
+        try {
+            TollgateConfig config = requested;
+            Map<String, String> runtime = new HashMap<>();
+            if (config.isEmbedded()) {
+                kafka = EmbeddedKafka.start();
+                runtime.put(TollgateConfig.BOOTSTRAP_SERVERS, kafka.bootstrapServers());
+            }
+            if (config.string(TollgateConfig.SCHEMA_REGISTRY_URL).isBlank()) {
+                if (!config.isEmbedded()) {
+                    throw new IllegalStateException("schema.registry.url is required with an external broker: every producer and "
+                            + "instance must share one registry (the in-process one serves only the embedded default)");
+                }
+                registry = InProcessSchemaRegistry.start(0);
+                runtime.put(TollgateConfig.SCHEMA_REGISTRY_URL, registry.url());
+            }
+            if (config.isEmbedded() && config.string(TollgateConfig.POLICY_FILE).isBlank()) {
+                runtime.put(TollgateConfig.POLICY_FILE, "classpath:presets/demo.yaml");
+            }
+            config = config.with(runtime);
+            return start(config, kafka, registry);
+        } catch (Exception | Error e) {
+            if (registry != null) {
+                registry.close();
+            }
+            if (kafka != null) {
+                kafka.close();
+            }
+            throw e;
+        }
+    }
+
+    private static TollgateApp start(TollgateConfig config, EmbeddedKafka kafka, InProcessSchemaRegistry registry) throws Exception {
+        TopicNames topics = config.topics();
+        LimiterSettings limiter = new LimiterSettings(config.longValue(TollgateConfig.DISPATCH_JITTER_MS),
+                config.longValue(TollgateConfig.RATE_LIMITED_PAUSE_MS), config.longValue(TollgateConfig.BLOCKED_PAUSE_MS));
+        // Read and validate the policy file before anything else: a bad file stops here, naming the field.
+        PolicyFile.Contents seed = config.string(TollgateConfig.POLICY_FILE).isBlank() ? null
+                : PolicyFile.load(config.string(TollgateConfig.POLICY_FILE), limiter);
+
+        Map<String, Object> clients = new HashMap<>();
+        clients.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.string(TollgateConfig.BOOTSTRAP_SERVERS));
+        clients.putAll(config.withPrefix("admin."));
+        try (Admin admin = Admin.create(clients)) {
+            TopicAdmin.ensureTopics(admin, topics, config.intValue(TollgateConfig.TOPIC_PARTITIONS),
+                    (short) config.intValue(TollgateConfig.TOPIC_REPLICATION));
+        }
+        ValueSerdeFactory serdes = new ValueSerdeFactory(config.string(TollgateConfig.VALUE_SERDE_CLASS),
+                config.string(TollgateConfig.SCHEMA_REGISTRY_URL));
+        if (seed != null) {
+            try (KafkaProducer<String, SpecificRecord> producer = new KafkaProducer<>(producerProps(config), new StringSerializer(),
+                    serdes.serializer())) {
+                PolicySeeder.seed(seed, topics, producer);
+            }
+        }
+
+        TollgateMetrics metrics = new TollgateMetrics();
+        PolicyCatalog catalog = new PolicyCatalog(limiter, serdes.deserializer(Policy.class), serdes.deserializer(Account.class));
+        Topology topology = TollgateTopology.build(TopologySettings.from(config), new TollgateTopology.ValueSerdes(serdes.serializer(),
+                serdes.deserializer(ApiRequest.class), serdes.deserializer(DispatchResult.class), serdes.deserializer(Account.class)),
+                catalog, metrics);
+        KafkaStreams streams = new KafkaStreams(topology, streamsProps(config));
+        streams.setUncaughtExceptionHandler(e -> {
+            LOG.error("Stream thread failed; replacing it, it resumes from the last commit", e);
+            return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
+        });
+        RestServer rest = RestServer.start(config.string(TollgateConfig.REST_HOST), config.intValue(TollgateConfig.REST_PORT), streams, metrics);
+        streams.start();
+        return new TollgateApp(config, kafka, registry, streams, rest, metrics);
+    }
+
+    static Properties streamsProps(TollgateConfig config) {
+        Properties p = new Properties();
+        p.put(StreamsConfig.APPLICATION_ID_CONFIG, config.string(TollgateConfig.APPLICATION_ID));
+        p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, config.string(TollgateConfig.BOOTSTRAP_SERVERS));
+        p.put(StreamsConfig.STATE_DIR_CONFIG, config.string(TollgateConfig.STATE_DIR));
+        p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, config.string(TollgateConfig.PROCESSING_GUARANTEE));
+        p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, config.string(TollgateConfig.COMMIT_INTERVAL_MS));
+        p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, config.string(TollgateConfig.STREAM_THREADS));
+        p.put(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, config.string(TollgateConfig.STANDBY_REPLICAS));
+        p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, config.string(TollgateConfig.TOPIC_REPLICATION));
+        p.put(StreamsConfig.APPLICATION_SERVER_CONFIG, config.string(TollgateConfig.REST_HOST) + ":" + config.string(TollgateConfig.REST_PORT));
+        p.put("processing.exception.handler.global.enabled", "true");
+        p.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), "5");
+        config.withPrefix("streams.").forEach(p::put);
+        config.withPrefix("producer.").forEach((k, v) -> p.put(StreamsConfig.producerPrefix(k), v));
+        config.withPrefix("consumer.").forEach((k, v) -> p.put(StreamsConfig.consumerPrefix(k), v));
+        return p;
+    }
+
+    private static Map<String, Object> producerProps(TollgateConfig config) {
+        Map<String, Object> p = new HashMap<>();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.string(TollgateConfig.BOOTSTRAP_SERVERS));
+        p.put(ProducerConfig.ACKS_CONFIG, "all");
+        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        p.putAll(config.withPrefix("producer."));
+        return p;
+    }
+
+    /** Waits until the streams app is running, or throws after {@code timeout}. */
+    public void awaitRunning(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (streams.state() != KafkaStreams.State.RUNNING) {
+            if (System.nanoTime() > deadline || streams.state() == KafkaStreams.State.ERROR) {
+                throw new IllegalStateException("Tollgate did not reach RUNNING within " + timeout + " (state " + streams.state() + ")");
+            }
+            TimeUnit.MILLISECONDS.sleep(50);
+        }
+    }
+
+    public TollgateConfig config() {
+        return config;
+    }
+
+    public String bootstrapServers() {
+        return config.string(TollgateConfig.BOOTSTRAP_SERVERS);
+    }
+
+    public String registryUrl() {
+        return config.string(TollgateConfig.SCHEMA_REGISTRY_URL);
+    }
+
+    public java.net.URI restUrl() {
+        return rest.url();
+    }
+
+    public KafkaStreams streams() {
+        return streams;
+    }
+
+    public TollgateMetrics metrics() {
+        return metrics;
+    }
+
+    @Override
+    public void close() {
+        streams.close(Duration.ofSeconds(30));
+        rest.close();
+        if (registry != null) {
+            registry.close();
+        }
+        if (kafka != null) {
+            kafka.close();
+        }
+    }
+}

@@ -1,0 +1,66 @@
+package io.tollgate.app;
+
+import io.tollgate.config.TopicNames;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Creates Tollgate's topics when they are missing and checks the ones that exist: the per-account
+ * topics must be co-partitioned (one task decides for an account and sees its results), and the
+ * policy and account topics must be compacted.
+ */
+public final class TopicAdmin {
+
+    private static final Logger LOG = LoggerFactory.getLogger(TopicAdmin.class);
+
+    private TopicAdmin() {
+    }
+
+    public static void ensureTopics(Admin admin, TopicNames topics, int partitions, short replication)
+            throws InterruptedException, ExecutionException, TimeoutException {
+        Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
+        List<NewTopic> missing = new ArrayList<>();
+        for (String topic : topics.perAccount()) {
+            if (!existing.contains(topic)) {
+                missing.add(new NewTopic(topic, partitions, replication));
+            }
+        }
+        for (String topic : topics.compacted()) {
+            if (!existing.contains(topic)) {
+                missing.add(new NewTopic(topic, 1, replication)
+                        .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)));
+            }
+        }
+        if (!missing.isEmpty()) {
+            try {
+                admin.createTopics(missing).all().get(30, TimeUnit.SECONDS);
+                LOG.info("Created topics {}", missing.stream().map(NewTopic::name).toList());
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof TopicExistsException)) {
+                    throw e;
+                }
+            }
+        }
+        Map<String, TopicDescription> described = admin.describeTopics(topics.perAccount()).allTopicNames().get(30, TimeUnit.SECONDS);
+        Map<String, Integer> counts = new HashMap<>();
+        described.forEach((name, d) -> counts.put(name, d.partitions().size()));
+        if (counts.values().stream().distinct().count() > 1) {
+            throw new IllegalStateException("Tollgate's per-account topics must have the same number of partitions "
+                    + "(every call and result of an account is decided in one task), but they have " + counts
+                    + ". Add partitions so that they match.");
+        }
+    }
+}
