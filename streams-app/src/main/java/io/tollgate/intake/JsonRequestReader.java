@@ -46,6 +46,19 @@ public final class JsonRequestReader {
         if (root == null || !root.isObject()) {
             throw new InvalidRequestException(RejectCode.UNDECODABLE, "a JSON request must be an object");
         }
+        try {
+            return fromObject(root);
+        } catch (InvalidRequestException e) {
+            throw e.withIds(textOrNull(root, "request_id"), textOrNull(root, "account"));
+        }
+    }
+
+    private static String textOrNull(JsonNode root, String field) {
+        JsonNode node = root.get(field);
+        return node != null && node.isTextual() ? node.asText() : null;
+    }
+
+    private static ApiRequest fromObject(JsonNode root) {
         Iterator<String> names = root.fieldNames();
         while (names.hasNext()) {
             String name = names.next();

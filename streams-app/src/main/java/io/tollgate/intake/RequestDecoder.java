@@ -47,7 +47,7 @@ public final class RequestDecoder {
             return failed(e.kind() == WireFormatException.Kind.UNKNOWN_SCHEMA ? RejectCode.UNKNOWN_SCHEMA : RejectCode.UNDECODABLE,
                     e.getMessage());
         } catch (InvalidRequestException e) {
-            return failed(e.code(), e.getMessage());
+            return new Decoded.Failed(new IntakeFailure(e.code(), e.getMessage(), e.requestId(), e.account(), false), null);
         }
         try {
             RequestValidator.validate(request);

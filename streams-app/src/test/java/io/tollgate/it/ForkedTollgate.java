@@ -1,0 +1,65 @@
+package io.tollgate.it;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/** Tollgate in a separate JVM, so a test can kill it the hard way (SIGKILL) in the middle of traffic. */
+final class ForkedTollgate implements AutoCloseable {
+
+    private final Process process;
+    private final Path log;
+
+    private ForkedTollgate(Process process, Path log) {
+        this.process = process;
+        this.log = log;
+    }
+
+    static ForkedTollgate start(Map<String, String> settings, Path log) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx384m", "-cp", System.getProperty("java.class.path"), "io.tollgate.app.TollgateMain"));
+        settings.forEach((k, v) -> command.add("--" + k + "=" + v));
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        ForkedTollgate forked = new ForkedTollgate(process, log);
+        forked.awaitLog("Tollgate is running", Duration.ofSeconds(90));
+        return forked;
+    }
+
+    void awaitLog(String text, Duration timeout) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!Files.readString(log).contains(text)) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("forked Tollgate exited with " + process.exitValue() + ":\n" + Files.readString(log));
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("forked Tollgate did not log '" + text + "' within " + timeout + ":\n" + Files.readString(log));
+            }
+            Thread.sleep(100);
+        }
+    }
+
+    /** SIGKILL: no shutdown hook, no commit, an open transaction left behind. */
+    void kill() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor();
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        if (process.isAlive()) {
+            process.destroy();
+            if (!process.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)) {
+                kill();
+            }
+        }
+    }
+
+    static String javaClassPathSeparator() {
+        return File.pathSeparator;
+    }
+}
