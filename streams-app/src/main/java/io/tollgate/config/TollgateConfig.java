@@ -39,6 +39,7 @@ public final class TollgateConfig {
     public static final String RATE_LIMITED_PAUSE_MS = "rate.limited.pause.ms";
     public static final String BLOCKED_PAUSE_MS = "blocked.pause.ms";
     public static final String REQUEST_MAX_BYTES = "request.max.bytes";
+    public static final String MAX_ATTEMPTS = "max.attempts";
     public static final String DEDUP_RETENTION_MS = "dedup.retention.ms";
     public static final String REST_HOST = "rest.host";
     public static final String REST_PORT = "rest.port";
@@ -77,6 +78,7 @@ public final class TollgateConfig {
         d.put(RATE_LIMITED_PAUSE_MS, "2000");
         d.put(BLOCKED_PAUSE_MS, "900000");
         d.put(REQUEST_MAX_BYTES, "262144");
+        d.put(MAX_ATTEMPTS, "5");
         d.put(DEDUP_RETENTION_MS, "86400000");
         d.put(REST_HOST, "127.0.0.1");
         d.put(REST_PORT, "8080");
@@ -152,6 +154,7 @@ public final class TollgateConfig {
         atLeast(RATE_LIMITED_PAUSE_MS, 0);
         atLeast(BLOCKED_PAUSE_MS, 0);
         positive(REQUEST_MAX_BYTES);
+        positive(MAX_ATTEMPTS);
         positive(DEDUP_RETENTION_MS);
         atLeast(REST_PORT, 0);
         String guarantee = string(PROCESSING_GUARANTEE);

@@ -24,5 +24,7 @@ public enum RejectCode {
     /** An account that points at a policy that does not exist. */
     UNKNOWN_POLICY,
     /** A result record that cannot be read (results are input too). */
-    UNDECODABLE_RESULT
+    UNDECODABLE_RESULT,
+    /** The call came back (429, block, network error) more often than {@code max.attempts} allows. */
+    ATTEMPTS_EXHAUSTED
 }

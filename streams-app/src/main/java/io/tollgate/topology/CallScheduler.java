@@ -29,6 +29,7 @@ import java.util.Set;
 final class CallScheduler {
 
     static final String STALE_DISPATCH = "stale-dispatch";
+    static final String NETWORK_ERROR = "network-error";
 
     private final Limiter limiter;
     private final LimiterStores stores;
@@ -36,14 +37,17 @@ final class CallScheduler {
     private final Outbox out;
     private final TollgateMetrics metrics;
     private final long leadMs;
+    private final int maxAttempts;
 
-    CallScheduler(Limiter limiter, LimiterStores stores, AccountResolver accounts, Outbox out, TollgateMetrics metrics, long leadMs) {
+    CallScheduler(Limiter limiter, LimiterStores stores, AccountResolver accounts, Outbox out, TollgateMetrics metrics, long leadMs,
+                  int maxAttempts) {
         this.limiter = limiter;
         this.stores = stores;
         this.accounts = accounts;
         this.out = out;
         this.metrics = metrics;
         this.leadMs = leadMs;
+        this.maxAttempts = maxAttempts;
     }
 
     static String laneOf(ApiRequest request) {
@@ -259,17 +263,24 @@ final class CallScheduler {
         }
         AccountQueue before = stores.queue(account);
         AccountQueue after = before.unblocked();
-        if (effect.requeue()) {
+        int attempt = inFlight.attempt() + (outcome == Outcome.STALE ? 0 : 1);
+        if (effect.requeue() && attempt > maxAttempts) {
+            reject(account, result.getRequest(), RejectCode.ATTEMPTS_EXHAUSTED.name(), "the call came back " + (attempt - 1)
+                    + " times (last: " + outcome + (result.getStatus() == null ? "" : " " + result.getStatus())
+                    + "); max.attempts is " + maxAttempts, null, null, wallNow);
+        } else if (effect.requeue()) {
             ApiRequest request = result.getRequest();
-            int attempt = inFlight.attempt() + (outcome == Outcome.STALE ? 0 : 1);
-            String binding = outcome == Outcome.STALE ? STALE_DISPATCH : Limiter.VENDOR_PAUSE;
+            String binding = outcome == Outcome.STALE ? STALE_DISPATCH
+                    : outcome == Outcome.NETWORK_ERROR ? NETWORK_ERROR : Limiter.VENDOR_PAUSE;
             long notBefore = effect.pausedUntilMs() == null ? planned : effect.pausedUntilMs();
             String lane = laneOf(request);
             stores.enqueue(account, lane, new WaitingCall(request, inFlight.seq(), planned, attempt, notBefore, binding));
             after = after.withArrival(lane, true);
-            out.delay(account, Records.delayed(request, wallNow, notBefore, binding, attempt, outcome == Outcome.STALE
-                    ? "the dispatcher could not send the call within its slot; it waits again"
-                    : "the vendor answered " + result.getStatus() + "; the call waits again"));
+            out.delay(account, Records.delayed(request, wallNow, notBefore, binding, attempt, switch (outcome) {
+                case STALE -> "the dispatcher could not send the call within its slot; it waits again";
+                case NETWORK_ERROR -> "the call did not reach the vendor (" + result.getBodyExcerpt() + "); it waits again";
+                default -> "the vendor answered " + result.getStatus() + "; the call waits again";
+            }));
             metrics.requeued(outcome.name());
         }
         stores.putQueue(account, before, after);

@@ -47,7 +47,7 @@ final class LimiterProcessor implements Processor<String, LimiterInput, String, 
         AccountResolver resolver = new AccountResolver(catalog, policies::get, accounts::get, settings.defaultPolicy(),
                 settings.topics().accounts());
         this.scheduler = new CallScheduler(new Limiter(catalog.settings()), stores, resolver, new Forwarder(), metrics,
-                settings.leadMs());
+                settings.leadMs(), settings.maxAttempts());
         this.seenEpoch = catalog.epoch();
         context.schedule(Duration.ofMillis(settings.punctuationMs()), PunctuationType.WALL_CLOCK_TIME, this::punctuate);
     }

@@ -174,4 +174,25 @@ class FeedbackTopologyTest {
         assertThat(fx.metrics.count("tollgate_policy_refused_total", "")).isEqualTo(1);
         assertThat(fx.dispatchedIds()).hasSize(5);
     }
+
+    @Test
+    void shouldRequeueACallThatDidNotReachTheVendorAndRejectItAfterMaxAttempts() throws Exception {
+        fx = new TopologyFixture(0, 0, "");
+        fx.seed(BURST_WITH_FEEDBACK);
+        fx.send(request("flaky").build());
+
+        for (int attempt = 1; attempt <= 3; attempt++) {
+            DispatchedCall call = fx.dispatched().get(attempt - 1);
+            assertThat(call.getAttempt()).isEqualTo(attempt);
+            fx.result(result(call, Outcome.NETWORK_ERROR, null, Map.of()));
+            fx.advance(50);
+        }
+
+        assertThat(fx.dispatchedIds()).containsExactly("flaky", "flaky", "flaky");
+        assertThat(fx.delayed()).extracting(DelayedCall::getBindingRule).containsExactly("network-error", "network-error");
+        assertThat(fx.rejected()).singleElement().satisfies(r -> {
+            assertThat(r.getReason()).isEqualTo("ATTEMPTS_EXHAUSTED");
+            assertThat(r.getDetail()).contains("came back 3 times").contains("max.attempts is 3");
+        });
+    }
 }

@@ -1,0 +1,180 @@
+package io.tollgate.connect;
+
+import java.net.URI;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.apache.kafka.common.config.AbstractConfig;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigDef.Importance;
+import org.apache.kafka.common.config.ConfigDef.Type;
+import org.apache.kafka.common.config.ConfigDef.Width;
+import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.common.config.provider.FileConfigProvider;
+
+/**
+ * Configuration of the HTTP dispatch sink, in groups: where calls go, how credentials are found, when
+ * calls are sent, and where results are written. Validated when the connector starts.
+ */
+public final class HttpDispatchSinkConfig extends AbstractConfig {
+
+    static final String GROUP_VENDORS = "Vendors";
+    static final String GROUP_CREDENTIALS = "Credentials";
+    static final String GROUP_TIMING = "Timing";
+    static final String GROUP_RESULTS = "Results";
+
+    public static final String BASE_URL = "http.base.url";
+    public static final String VENDOR_URLS = "http.vendor.urls";
+    public static final String REQUEST_TIMEOUT_MS = "http.request.timeout.ms";
+    public static final String CONNECT_TIMEOUT_MS = "http.connect.timeout.ms";
+
+    public static final String CREDENTIALS_PROVIDER = "credentials.provider.class";
+    public static final String CREDENTIALS_PATH = "credentials.provider.path";
+    public static final String CREDENTIALS_PROVIDER_PREFIX = "credentials.provider.config.";
+    public static final String CREDENTIALS_KEY_FORMAT = "credentials.key.format";
+    public static final String CREDENTIALS_CACHE_MS = "credentials.cache.ms";
+    public static final String API_TOKEN_AUTH = "auth.api.token";
+    public static final String OAUTH_AUTH = "auth.oauth";
+
+    public static final String SEND_MARGIN_MS = "dispatch.send.margin.ms";
+    public static final String MAX_PENDING = "dispatch.max.pending";
+
+    public static final String RESULTS_TOPIC = "results.topic";
+    public static final String RESULTS_BOOTSTRAP = "results.bootstrap.servers";
+    public static final String RESULTS_PRODUCER_PREFIX = "results.producer.";
+    public static final String SCHEMA_REGISTRY_URL = "schema.registry.url";
+    public static final String BODY_EXCERPT_CHARS = "results.body.excerpt.chars";
+
+    public static final ConfigDef CONFIG = new ConfigDef()
+            .define(BASE_URL, Type.STRING, ConfigDef.NO_DEFAULT_VALUE, url(), Importance.HIGH,
+                    "Base URL of the vendor API for calls without a vendor, e.g. https://api.pipedrive.com. The request path is appended.",
+                    GROUP_VENDORS, 1, Width.LONG, "Default base URL")
+            .define(VENDOR_URLS, Type.LIST, "", vendorUrls(), Importance.MEDIUM,
+                    "Base URL per vendor name, as name=url pairs (e.g. pipedrive=https://api.pipedrive.com,forms=https://forms.example).",
+                    GROUP_VENDORS, 2, Width.LONG, "Vendor base URLs")
+            .define(CONNECT_TIMEOUT_MS, Type.LONG, 5_000L, ConfigDef.Range.atLeast(100), Importance.LOW,
+                    "Connection timeout. A call whose connection fails was not sent and goes back to the limiter.",
+                    GROUP_VENDORS, 3, Width.SHORT, "Connect timeout (ms)")
+            .define(REQUEST_TIMEOUT_MS, Type.LONG, 30_000L, ConfigDef.Range.atLeast(100), Importance.MEDIUM,
+                    "Time to wait for the vendor's answer. Without an answer a safe call (GET, HEAD, OPTIONS) goes back to the limiter; "
+                            + "an unsafe one is reported as OUTCOME_UNKNOWN and never sent twice.",
+                    GROUP_VENDORS, 4, Width.SHORT, "Request timeout (ms)")
+            .define(CREDENTIALS_PROVIDER, Type.CLASS, FileConfigProvider.class, Importance.HIGH,
+                    "A Kafka Connect ConfigProvider that resolves credential references: FileConfigProvider (a properties file) or "
+                            + "EnvVarConfigProvider (environment variables), or any other. Secrets never leave it except into the HTTP request.",
+                    GROUP_CREDENTIALS, 1, Width.LONG, "Credential provider")
+            .define(CREDENTIALS_PATH, Type.STRING, "", Importance.HIGH,
+                    "The path passed to the provider: the properties file for FileConfigProvider; ignored by EnvVarConfigProvider.",
+                    GROUP_CREDENTIALS, 2, Width.LONG, "Credential provider path")
+            .define(CREDENTIALS_KEY_FORMAT, Type.STRING, "raw", ConfigDef.ValidString.in("raw", "env"), Importance.MEDIUM,
+                    "How a credential reference becomes the provider key: raw (as is) or env (upper case, other characters as '_', "
+                            + "prefixed TOLLGATE_CREDENTIAL_: pipedrive/acme -> TOLLGATE_CREDENTIAL_PIPEDRIVE_ACME).",
+                    GROUP_CREDENTIALS, 3, Width.SHORT, "Credential key format")
+            .define(CREDENTIALS_CACHE_MS, Type.LONG, 300_000L, ConfigDef.Range.atLeast(0), Importance.LOW,
+                    "How long a resolved credential is kept in memory before it is read again (rotation).",
+                    GROUP_CREDENTIALS, 4, Width.SHORT, "Credential cache (ms)")
+            .define(API_TOKEN_AUTH, Type.STRING, "query:api_token", auth(), Importance.MEDIUM,
+                    "How an API_TOKEN credential is sent: query:<name> (Pipedrive's api_token), header:<name>, or bearer.",
+                    GROUP_CREDENTIALS, 5, Width.MEDIUM, "API token placement")
+            .define(OAUTH_AUTH, Type.STRING, "bearer", auth(), Importance.MEDIUM,
+                    "How an OAUTH credential is sent: bearer (Authorization: Bearer), header:<name> or query:<name>.",
+                    GROUP_CREDENTIALS, 6, Width.MEDIUM, "OAuth token placement")
+            .define(SEND_MARGIN_MS, Type.LONG, 10L, ConfigDef.Range.atLeast(0), Importance.LOW,
+                    "A call is sent only if at least this much of its slot is left (execute_at .. expires_at); otherwise it is "
+                            + "returned as STALE, because the limiter counted it for that slot.",
+                    GROUP_TIMING, 1, Width.SHORT, "Send margin (ms)")
+            .define(MAX_PENDING, Type.INT, 10_000, ConfigDef.Range.atLeast(1), Importance.LOW,
+                    "Calls held (waiting for their time, in flight, or awaiting their result's write) before the task pauses its partitions.",
+                    GROUP_TIMING, 2, Width.SHORT, "Max pending calls")
+            .define(RESULTS_TOPIC, Type.STRING, "tollgate.results", new ConfigDef.NonEmptyString(), Importance.HIGH,
+                    "Topic the results are written to (Tollgate's results topic).",
+                    GROUP_RESULTS, 1, Width.MEDIUM, "Results topic")
+            .define(RESULTS_BOOTSTRAP, Type.STRING, ConfigDef.NO_DEFAULT_VALUE, new ConfigDef.NonEmptyString(), Importance.HIGH,
+                    "Kafka bootstrap servers for the results producer. Settings under results.producer.* pass through to it.",
+                    GROUP_RESULTS, 2, Width.LONG, "Results bootstrap servers")
+            .define(SCHEMA_REGISTRY_URL, Type.STRING, ConfigDef.NO_DEFAULT_VALUE, new ConfigDef.NonEmptyString(), Importance.HIGH,
+                    "Schema registry URL for reading dispatched calls and writing results (Confluent wire format).",
+                    GROUP_RESULTS, 3, Width.LONG, "Schema registry URL")
+            .define(BODY_EXCERPT_CHARS, Type.INT, 512, ConfigDef.Range.between(0, 4096), Importance.LOW,
+                    "How much of the vendor's response body a result keeps.",
+                    GROUP_RESULTS, 4, Width.SHORT, "Body excerpt (characters)");
+
+    private final Map<String, URI> vendorUrls;
+
+    public HttpDispatchSinkConfig(Map<String, ?> originals) {
+        super(CONFIG, originals);
+        this.vendorUrls = parseVendorUrls(getList(VENDOR_URLS));
+    }
+
+    public URI baseUrl(String vendor) {
+        if (vendor == null || vendor.isBlank()) {
+            return URI.create(getString(BASE_URL));
+        }
+        URI url = vendorUrls.get(vendor);
+        if (url == null) {
+            throw new IllegalArgumentException("no base URL for vendor '" + vendor + "' (" + VENDOR_URLS + " knows " + vendorUrls.keySet() + ")");
+        }
+        return url;
+    }
+
+    public Map<String, Object> providerConfig() {
+        return originalsWithPrefix(CREDENTIALS_PROVIDER_PREFIX);
+    }
+
+    public Map<String, Object> producerConfig() {
+        return originalsWithPrefix(RESULTS_PRODUCER_PREFIX);
+    }
+
+    private static Map<String, URI> parseVendorUrls(List<String> pairs) {
+        Map<String, URI> urls = new LinkedHashMap<>();
+        for (String pair : pairs) {
+            int eq = pair.indexOf('=');
+            urls.put(pair.substring(0, eq).trim(), URI.create(pair.substring(eq + 1).trim()));
+        }
+        return urls;
+    }
+
+    private static ConfigDef.Validator url() {
+        return (name, value) -> {
+            if (value == null) {
+                throw new ConfigException(name, null, "a base URL such as https://api.pipedrive.com is required");
+            }
+            checkUrl(name, value.toString());
+        };
+    }
+
+    private static ConfigDef.Validator vendorUrls() {
+        return (name, value) -> {
+            for (Object o : (List<?>) value) {
+                String pair = o.toString();
+                int eq = pair.indexOf('=');
+                if (eq <= 0) {
+                    throw new ConfigException(name, pair, "expected vendor=url");
+                }
+                checkUrl(name, pair.substring(eq + 1).trim());
+            }
+        };
+    }
+
+    private static void checkUrl(String name, String text) {
+        try {
+            URI uri = URI.create(text);
+            String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+            if (!scheme.equals("http") && !scheme.equals("https") || uri.getHost() == null) {
+                throw new ConfigException(name, text, "must be an http or https URL with a host");
+            }
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(name, text, "not a URL: " + e.getMessage());
+        }
+    }
+
+    private static ConfigDef.Validator auth() {
+        return (name, value) -> {
+            String v = value == null ? "" : value.toString();
+            if (!v.equals("bearer") && !v.matches("(query|header):[A-Za-z0-9_.-]+")) {
+                throw new ConfigException(name, v, "must be bearer, query:<name> or header:<name>");
+            }
+        };
+    }
+}

@@ -1,0 +1,161 @@
+package io.tollgate.connect;
+
+import io.tollgate.avro.DispatchedCall;
+import io.tollgate.schemas.registry.SchemaRegistryClient;
+import io.tollgate.schemas.serde.AvroDeserializer;
+import io.tollgate.schemas.serde.AvroSerializer;
+import io.tollgate.schemas.serde.WireFormatException;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.Map;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.config.provider.ConfigProvider;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.connect.errors.ConnectException;
+import org.apache.kafka.connect.errors.DataException;
+import org.apache.kafka.connect.errors.RetriableException;
+import org.apache.kafka.connect.sink.ErrantRecordReporter;
+import org.apache.kafka.connect.sink.SinkRecord;
+import org.apache.kafka.connect.sink.SinkTask;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Reads dispatched calls (Confluent-framed Avro, read as bytes) and hands each to the
+ * {@link DispatchScheduler}. Offsets are committed only for calls whose result is written. When too
+ * many calls are pending, the task pauses its partitions instead of blocking in {@code put()}.
+ */
+public final class HttpDispatchSinkTask extends SinkTask {
+
+    private static final Logger LOG = LoggerFactory.getLogger(HttpDispatchSinkTask.class);
+
+    private HttpDispatchSinkConfig config;
+    private AvroDeserializer<DispatchedCall> reader;
+    private CredentialResolver credentials;
+    private ResultPublisher results;
+    private OffsetTracker offsets;
+    private DispatchScheduler scheduler;
+    private ErrantRecordReporter deadLetters;
+    private int maxPending;
+    private boolean paused;
+
+    @Override
+    public String version() {
+        return HttpDispatchSinkConnector.VERSION;
+    }
+
+    @Override
+    public void start(Map<String, String> props) {
+        config = new HttpDispatchSinkConfig(props);
+        SchemaRegistryClient registry = new SchemaRegistryClient(config.getString(HttpDispatchSinkConfig.SCHEMA_REGISTRY_URL));
+        reader = new AvroDeserializer<>(registry, DispatchedCall.class);
+        ConfigProvider provider = config.getConfiguredInstance(HttpDispatchSinkConfig.CREDENTIALS_PROVIDER, ConfigProvider.class,
+                config.providerConfig());
+        credentials = new CredentialResolver(provider, config.getString(HttpDispatchSinkConfig.CREDENTIALS_PATH),
+                config.getString(HttpDispatchSinkConfig.CREDENTIALS_KEY_FORMAT), config.getLong(HttpDispatchSinkConfig.CREDENTIALS_CACHE_MS),
+                System::currentTimeMillis);
+        Map<String, Object> producer = new HashMap<>();
+        producer.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.getString(HttpDispatchSinkConfig.RESULTS_BOOTSTRAP));
+        producer.put(ProducerConfig.ACKS_CONFIG, "all");
+        producer.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        producer.put(ProducerConfig.LINGER_MS_CONFIG, 1);
+        producer.putAll(config.producerConfig());
+        results = new ResultPublisher(new KafkaProducer<>(producer, new StringSerializer(), new AvroSerializer<>(registry, true)),
+                config.getString(HttpDispatchSinkConfig.RESULTS_TOPIC));
+        offsets = new OffsetTracker();
+        scheduler = new DispatchScheduler(new VendorSender(config, credentials, System::currentTimeMillis), results, offsets,
+                System::currentTimeMillis, config.getLong(HttpDispatchSinkConfig.SEND_MARGIN_MS));
+        maxPending = config.getInt(HttpDispatchSinkConfig.MAX_PENDING);
+        try {
+            deadLetters = context.errantRecordReporter();
+        } catch (NoSuchMethodError | NoClassDefFoundError e) {
+            deadLetters = null;
+        }
+    }
+
+    @Override
+    public void put(Collection<SinkRecord> records) {
+        if (scheduler.fatal() != null) {
+            throw new ConnectException("a result could not be written to Kafka; stopping so that no call is lost", scheduler.fatal());
+        }
+        for (SinkRecord record : records) {
+            TopicPartition tp = new TopicPartition(record.originalTopic(), record.originalKafkaPartition());
+            DispatchedCall call;
+            try {
+                call = decode(record);
+            } catch (WireFormatException e) {
+                if (e.kind() == WireFormatException.Kind.REGISTRY_UNAVAILABLE) {
+                    throw new RetriableException("schema registry unavailable: " + e.getMessage(), e);
+                }
+                deadLetter(record, e);
+                offsets.skip(tp, record.originalKafkaOffset());
+                continue;
+            }
+            scheduler.submit(tp, record.originalKafkaOffset(), call);
+        }
+        applyBackpressure();
+    }
+
+    private DispatchedCall decode(SinkRecord record) {
+        if (!(record.value() instanceof byte[] bytes)) {
+            throw new WireFormatException(WireFormatException.Kind.NOT_FRAMED, "record value is "
+                    + (record.value() == null ? "null" : record.value().getClass().getSimpleName())
+                    + ", expected bytes: configure value.converter=org.apache.kafka.connect.converters.ByteArrayConverter", null);
+        }
+        return reader.deserialize(record.topic(), bytes);
+    }
+
+    private void deadLetter(SinkRecord record, Exception e) {
+        if (deadLetters == null) {
+            throw new DataException("undecodable dispatched call at " + record.topic() + "-" + record.kafkaPartition() + "@"
+                    + record.kafkaOffset() + " and no dead letter queue is configured (errors.tolerance=all, "
+                    + "errors.deadletterqueue.topic.name): " + e.getMessage(), e);
+        }
+        LOG.warn("Undecodable dispatched call at {}-{}@{} sent to the dead letter queue: {}", record.topic(), record.kafkaPartition(),
+                record.kafkaOffset(), e.getMessage());
+        deadLetters.report(record, e);
+    }
+
+    private void applyBackpressure() {
+        int pending = offsets.pending();
+        if (!paused && pending >= maxPending) {
+            context.pause(context.assignment().toArray(TopicPartition[]::new));
+            paused = true;
+            LOG.info("{} calls pending: pausing consumption", pending);
+        } else if (paused && pending < maxPending / 2) {
+            context.resume(context.assignment().toArray(TopicPartition[]::new));
+            paused = false;
+        }
+    }
+
+    @Override
+    public Map<TopicPartition, OffsetAndMetadata> preCommit(Map<TopicPartition, OffsetAndMetadata> currentOffsets) {
+        return offsets.committable(currentOffsets.keySet());
+    }
+
+    @Override
+    public void close(Collection<TopicPartition> partitions) {
+        scheduler.revoke(partitions);
+    }
+
+    @Override
+    public void stop() {
+        if (scheduler != null) {
+            scheduler.close();
+        }
+        if (results != null) {
+            results.close();
+        }
+        if (credentials != null) {
+            try {
+                credentials.close();
+            } catch (Exception e) {
+                LOG.debug("credential provider did not close: {}", e.toString());
+            }
+        }
+    }
+}

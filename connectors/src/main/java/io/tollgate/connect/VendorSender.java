@@ -1,0 +1,127 @@
+package io.tollgate.connect;
+
+import io.tollgate.avro.ApiRequest;
+import io.tollgate.avro.AuthKind;
+import io.tollgate.avro.Outcome;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpHeaders;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.LongSupplier;
+
+/**
+ * Sends one call over HTTP: base URL per vendor, the request's method, path, query, body and
+ * non-secret headers, plus the credential resolved from its reference. One pooled {@link HttpClient}
+ * per task keeps connections alive. Never throws: every failure becomes a {@link CallResult}.
+ */
+final class VendorSender implements AutoCloseable {
+
+    /** Headers java.net.http sets itself and refuses from callers. */
+    private static final Set<String> RESTRICTED = Set.of("connection", "content-length", "expect", "host", "upgrade");
+    static final String REQUEST_ID_HEADER = "X-Tollgate-Request-Id";
+
+    private final HttpDispatchSinkConfig config;
+    private final CredentialResolver credentials;
+    private final AuthPlacement apiToken;
+    private final AuthPlacement oauth;
+    private final HttpClient http;
+    private final Duration requestTimeout;
+    private final int excerptChars;
+    private final LongSupplier clock;
+
+    VendorSender(HttpDispatchSinkConfig config, CredentialResolver credentials, LongSupplier clock) {
+        this.config = config;
+        this.credentials = credentials;
+        this.apiToken = AuthPlacement.parse(config.getString(HttpDispatchSinkConfig.API_TOKEN_AUTH));
+        this.oauth = AuthPlacement.parse(config.getString(HttpDispatchSinkConfig.OAUTH_AUTH));
+        this.requestTimeout = Duration.ofMillis(config.getLong(HttpDispatchSinkConfig.REQUEST_TIMEOUT_MS));
+        this.excerptChars = config.getInt(HttpDispatchSinkConfig.BODY_EXCERPT_CHARS);
+        this.clock = clock;
+        this.http = HttpClient.newBuilder()
+                .connectTimeout(Duration.ofMillis(config.getLong(HttpDispatchSinkConfig.CONNECT_TIMEOUT_MS)))
+                .followRedirects(HttpClient.Redirect.NEVER)
+                .version(HttpClient.Version.HTTP_1_1)
+                .build();
+    }
+
+    CompletableFuture<CallResult> send(ApiRequest request) {
+        long start = clock.getAsLong();
+        HttpRequest http;
+        try {
+            http = build(request);
+        } catch (CredentialResolver.UnknownCredentialException | IllegalArgumentException e) {
+            return CompletableFuture.completedFuture(new CallResult(Outcome.NOT_SENT, null, 0, Map.of(), e.getMessage(), start));
+        }
+        return this.http.sendAsync(http, HttpResponse.BodyHandlers.ofByteArray())
+                .handle((response, failure) -> {
+                    long latency = clock.getAsLong() - start;
+                    if (failure != null) {
+                        return new CallResult(OutcomeClassifier.ofFailure(failure, request.getMethod()), null, latency, Map.of(),
+                                describe(failure), start);
+                    }
+                    String body = new String(response.body(), StandardCharsets.UTF_8);
+                    String contentType = response.headers().firstValue("content-type").orElse(null);
+                    return new CallResult(OutcomeClassifier.of(response.statusCode(), contentType, body), response.statusCode(), latency,
+                            rateLimitHeaders(response.headers()), body.substring(0, Math.min(body.length(), excerptChars)), start);
+                });
+    }
+
+    private HttpRequest build(ApiRequest request) {
+        URI base = config.baseUrl(request.getVendor());
+        String baseText = base.toString().endsWith("/") ? base.toString().substring(0, base.toString().length() - 1) : base.toString();
+        URI uri = URI.create(baseText + request.getPath());
+        HttpRequest.Builder builder = HttpRequest.newBuilder().timeout(requestTimeout);
+        request.getHeaders().forEach((name, value) -> {
+            if (!RESTRICTED.contains(name.toLowerCase(Locale.ROOT))) {
+                builder.header(name, value);
+            }
+        });
+        builder.header(REQUEST_ID_HEADER, request.getRequestId());
+        String secret = credentials.resolve(request.getCredentialRef());
+        uri = (request.getAuthKind() == AuthKind.OAUTH ? oauth : apiToken).apply(uri, builder, secret);
+        ByteBuffer body = request.getBody();
+        HttpRequest.BodyPublisher publisher = body == null ? HttpRequest.BodyPublishers.noBody()
+                : HttpRequest.BodyPublishers.ofByteArray(bytes(body));
+        return builder.uri(uri).method(request.getMethod().toUpperCase(Locale.ROOT), publisher).build();
+    }
+
+    /** The vendor's rate-limit headers, lower-cased: what the limiter learns from. */
+    static Map<String, String> rateLimitHeaders(HttpHeaders headers) {
+        Map<String, String> kept = new LinkedHashMap<>();
+        headers.map().forEach((name, values) -> {
+            String n = name.toLowerCase(Locale.ROOT);
+            if ((n.startsWith("x-ratelimit") || n.startsWith("x-daily") || n.startsWith("ratelimit") || n.equals("retry-after"))
+                    && !values.isEmpty()) {
+                kept.put(n, values.get(0));
+            }
+        });
+        return kept;
+    }
+
+    /** What went wrong, without the URL (its query may hold the credential). */
+    private static String describe(Throwable failure) {
+        Throwable cause = failure.getCause() != null && failure instanceof java.util.concurrent.CompletionException ? failure.getCause() : failure;
+        return cause.getClass().getSimpleName() + (cause.getMessage() == null ? "" : ": " + cause.getMessage().replaceAll("https?://\\S+", "<url>"));
+    }
+
+    private static byte[] bytes(ByteBuffer buffer) {
+        ByteBuffer b = buffer.duplicate();
+        byte[] out = new byte[b.remaining()];
+        b.get(out);
+        return out;
+    }
+
+    @Override
+    public void close() {
+        // HttpClient has no close() before Java 21; its pooled connections go with it.
+    }
+}

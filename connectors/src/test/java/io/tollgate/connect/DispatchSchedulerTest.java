@@ -1,0 +1,110 @@
+package io.tollgate.connect;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.tollgate.avro.DispatchResult;
+import io.tollgate.avro.Outcome;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.MockProducer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.config.provider.FileConfigProvider;
+import org.apache.kafka.common.serialization.Serializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Slots: never before execute_at, never after expires_at, offsets only after the result is written. */
+class DispatchSchedulerTest {
+
+    private static final TopicPartition TP = new TopicPartition("tollgate.dispatch", 0);
+
+    @TempDir
+    Path dir;
+    private LocalHttpServer vendor;
+    private MockProducer<String, SpecificRecord> producer;
+    private OffsetTracker offsets;
+    private DispatchScheduler scheduler;
+
+    @BeforeEach
+    void start() throws Exception {
+        vendor = new LocalHttpServer();
+        Map<String, String> props = Fixtures.config(vendor.url(), Fixtures.credentials(dir));
+        HttpDispatchSinkConfig config = new HttpDispatchSinkConfig(props);
+        FileConfigProvider provider = new FileConfigProvider();
+        provider.configure(Map.of());
+        VendorSender sender = new VendorSender(config, new CredentialResolver(provider, props.get(HttpDispatchSinkConfig.CREDENTIALS_PATH),
+                "raw", 60_000, System::currentTimeMillis), System::currentTimeMillis);
+        Serializer<SpecificRecord> values = (topic, data) -> new byte[0];
+        producer = new MockProducer<>(false, null, new StringSerializer(), values);
+        offsets = new OffsetTracker();
+        scheduler = new DispatchScheduler(sender, new ResultPublisher(producer, "tollgate.results"), offsets, System::currentTimeMillis, 10);
+    }
+
+    @AfterEach
+    void stop() {
+        scheduler.close();
+        vendor.close();
+    }
+
+    @Test
+    void shouldSendNotBeforeTheSlotOpensAndCommitOnlyOnceTheResultIsWritten() {
+        long executeAt = System.currentTimeMillis() + 400;
+        scheduler.submit(TP, 7, Fixtures.dispatched(Fixtures.request("r").build(), executeAt, 100));
+
+        await().atMost(Duration.ofSeconds(5)).until(() -> producer.history().size() == 1);
+        assertThat(vendor.received).singleElement().satisfies(r -> assertThat(r.atMs()).isGreaterThanOrEqualTo(executeAt));
+        assertThat(offsets.committable(List.of(TP))).containsEntry(TP, new OffsetAndMetadata(7));
+
+        producer.completeNext();
+
+        assertThat(offsets.committable(List.of(TP))).containsEntry(TP, new OffsetAndMetadata(8));
+        assertThat(((DispatchResult) producer.history().get(0).value()).getOutcome()).isEqualTo(Outcome.SUCCESS);
+        assertThat(producer.history().get(0).key()).isEqualTo("acme");
+    }
+
+    @Test
+    void shouldReturnACallThatArrivesAfterItsSlotAsStaleWithoutSendingIt() {
+        long executeAt = System.currentTimeMillis() - 1000;
+        scheduler.submit(TP, 3, Fixtures.dispatched(Fixtures.request("late").build(), executeAt, 100));
+
+        await().atMost(Duration.ofSeconds(5)).until(() -> producer.history().size() == 1);
+        producer.completeNext();
+
+        DispatchResult result = (DispatchResult) producer.history().get(0).value();
+        assertThat(result.getOutcome()).isEqualTo(Outcome.STALE);
+        assertThat(result.getRequest().getRequestId()).isEqualTo("late");
+        assertThat(vendor.received).isEmpty();
+        assertThat(offsets.committable(List.of(TP))).containsEntry(TP, new OffsetAndMetadata(4));
+    }
+
+    @Test
+    void shouldNotSendCallsOfARevokedPartitionAndLeaveThemUncommitted() throws Exception {
+        scheduler.submit(TP, 11, Fixtures.dispatched(Fixtures.request("moved").build(), System.currentTimeMillis() + 300, 100));
+
+        scheduler.revoke(List.of(TP));
+        Thread.sleep(600);
+
+        assertThat(vendor.received).isEmpty();
+        assertThat(producer.history()).isEmpty();
+        assertThat(offsets.committable(List.of(TP))).isEmpty();
+    }
+
+    @Test
+    void shouldStopTheTaskWhenAResultCannotBeWritten() {
+        scheduler.submit(TP, 1, Fixtures.dispatched(Fixtures.request("r").build(), System.currentTimeMillis(), 100));
+        await().atMost(Duration.ofSeconds(5)).until(() -> producer.history().size() == 1);
+
+        producer.errorNext(new org.apache.kafka.common.errors.TimeoutException("broker gone"));
+
+        assertThat(scheduler.fatal()).hasMessageContaining("broker gone");
+        assertThat(offsets.committable(List.of(TP))).containsEntry(TP, new OffsetAndMetadata(1));
+    }
+}

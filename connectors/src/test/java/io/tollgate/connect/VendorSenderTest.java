@@ -1,0 +1,121 @@
+package io.tollgate.connect;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.tollgate.avro.AuthKind;
+import io.tollgate.avro.Outcome;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.util.Map;
+import org.apache.kafka.common.config.provider.FileConfigProvider;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class VendorSenderTest {
+
+    @TempDir
+    Path dir;
+    private LocalHttpServer vendor;
+    private VendorSender sender;
+
+    @BeforeEach
+    void start() throws Exception {
+        vendor = new LocalHttpServer();
+        sender = sender(vendor.url(), Map.of());
+    }
+
+    private VendorSender sender(String url, Map<String, String> extra) throws Exception {
+        Map<String, String> props = Fixtures.config(url, Fixtures.credentials(dir));
+        props.putAll(extra);
+        HttpDispatchSinkConfig config = new HttpDispatchSinkConfig(props);
+        FileConfigProvider provider = new FileConfigProvider();
+        provider.configure(Map.of());
+        return new VendorSender(config, new CredentialResolver(provider, props.get(HttpDispatchSinkConfig.CREDENTIALS_PATH), "raw", 60_000,
+                System::currentTimeMillis), System::currentTimeMillis);
+    }
+
+    @AfterEach
+    void stop() {
+        vendor.close();
+    }
+
+    @Test
+    void shouldSendMethodPathQueryBodyAndHeadersWithTheResolvedApiToken() throws Exception {
+        CallResult result = sender.send(Fixtures.request("r1").setMethod("POST").setPath("/v1/deals?x=1")
+                .setBody(Fixtures.body("{\"title\":\"Deal\"}")).setHeaders(Map.of("Content-Type", "application/json", "Host", "evil")).build()).get();
+
+        assertThat(result.outcome()).isEqualTo(Outcome.SUCCESS);
+        assertThat(result.status()).isEqualTo(200);
+        assertThat(result.headers()).containsEntry("x-ratelimit-remaining", "19");
+        LocalHttpServer.Received got = vendor.received.get(0);
+        assertThat(got.method()).isEqualTo("POST");
+        assertThat(got.uri()).isEqualTo("/v1/deals?x=1&api_token=" + Fixtures.SECRET);
+        assertThat(got.body()).isEqualTo("{\"title\":\"Deal\"}");
+        assertThat(got.headers().get("Content-type")).containsExactly("application/json");
+        assertThat(got.headers().get("X-tollgate-request-id")).containsExactly("r1");
+    }
+
+    @Test
+    void shouldSendOAuthTokensAsBearer() throws Exception {
+        sender.send(Fixtures.request("r2").setAuthKind(AuthKind.OAUTH).setCredentialRef("oauth/acme").build()).get();
+
+        assertThat(vendor.received.get(0).headers().get("Authorization")).containsExactly("Bearer oauth-secret-456");
+        assertThat(vendor.received.get(0).uri()).doesNotContain("api_token");
+    }
+
+    @Test
+    void shouldNotSendWhenTheCredentialIsUnknownAndNeverShowASecret() throws Exception {
+        CallResult result = sender.send(Fixtures.request("r3").setCredentialRef("nobody/knows").build()).get();
+
+        assertThat(result.outcome()).isEqualTo(Outcome.NOT_SENT);
+        assertThat(result.excerpt()).contains("nobody/knows");
+        assertThat(vendor.received).isEmpty();
+    }
+
+    @Test
+    void shouldClassifyRateLimitsAndBlockPages() throws Exception {
+        vendor.answers = r -> r.uri().contains("blocked")
+                ? new LocalHttpServer.Answer(403, "text/html", "<html>This error is produced by Cloudflare.</html>", Map.of(), 0)
+                : r.uri().contains("denied") ? new LocalHttpServer.Answer(403, "application/json", "{\"error\":\"no\"}", Map.of(), 0)
+                : new LocalHttpServer.Answer(429, "application/json", "{\"success\":false,\"error\":\"request over limit\",\"errorCode\":429}",
+                        Map.of("x-ratelimit-remaining", "0", "x-ratelimit-reset", "2", "Retry-After", "2"), 0);
+
+        CallResult limited = sender.send(Fixtures.request("a").build()).get();
+        CallResult blocked = sender.send(Fixtures.request("b").setPath("/blocked").build()).get();
+        CallResult denied = sender.send(Fixtures.request("c").setPath("/denied").build()).get();
+
+        assertThat(limited.outcome()).isEqualTo(Outcome.RATE_LIMITED);
+        assertThat(limited.headers()).containsEntry("x-ratelimit-reset", "2").containsEntry("retry-after", "2");
+        assertThat(limited.excerpt()).contains("request over limit");
+        assertThat(blocked.outcome()).isEqualTo(Outcome.BLOCKED);
+        assertThat(denied.outcome()).isEqualTo(Outcome.HTTP_ERROR);
+    }
+
+    @Test
+    void shouldReportUnsentCallsAsNetworkErrorsWithoutTheUrl() throws Exception {
+        int closedPort;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            closedPort = socket.getLocalPort();
+        }
+        VendorSender unreachable = sender("http://127.0.0.1:" + closedPort, Map.of());
+
+        CallResult post = unreachable.send(Fixtures.request("p").setMethod("POST").build()).get();
+
+        assertThat(post.outcome()).as("not sent, so safe to send again").isEqualTo(Outcome.NETWORK_ERROR);
+        assertThat(post.excerpt()).doesNotContain(Fixtures.SECRET);
+    }
+
+    @Test
+    void shouldRetryOnlySafeMethodsWhenTheAnswerIsLost() throws Exception {
+        vendor.answers = r -> new LocalHttpServer.Answer(200, "application/json", "{}", Map.of(), 3000);
+
+        CallResult get = sender.send(Fixtures.request("g").build()).get();
+        CallResult post = sender.send(Fixtures.request("p").setMethod("POST").build()).get();
+
+        assertThat(get.outcome()).isEqualTo(Outcome.NETWORK_ERROR);
+        assertThat(post.outcome()).isEqualTo(Outcome.OUTCOME_UNKNOWN);
+        assertThat(post.excerpt()).contains("HttpTimeoutException").doesNotContain(Fixtures.SECRET);
+    }
+}
