@@ -96,7 +96,7 @@ final class DispatchScheduler implements AutoCloseable {
                     "received or started " + (now - call.getExecuteAt().toEpochMilli()) + " ms after its slot opened", now));
             return;
         }
-        sender.send(call.getRequest()).whenComplete((result, failure) -> publish(tp, offset, call, failure == null ? result
+        sender.send(call.getRequest(), call.getExecuteAt().toEpochMilli()).whenComplete((result, failure) -> publish(tp, offset, call, failure == null ? result
                 : new CallResult(Outcome.OUTCOME_UNKNOWN, null, clock.getAsLong() - now, Map.of(), String.valueOf(failure), now)));
     }
 

@@ -80,9 +80,11 @@ public final class HttpDispatchSinkConfig extends AbstractConfig {
             .define(OAUTH_AUTH, Type.STRING, "bearer", auth(), Importance.MEDIUM,
                     "How an OAUTH credential is sent: bearer (Authorization: Bearer), header:<name> or query:<name>.",
                     GROUP_CREDENTIALS, 6, Width.MEDIUM, "OAuth token placement")
-            .define(SEND_MARGIN_MS, Type.LONG, 10L, ConfigDef.Range.atLeast(0), Importance.LOW,
-                    "A call is sent only if at least this much of its slot is left (execute_at .. expires_at); otherwise it is "
-                            + "returned as STALE, because the limiter counted it for that slot.",
+            .define(SEND_MARGIN_MS, Type.LONG, 50L, ConfigDef.Range.atLeast(0), Importance.MEDIUM,
+                    "A call is sent only if at least this much of its slot (execute_at .. expires_at) is left; otherwise it is "
+                            + "returned as STALE, because the limiter counted it for that slot. The margin is the time left for the "
+                            + "call to travel to the vendor: it must cover the variation of that travel time (default half the "
+                            + "limiter's default dispatch.jitter.ms of 100).",
                     GROUP_TIMING, 1, Width.SHORT, "Send margin (ms)")
             .define(MAX_PENDING, Type.INT, 10_000, ConfigDef.Range.atLeast(1), Importance.LOW,
                     "Calls held (waiting for their time, in flight, or awaiting their result's write) before the task pauses its partitions.",

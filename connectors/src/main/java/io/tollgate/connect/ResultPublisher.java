@@ -38,6 +38,7 @@ final class ResultPublisher implements AutoCloseable {
                 .setHeaders(Map.copyOf(result.headers()))
                 .setBodyExcerpt(result.excerpt())
                 .setExecutedAt(Instant.ofEpochMilli(result.executedAtMs()))
+                .setExecuteAt(call.getExecuteAt())
                 .setAttempt(call.getAttempt())
                 .setRequest(call.getRequest())
                 .setCharges(charges)

@@ -28,6 +28,8 @@ final class VendorSender implements AutoCloseable {
     /** Headers java.net.http sets itself and refuses from callers. */
     private static final Set<String> RESTRICTED = Set.of("connection", "content-length", "expect", "host", "upgrade");
     static final String REQUEST_ID_HEADER = "X-Tollgate-Request-Id";
+    /** When the call's slot opened (epoch ms): lets a vendor, or a test, see how late a call arrived. */
+    static final String SLOT_HEADER = "X-Tollgate-Slot";
 
     private final HttpDispatchSinkConfig config;
     private final CredentialResolver credentials;
@@ -53,11 +55,11 @@ final class VendorSender implements AutoCloseable {
                 .build();
     }
 
-    CompletableFuture<CallResult> send(ApiRequest request) {
+    CompletableFuture<CallResult> send(ApiRequest request, long slotMs) {
         long start = clock.getAsLong();
         HttpRequest http;
         try {
-            http = build(request);
+            http = build(request, slotMs);
         } catch (CredentialResolver.UnknownCredentialException | IllegalArgumentException e) {
             return CompletableFuture.completedFuture(new CallResult(Outcome.NOT_SENT, null, 0, Map.of(), e.getMessage(), start));
         }
@@ -75,7 +77,7 @@ final class VendorSender implements AutoCloseable {
                 });
     }
 
-    private HttpRequest build(ApiRequest request) {
+    private HttpRequest build(ApiRequest request, long slotMs) {
         URI base = config.baseUrl(request.getVendor());
         String baseText = base.toString().endsWith("/") ? base.toString().substring(0, base.toString().length() - 1) : base.toString();
         URI uri = URI.create(baseText + request.getPath());
@@ -86,6 +88,7 @@ final class VendorSender implements AutoCloseable {
             }
         });
         builder.header(REQUEST_ID_HEADER, request.getRequestId());
+        builder.header(SLOT_HEADER, Long.toString(slotMs));
         String secret = credentials.resolve(request.getCredentialRef());
         uri = (request.getAuthKind() == AuthKind.OAUTH ? oauth : apiToken).apply(uri, builder, secret);
         ByteBuffer body = request.getBody();

@@ -44,7 +44,7 @@ class VendorSenderTest {
     @Test
     void shouldSendMethodPathQueryBodyAndHeadersWithTheResolvedApiToken() throws Exception {
         CallResult result = sender.send(Fixtures.request("r1").setMethod("POST").setPath("/v1/deals?x=1")
-                .setBody(Fixtures.body("{\"title\":\"Deal\"}")).setHeaders(Map.of("Content-Type", "application/json", "Host", "evil")).build()).get();
+                .setBody(Fixtures.body("{\"title\":\"Deal\"}")).setHeaders(Map.of("Content-Type", "application/json", "Host", "evil")).build(), 0).get();
 
         assertThat(result.outcome()).isEqualTo(Outcome.SUCCESS);
         assertThat(result.status()).isEqualTo(200);
@@ -59,7 +59,7 @@ class VendorSenderTest {
 
     @Test
     void shouldSendOAuthTokensAsBearer() throws Exception {
-        sender.send(Fixtures.request("r2").setAuthKind(AuthKind.OAUTH).setCredentialRef("oauth/acme").build()).get();
+        sender.send(Fixtures.request("r2").setAuthKind(AuthKind.OAUTH).setCredentialRef("oauth/acme").build(), 0).get();
 
         assertThat(vendor.received.get(0).headers().get("Authorization")).containsExactly("Bearer oauth-secret-456");
         assertThat(vendor.received.get(0).uri()).doesNotContain("api_token");
@@ -67,7 +67,7 @@ class VendorSenderTest {
 
     @Test
     void shouldNotSendWhenTheCredentialIsUnknownAndNeverShowASecret() throws Exception {
-        CallResult result = sender.send(Fixtures.request("r3").setCredentialRef("nobody/knows").build()).get();
+        CallResult result = sender.send(Fixtures.request("r3").setCredentialRef("nobody/knows").build(), 0).get();
 
         assertThat(result.outcome()).isEqualTo(Outcome.NOT_SENT);
         assertThat(result.excerpt()).contains("nobody/knows");
@@ -82,9 +82,9 @@ class VendorSenderTest {
                 : new LocalHttpServer.Answer(429, "application/json", "{\"success\":false,\"error\":\"request over limit\",\"errorCode\":429}",
                         Map.of("x-ratelimit-remaining", "0", "x-ratelimit-reset", "2", "Retry-After", "2"), 0);
 
-        CallResult limited = sender.send(Fixtures.request("a").build()).get();
-        CallResult blocked = sender.send(Fixtures.request("b").setPath("/blocked").build()).get();
-        CallResult denied = sender.send(Fixtures.request("c").setPath("/denied").build()).get();
+        CallResult limited = sender.send(Fixtures.request("a").build(), 0).get();
+        CallResult blocked = sender.send(Fixtures.request("b").setPath("/blocked").build(), 0).get();
+        CallResult denied = sender.send(Fixtures.request("c").setPath("/denied").build(), 0).get();
 
         assertThat(limited.outcome()).isEqualTo(Outcome.RATE_LIMITED);
         assertThat(limited.headers()).containsEntry("x-ratelimit-reset", "2").containsEntry("retry-after", "2");
@@ -101,7 +101,7 @@ class VendorSenderTest {
         }
         VendorSender unreachable = sender("http://127.0.0.1:" + closedPort, Map.of());
 
-        CallResult post = unreachable.send(Fixtures.request("p").setMethod("POST").build()).get();
+        CallResult post = unreachable.send(Fixtures.request("p").setMethod("POST").build(), 0).get();
 
         assertThat(post.outcome()).as("not sent, so safe to send again").isEqualTo(Outcome.NETWORK_ERROR);
         assertThat(post.excerpt()).doesNotContain(Fixtures.SECRET);
@@ -111,8 +111,8 @@ class VendorSenderTest {
     void shouldRetryOnlySafeMethodsWhenTheAnswerIsLost() throws Exception {
         vendor.answers = r -> new LocalHttpServer.Answer(200, "application/json", "{}", Map.of(), 3000);
 
-        CallResult get = sender.send(Fixtures.request("g").build()).get();
-        CallResult post = sender.send(Fixtures.request("p").setMethod("POST").build()).get();
+        CallResult get = sender.send(Fixtures.request("g").build(), 0).get();
+        CallResult post = sender.send(Fixtures.request("p").setMethod("POST").build(), 0).get();
 
         assertThat(get.outcome()).isEqualTo(Outcome.NETWORK_ERROR);
         assertThat(post.outcome()).isEqualTo(Outcome.OUTCOME_UNKNOWN);

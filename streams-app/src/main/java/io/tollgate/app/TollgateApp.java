@@ -22,6 +22,7 @@ import java.util.concurrent.TimeUnit;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -142,7 +143,15 @@ public final class TollgateApp implements AutoCloseable {
         p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, config.string(TollgateConfig.TOPIC_REPLICATION));
         p.put(StreamsConfig.APPLICATION_SERVER_CONFIG, config.string(TollgateConfig.REST_HOST) + ":" + config.string(TollgateConfig.REST_PORT));
         p.put("processing.exception.handler.global.enabled", "true");
+        // Requests and results of a task are independent streams: process whichever has data, without
+        // waiting to align their timestamps (a result must release a permit or correct a window at once).
+        p.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, "-1");
+        // A thread blocked in poll() cannot punctuate: never block longer than the punctuation interval.
+        p.put(StreamsConfig.POLL_MS_CONFIG, config.string(TollgateConfig.PUNCTUATION_INTERVAL_MS));
         p.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), "5");
+        // A fetch the broker holds open delays data of partitions it does not include: keep it short, so
+        // that results (which release permits and correct windows) are read within milliseconds.
+        p.put(StreamsConfig.mainConsumerPrefix(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG), "10");
         config.withPrefix("streams.").forEach(p::put);
         config.withPrefix("producer.").forEach((k, v) -> p.put(StreamsConfig.producerPrefix(k), v));
         config.withPrefix("consumer.").forEach((k, v) -> p.put(StreamsConfig.consumerPrefix(k), v));

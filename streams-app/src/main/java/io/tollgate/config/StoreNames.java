@@ -11,8 +11,6 @@ public final class StoreNames {
     public static final String WAITING = "waiting-calls";
     /** Per account: its lanes with waiting calls, the round-robin cursor and the next wake-up. */
     public static final String ACCOUNT_QUEUES = "account-queues";
-    /** Accounts by next wake-up time, so a punctuation finds due accounts without a scan. */
-    public static final String WAKEUPS = "wakeups";
     /** Waiting calls by deadline, so a call whose deadline passes is rejected wherever it waits. */
     public static final String DEADLINES = "deadlines";
     /** Dispatched calls awaiting their result. */

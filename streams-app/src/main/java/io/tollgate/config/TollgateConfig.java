@@ -72,7 +72,7 @@ public final class TollgateConfig {
         d.put(STANDBY_REPLICAS, "0");
         d.put(POLICY_FILE, "");
         d.put(DEFAULT_POLICY, "");
-        d.put(PUNCTUATION_INTERVAL_MS, "50");
+        d.put(PUNCTUATION_INTERVAL_MS, "20");
         d.put(DISPATCH_LEAD_MS, "300");
         d.put(DISPATCH_JITTER_MS, "100");
         d.put(RATE_LIMITED_PAUSE_MS, "2000");

@@ -148,6 +148,7 @@ public final class Limiter {
         LimitContext ctx = new LimitContext(nowMs, settings.jitterMs(), account);
         Map<RuleKey, LimitState> updates = new LinkedHashMap<>();
         Long vendorReset = null;
+        boolean released = false;
         for (Charge charge : result.charges()) {
             Optional<Rule> found = policy.rule(charge.ruleId());
             if (found.isEmpty()) {
@@ -157,6 +158,10 @@ public final class Limiter {
             RuleKey key = new RuleKey(rule.id(), charge.subject());
             LimitState state = states.get(key);
             LimitState next = rule.limit().release(state, result.requestId(), ctx);
+            released |= !java.util.Objects.equals(next, state);
+            if (result.plannedAtMs() != null && result.latestArrivalMs() != null && !charge.shadow()) {
+                next = rule.limit().observeArrival(next, charge.units(), result.plannedAtMs(), result.latestArrivalMs(), ctx);
+            }
             if (rule.feedback() != null) {
                 Long resetAt = seconds(result.headers(), rule.feedback().resetHeader()).map(s -> nowMs + s * 1000).orElse(null);
                 vendorReset = resetAt != null && (vendorReset == null || resetAt > vendorReset) ? resetAt : vendorReset;
@@ -180,7 +185,7 @@ public final class Limiter {
             pausedUntil = nowMs + settings.blockedPauseMs();
             pause(updates, states, result.credential(), pausedUntil, "blocked by the vendor (403)");
         }
-        return new FeedbackEffect(updates, result.outcome().requeues(), pausedUntil, result.outcome() == Outcome.BLOCKED);
+        return new FeedbackEffect(updates, result.outcome().requeues(), pausedUntil, result.outcome() == Outcome.BLOCKED, released);
     }
 
     private static void pause(Map<RuleKey, LimitState> updates, StateLookup states, String credential, long untilMs,

@@ -4,6 +4,7 @@ import io.tollgate.avro.ApiRequest;
 import io.tollgate.avro.DispatchResult;
 import io.tollgate.intake.RejectCode;
 import io.tollgate.limiter.Decision;
+import io.tollgate.limiter.DispatchOutcome;
 import io.tollgate.limiter.FeedbackEffect;
 import io.tollgate.limiter.Limiter;
 import io.tollgate.limiter.Outcome;
@@ -85,9 +86,8 @@ final class CallScheduler {
             decideNew(resolution, call, lane, queue, wallNow, planned);
             return;
         }
-        boolean newHead = existing == null || stores.isAheadOfHead(account, lane, call);
         stores.enqueue(account, lane, call);
-        AccountQueue after = queue.withArrival(lane, newHead);
+        AccountQueue after = queue.withArrival(lane, request.getPriority(), seq, 0);
         stores.putQueue(account, queue, after);
         Set<String> left = after.wakeAtMs() <= planned ? drain(account, wallNow, false) : Set.of();
         if (!left.contains(request.getRequestId())) {
@@ -107,13 +107,9 @@ final class CallScheduler {
         if (d instanceof Decision.Admit admit) {
             dispatch(account, call, admit, wallNow, planned);
         } else if (d instanceof Decision.Delay delay) {
-            WaitingCall waiting = new WaitingCall(call.request(), call.seq(), call.waitingSinceMs(), call.attempt(),
-                    delay.notBeforeMs(), delay.bindingRule());
-            stores.enqueue(account, lane, waiting);
-            List<AccountQueue.Lane> lanes = new ArrayList<>(queue.lanes());
-            lanes.add(new AccountQueue.Lane(lane, 1, delay.notBeforeMs()));
-            long wakeAt = queue.isEmpty() ? delay.notBeforeMs() : Math.min(queue.wakeAtMs(), delay.notBeforeMs());
-            stores.putQueue(account, queue, new AccountQueue(lanes, queue.cursor(), wakeAt));
+            stores.enqueue(account, lane, new WaitingCall(call.request(), call.seq(), call.waitingSinceMs(), call.attempt(),
+                    delay.notBeforeMs(), delay.bindingRule()));
+            stores.putQueue(account, queue, queue.withArrival(lane, call.request().getPriority(), call.seq(), delay.notBeforeMs()));
             out.delay(account, Records.delayed(call.request(), wallNow, delay.notBeforeMs(), delay.bindingRule(), call.attempt(),
                     delay.detail()));
             metrics.delayed(delay.bindingRule());
@@ -169,31 +165,24 @@ final class CallScheduler {
                     continue;
                 }
                 int turns = r.ok() ? r.facts().weightOf(integrationOf(lane.id())) : Integer.MAX_VALUE;
-                for (int t = 0; t < turns; t++) {
-                    WaitingCall head = stores.head(account, lane.id());
+                for (int t = 0; t < turns && lane.size() > 0; t++) {
+                    WaitingCall head = stores.head(account, lane);
                     if (head == null) {
-                        lane = new AccountQueue.Lane(lane.id(), 0, 0);
+                        lane = new AccountQueue.Lane(lane.id(), 0, 0, 0, 0);
                         break;
                     }
-                    if (!r.ok()) {
-                        stores.remove(account, lane.id(), head);
-                        reject(account, head.request(), r.failure(), r.detail(), null, null, wallNow);
-                        left.add(head.request().getRequestId());
-                        lane = new AccountQueue.Lane(lane.id(), lane.size() - 1, 0);
-                        progress = true;
-                        continue;
-                    }
-                    Decision d = limiter.decide(r.policy(), r.facts(), Records.toCall(head.request()), stores.states(account), planned,
-                            head.waitingSinceMs());
+                    Decision d = r.ok() ? limiter.decide(r.policy(), r.facts(), Records.toCall(head.request()), stores.states(account),
+                            planned, head.waitingSinceMs()) : null;
                     if (d instanceof Decision.Delay delay) {
-                        lane = new AccountQueue.Lane(lane.id(), lane.size(), delay.notBeforeMs());
+                        lane = lane.blockedUntil(delay.notBeforeMs());
                         break;
                     }
-                    stores.remove(account, lane.id(), head);
+                    lane = leave(account, lane, head);
                     left.add(head.request().getRequestId());
-                    lane = new AccountQueue.Lane(lane.id(), lane.size() - 1, 0);
                     progress = true;
-                    if (d instanceof Decision.Admit admit) {
+                    if (d == null) {
+                        reject(account, head.request(), r.failure(), r.detail(), null, null, wallNow);
+                    } else if (d instanceof Decision.Admit admit) {
                         dispatch(account, head, admit, wallNow, planned);
                     } else {
                         Decision.Reject reject = (Decision.Reject) d;
@@ -211,24 +200,39 @@ final class CallScheduler {
         return left;
     }
 
+    /** Removes the head of a lane; the next call becomes the head, to be evaluated. */
+    private AccountQueue.Lane leave(String account, AccountQueue.Lane lane, WaitingCall head) {
+        stores.remove(account, lane.id(), head);
+        WaitingCall next = lane.size() > 1 ? stores.after(account, lane.id(), head) : null;
+        return next == null ? new AccountQueue.Lane(lane.id(), 0, 0, 0, 0)
+                : new AccountQueue.Lane(lane.id(), lane.size() - 1, 0, next.request().getPriority(), next.seq());
+    }
+
     /** Rejects waiting calls whose deadline has passed, wherever they wait. */
     void expireDeadlines(long wallNow) {
         long planned = wallNow + leadMs;
         for (LimiterStores.Expired e : stores.expiredDeadlines(planned)) {
             AccountQueue before = stores.queue(e.account());
-            boolean wasHead = e.call().equals(stores.head(e.account(), e.lane()));
-            stores.remove(e.account(), e.lane(), e.call());
+            AccountQueue.Lane lane = before.lane(e.lane());
+            if (lane == null) {
+                continue;
+            }
+            boolean wasHead = lane.headPriority() == e.call().request().getPriority() && lane.headSeq() == e.call().seq();
+            AccountQueue.Lane after = wasHead ? leave(e.account(), lane, e.call())
+                    : new AccountQueue.Lane(lane.id(), lane.size() - 1, lane.blockedUntilMs(), lane.headPriority(), lane.headSeq());
+            if (!wasHead) {
+                stores.remove(e.account(), e.lane(), e.call());
+            }
             List<AccountQueue.Lane> lanes = new ArrayList<>();
             for (AccountQueue.Lane l : before.lanes()) {
                 if (!l.id().equals(e.lane())) {
                     lanes.add(l);
-                } else if (l.size() > 1) {
-                    lanes.add(new AccountQueue.Lane(l.id(), l.size() - 1, wasHead ? 0 : l.blockedUntilMs()));
+                } else if (after.size() > 0) {
+                    lanes.add(after);
                 }
             }
-            AccountQueue.Lane lane = before.lane(e.lane());
-            Long couldGo = lane == null || lane.blockedUntilMs() == 0 ? null : lane.blockedUntilMs();
             stores.putQueue(e.account(), before, new AccountQueue(lanes, before.cursor(), wasHead ? 0 : before.wakeAtMs()));
+            Long couldGo = lane.blockedUntilMs() == 0 ? null : lane.blockedUntilMs();
             reject(e.account(), e.call().request(), RejectReason.DEADLINE_PASSED.name(), "deadline "
                     + e.call().request().getDeadline() + " passed while the call waited (" + (e.call().bindingRule() == null
                     ? "behind earlier calls" : "held by " + e.call().bindingRule()) + ")", e.call().bindingRule(), couldGo, wallNow);
@@ -249,41 +253,54 @@ final class CallScheduler {
         stores.removeInFlight(account, result.getRequestId(), wallNow);
         long planned = wallNow + leadMs;
         AccountResolver.Resolution r = accounts.resolve(account);
-        Outcome outcome = Records.toOutcome(result).outcome();
+        DispatchOutcome outcome = Records.toOutcome(result);
         if (!r.ok()) {
-            if (outcome.requeues()) {
+            if (outcome.outcome().requeues()) {
                 reject(account, result.getRequest(), r.failure(), r.detail(), null, null, wallNow);
             }
             return;
         }
-        FeedbackEffect effect = limiter.feedback(r.policy(), r.facts(), Records.toOutcome(result), stores.states(account), planned);
+        if (outcome.plannedAtMs() != null && outcome.latestArrivalMs() != null
+                && outcome.latestArrivalMs() > outcome.plannedAtMs() + limiter.settings().jitterMs()) {
+            metrics.lateArrival();
+        }
+        FeedbackEffect effect = limiter.feedback(r.policy(), r.facts(), outcome, stores.states(account), planned);
         stores.putStates(account, effect.updates());
         if (effect.blocked()) {
             metrics.blocked();
         }
-        AccountQueue before = stores.queue(account);
-        AccountQueue after = before.unblocked();
-        int attempt = inFlight.attempt() + (outcome == Outcome.STALE ? 0 : 1);
+        int attempt = inFlight.attempt() + (outcome.outcome() == Outcome.STALE ? 0 : 1);
         if (effect.requeue() && attempt > maxAttempts) {
             reject(account, result.getRequest(), RejectCode.ATTEMPTS_EXHAUSTED.name(), "the call came back " + (attempt - 1)
-                    + " times (last: " + outcome + (result.getStatus() == null ? "" : " " + result.getStatus())
+                    + " times (last: " + outcome.outcome() + (result.getStatus() == null ? "" : " " + result.getStatus())
                     + "); max.attempts is " + maxAttempts, null, null, wallNow);
         } else if (effect.requeue()) {
-            ApiRequest request = result.getRequest();
-            String binding = outcome == Outcome.STALE ? STALE_DISPATCH
-                    : outcome == Outcome.NETWORK_ERROR ? NETWORK_ERROR : Limiter.VENDOR_PAUSE;
-            long notBefore = effect.pausedUntilMs() == null ? planned : effect.pausedUntilMs();
-            String lane = laneOf(request);
-            stores.enqueue(account, lane, new WaitingCall(request, inFlight.seq(), planned, attempt, notBefore, binding));
-            after = after.withArrival(lane, true);
-            out.delay(account, Records.delayed(request, wallNow, notBefore, binding, attempt, switch (outcome) {
-                case STALE -> "the dispatcher could not send the call within its slot; it waits again";
-                case NETWORK_ERROR -> "the call did not reach the vendor (" + result.getBodyExcerpt() + "); it waits again";
-                default -> "the vendor answered " + result.getStatus() + "; the call waits again";
-            }));
-            metrics.requeued(outcome.name());
+            requeue(result, inFlight, attempt, effect, outcome.outcome(), wallNow);
         }
-        stores.putQueue(account, before, after);
-        drain(account, wallNow, true);
+        // Only a released permit or a call back in the queue can let a waiting call go sooner; any
+        // other result leaves the queue as it is (and keeps results cheap).
+        if (effect.releasedPermit() || effect.requeue()) {
+            AccountQueue before = stores.queue(account);
+            stores.putQueue(account, before, before.unblocked());
+            drain(account, wallNow, true);
+        }
+    }
+
+    private void requeue(DispatchResult result, InFlightCall inFlight, int attempt, FeedbackEffect effect, Outcome outcome, long wallNow) {
+        String account = result.getAccount();
+        long planned = wallNow + leadMs;
+        ApiRequest request = result.getRequest();
+        String binding = outcome == Outcome.STALE ? STALE_DISPATCH : outcome == Outcome.NETWORK_ERROR ? NETWORK_ERROR : Limiter.VENDOR_PAUSE;
+        long notBefore = effect.pausedUntilMs() == null ? planned : effect.pausedUntilMs();
+        String lane = laneOf(request);
+        stores.enqueue(account, lane, new WaitingCall(request, inFlight.seq(), planned, attempt, notBefore, binding));
+        AccountQueue before = stores.queue(account);
+        stores.putQueue(account, before, before.withArrival(lane, request.getPriority(), inFlight.seq(), 0));
+        out.delay(account, Records.delayed(request, wallNow, notBefore, binding, attempt, switch (outcome) {
+            case STALE -> "the dispatcher could not send the call within its slot; it waits again";
+            case NETWORK_ERROR -> "the call did not reach the vendor (" + result.getBodyExcerpt() + "); it waits again";
+            default -> "the vendor answered " + result.getStatus() + "; the call waits again";
+        }));
+        metrics.requeued(outcome.name());
     }
 }

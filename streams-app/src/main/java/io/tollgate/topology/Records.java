@@ -34,7 +34,11 @@ public final class Records {
         }
         List<Charge> charges = result.getCharges().stream().map(c -> new Charge(c.getRuleId(), c.getSubject(), c.getUnits(),
                 c.getLimit(), c.getRemaining(), c.getResetAt() == null ? null : c.getResetAt().toEpochMilli(), c.getShadow())).toList();
-        return new DispatchOutcome(result.getRequestId(), result.getCredentialRef(), outcome, result.getHeaders(), charges);
+        boolean sent = outcome != Outcome.STALE && outcome != Outcome.NETWORK_ERROR && outcome != Outcome.NOT_SENT;
+        Long planned = result.getExecuteAt() == null ? null : result.getExecuteAt().toEpochMilli();
+        Long latestArrival = sent ? result.getExecutedAt().toEpochMilli() + Math.max(0, result.getLatencyMs()) : null;
+        return new DispatchOutcome(result.getRequestId(), result.getCredentialRef(), outcome, result.getHeaders(), charges,
+                planned, latestArrival);
     }
 
     public static DispatchedCall dispatched(ApiRequest request, long decidedAtMs, long executeAtMs, long jitterMs, int attempt,

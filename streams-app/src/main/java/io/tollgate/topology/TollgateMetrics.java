@@ -47,6 +47,11 @@ public final class TollgateMetrics {
         inc("tollgate_policy_refused_total", "");
     }
 
+    /** A call reached the vendor later than its slot allowed for; its counters were moved to match. */
+    public void lateArrival() {
+        inc("tollgate_late_arrivals_total", "");
+    }
+
     public void requeued(String outcome) {
         inc("tollgate_requeued_total", "outcome=\"" + outcome + "\"");
     }

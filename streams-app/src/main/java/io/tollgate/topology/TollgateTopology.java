@@ -16,6 +16,7 @@ import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.AutoOffsetReset;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.Stores;
@@ -49,7 +50,7 @@ public final class TollgateTopology {
 
         topology.addSource("requests-source", keys, bytes, topics.requests());
         topology.addProcessor("intake", () -> new IntakeProcessor(decoder, metrics), "requests-source");
-        topology.addSource("results-source", keys, bytes, topics.results());
+        topology.addSource(AutoOffsetReset.earliest(), "results-source", new ResultsFirst(), keys, bytes, topics.results());
         topology.addProcessor("result-intake", () -> new ResultIntakeProcessor(serdes.results(), metrics), "results-source");
         topology.addProcessor(IntakeProcessor.LIMITER, () -> new LimiterProcessor(settings, catalog, metrics),
                 "intake", "result-intake");
@@ -90,7 +91,6 @@ public final class TollgateTopology {
             Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.LIMIT_STATE), Serdes.Bytes(), Serdes.ByteArray()),
             Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.WAITING), Serdes.Bytes(), Serdes.ByteArray()),
             Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.ACCOUNT_QUEUES), Serdes.Bytes(), Serdes.ByteArray()),
-            Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.WAKEUPS), Serdes.Bytes(), Serdes.ByteArray()),
             Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.DEADLINES), Serdes.Bytes(), Serdes.ByteArray()),
             Stores.windowStoreBuilder(Stores.persistentWindowStore(StoreNames.IN_FLIGHT, retention, Duration.ofMillis(1), false),
                     Serdes.Bytes(), Serdes.ByteArray()),

@@ -221,4 +221,24 @@ class LimiterTest {
         assertThat(((QuotaCount) states.get(new RuleKey("writes", "user:user-1"))).used()).isEqualTo(1000);
         assertThat(decide(policy, Calls.get("b", "/x"), T0 + 60)).isInstanceOf(Decision.Admit.class);
     }
+
+    @Test
+    void shouldCountACallWhereTheVendorMayHaveSeenItWhenItArrivedLate() {
+        Limiter jittery = new Limiter(new LimiterSettings(100, 2000, 600_000));
+        Policy policy = policy(window("burst", KeyScope.CREDENTIAL, 2, 2000));
+        Decision.Admit a = (Decision.Admit) jittery.decide(policy, ACME, Calls.get("a", "/x"), states::get, T0, T0);
+        states.putAll(a.updates());
+        Decision.Admit b = (Decision.Admit) jittery.decide(policy, ACME, Calls.get("b", "/x"), states::get, T0, T0);
+        states.putAll(b.updates());
+
+        for (Decision.Admit admitted : java.util.List.of(a, b)) {
+            FeedbackEffect effect = jittery.feedback(policy, ACME, new DispatchOutcome("x", "cred-1", Outcome.SUCCESS, Map.of(),
+                    admitted.charges(), T0, T0 + 400), states::get, T0 + 500);
+            states.putAll(effect.updates());
+        }
+
+        Decision next = jittery.decide(policy, ACME, Calls.get("c", "/x"), states::get, T0 + 2100, T0 + 2100);
+        assertThat(next).isInstanceOfSatisfying(Decision.Delay.class,
+                d -> assertThat(d.notBeforeMs()).isEqualTo(T0 + 400 - 100 + 2100));
+    }
 }

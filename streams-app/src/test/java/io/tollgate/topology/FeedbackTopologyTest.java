@@ -195,4 +195,24 @@ class FeedbackTopologyTest {
             assertThat(r.getDetail()).contains("came back 3 times").contains("max.attempts is 3");
         });
     }
+
+    @Test
+    void shouldHoldTheNextWindowBackWhenCallsReachedTheVendorLaterThanTheirSlot() throws Exception {
+        fx = new TopologyFixture(0, 100, "");
+        fx.seed(BURST_WITH_FEEDBACK);
+        IntStream.range(0, 6).forEach(i -> fx.send(request("r" + i).build()));
+        fx.advance(400);
+        // r0..r4 were sent on time but answered 350 ms later: the vendor may have counted them at +350.
+        for (DispatchedCall call : fx.dispatched().subList(0, 5)) {
+            fx.result(DispatchResult.newBuilder(result(call, Outcome.SUCCESS, 200, Map.of()))
+                    .setExecuteAt(call.getExecuteAt()).setExecutedAt(call.getExecuteAt()).setLatencyMs(350).build());
+        }
+
+        fx.advance(1900);
+        assertThat(fx.dispatchedIds()).as("on plan, r5 would have gone at 2100").hasSize(5);
+        fx.advance(100);
+        assertThat(fx.dispatchedIds()).hasSize(6);
+        assertThat(fx.dispatched().get(5).getExecuteAt()).isEqualTo(TopologyFixture.T0.plusMillis(350 - 100 + 2100));
+        assertThat(fx.metrics.count("tollgate_late_arrivals_total", "")).isEqualTo(5);
+    }
 }

@@ -52,6 +52,21 @@ public record DailyQuotaLimit(ZoneSpec zone, Reset reset) implements Limit {
         return new QuotaCount(today, Math.min(capacity, count.used() + deficit), count.nextUsed());
     }
 
+    /** A call planned before midnight that may have arrived after it counts on the next day too. */
+    @Override
+    public LimitState observeArrival(LimitState state, long units, long plannedMs, long latestArrivalMs, LimitContext ctx) {
+        ZoneId z = zone.resolve(ctx.account());
+        long plannedDay = day(plannedMs, z);
+        boolean alreadyBoth = day(plannedMs + ctx.jitterMs(), z) != plannedDay;
+        if (alreadyBoth || day(latestArrivalMs, z) != plannedDay + 1 || !(state instanceof QuotaCount count)) {
+            return state;
+        }
+        if (count.day() == plannedDay) {
+            return new QuotaCount(count.day(), count.used(), count.nextUsed() + units);
+        }
+        return count.day() == plannedDay + 1 ? new QuotaCount(count.day(), count.used() + units, count.nextUsed()) : state;
+    }
+
     @Override
     public Usage usage(LimitState state, long capacity, LimitContext ctx) {
         ZoneId z = zone.resolve(ctx.account());

@@ -38,6 +38,21 @@ public record FixedWindowLimit(long windowMs) implements Limit {
         return new WindowCount(count.windowStartMs(), Math.min(capacity, count.used() + deficit), count.nextUsed());
     }
 
+    /** A call planned in one window that may have arrived in the next counts there too. */
+    @Override
+    public LimitState observeArrival(LimitState state, long units, long plannedMs, long latestArrivalMs, LimitContext ctx) {
+        long planned = Math.floorDiv(plannedMs, windowMs);
+        boolean alreadyBoth = Math.floorDiv(plannedMs + ctx.jitterMs(), windowMs) != planned;
+        if (alreadyBoth || Math.floorDiv(latestArrivalMs, windowMs) != planned + 1 || !(state instanceof WindowCount count)) {
+            return state;
+        }
+        if (count.windowStartMs() == planned * windowMs) {
+            return new WindowCount(count.windowStartMs(), count.used(), count.nextUsed() + units);
+        }
+        return count.windowStartMs() == (planned + 1) * windowMs
+                ? new WindowCount(count.windowStartMs(), count.used() + units, count.nextUsed()) : state;
+    }
+
     @Override
     public Usage usage(LimitState state, long capacity, LimitContext ctx) {
         WindowCount count = current(state, ctx.nowMs());

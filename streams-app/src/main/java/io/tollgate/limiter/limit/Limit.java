@@ -32,6 +32,15 @@ public sealed interface Limit
         return state;
     }
 
+    /**
+     * Moves {@code units} charged at {@code plannedMs} to when the vendor may have seen them, if that is
+     * later than the jitter allows for. Calls whose send took longer than planned must not let the next
+     * window's calls meet them at the vendor.
+     */
+    default LimitState observeArrival(LimitState state, long units, long plannedMs, long latestArrivalMs, LimitContext ctx) {
+        return state;
+    }
+
     /** Human-readable form, e.g. "20 per 2000 ms (sliding)". */
     String describe(long capacity);
 }

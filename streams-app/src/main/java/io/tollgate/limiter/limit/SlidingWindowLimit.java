@@ -57,6 +57,17 @@ public record SlidingWindowLimit(long windowMs) implements Limit {
     }
 
     @Override
+    public LimitState observeArrival(LimitState state, long units, long plannedMs, long latestArrivalMs, LimitContext ctx) {
+        long restamp = latestArrivalMs - ctx.jitterMs();
+        if (restamp <= plannedMs || !(state instanceof WindowLog log)) {
+            return state;
+        }
+        // Counted at plannedMs, the call may have reached the vendor at latestArrivalMs: count it there,
+        // so the window frees it one window after its real arrival, not after its plan.
+        return log.moved(plannedMs, restamp, units);
+    }
+
+    @Override
     public Usage usage(LimitState state, long capacity, LimitContext ctx) {
         WindowLog log = live(state, ctx);
         long used = log.total();

@@ -80,6 +80,30 @@ public final class WindowLog implements LimitState {
         return new WindowLog(t, u);
     }
 
+    /** Moves up to {@code amount} units from {@code fromMs} to {@code toMs}; nothing if none are at {@code fromMs}. */
+    WindowLog moved(long fromMs, long toMs, long amount) {
+        int i = Arrays.binarySearch(times, fromMs);
+        if (i < 0) {
+            return this;
+        }
+        long moving = Math.min(amount, units[i]);
+        WindowLog without;
+        if (moving == units[i]) {
+            long[] t = new long[times.length - 1];
+            long[] u = new long[units.length - 1];
+            System.arraycopy(times, 0, t, 0, i);
+            System.arraycopy(units, 0, u, 0, i);
+            System.arraycopy(times, i + 1, t, i, times.length - i - 1);
+            System.arraycopy(units, i + 1, u, i, units.length - i - 1);
+            without = new WindowLog(t, u);
+        } else {
+            long[] u = units.clone();
+            u[i] -= moving;
+            without = new WindowLog(times, u);
+        }
+        return without.plus(toMs, moving);
+    }
+
     @Override
     public boolean equals(Object o) {
         return o instanceof WindowLog other && Arrays.equals(times, other.times) && Arrays.equals(units, other.units);

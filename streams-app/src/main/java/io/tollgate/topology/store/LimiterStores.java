@@ -29,21 +29,26 @@ public final class LimiterStores {
     private final KeyValueStore<Bytes, byte[]> limitState;
     private final KeyValueStore<Bytes, byte[]> waiting;
     private final KeyValueStore<Bytes, byte[]> queues;
-    private final KeyValueStore<Bytes, byte[]> wakeups;
     private final KeyValueStore<Bytes, byte[]> deadlines;
     private final WindowStore<Bytes, byte[]> inFlight;
     private final WindowStore<Bytes, byte[]> requestIds;
     private final long retentionMs;
+    private final WakeSchedule schedule = new WakeSchedule();
+    /** Deadlines before this were all handled: scans start here, past the tombstones of earlier ones. */
+    private long deadlinesScannedUpTo;
 
     public LimiterStores(ProcessingContext context, long retentionMs) {
         this.limitState = context.getStateStore(StoreNames.LIMIT_STATE);
         this.waiting = context.getStateStore(StoreNames.WAITING);
         this.queues = context.getStateStore(StoreNames.ACCOUNT_QUEUES);
-        this.wakeups = context.getStateStore(StoreNames.WAKEUPS);
         this.deadlines = context.getStateStore(StoreNames.DEADLINES);
         this.inFlight = context.getStateStore(StoreNames.IN_FLIGHT);
         this.requestIds = context.getStateStore(StoreNames.REQUEST_IDS);
         this.retentionMs = retentionMs;
+        try (KeyValueIterator<Bytes, byte[]> it = queues.all()) {
+            it.forEachRemaining(kv -> schedule.set(new String(kv.key.get(), java.nio.charset.StandardCharsets.UTF_8),
+                    ValueCodec.decodeQueue(kv.value).wakeAtMs()));
+        }
     }
 
     // ---- counters
@@ -69,16 +74,16 @@ public final class LimiterStores {
 
     /** Saves the account's queue index and keeps the wake-up schedule in step with it. */
     public void putQueue(String account, AccountQueue before, AccountQueue after) {
-        byte[] accountKey = Keys.utf8(account);
-        if (!before.isEmpty() && (after.isEmpty() || before.wakeAtMs() != after.wakeAtMs())) {
-            wakeups.delete(Keys.timed(before.wakeAtMs(), accountKey));
-        }
+        Bytes key = Bytes.wrap(Keys.utf8(account));
         if (after.isEmpty()) {
-            queues.delete(Bytes.wrap(accountKey));
+            if (!before.isEmpty()) {
+                queues.delete(key);
+            }
+            schedule.remove(account);
             return;
         }
-        queues.put(Bytes.wrap(accountKey), ValueCodec.encodeQueue(after));
-        wakeups.put(Keys.timed(after.wakeAtMs(), accountKey), EMPTY);
+        queues.put(key, ValueCodec.encodeQueue(after));
+        schedule.set(account, after.wakeAtMs());
     }
 
     public void enqueue(String account, String lane, WaitingCall call) {
@@ -89,19 +94,22 @@ public final class LimiterStores {
         }
     }
 
-    /** The first call of a lane: highest priority, then earliest submitted. */
-    public WaitingCall head(String account, String lane) {
-        Bytes prefix = Keys.prefix(account, lane);
-        try (KeyValueIterator<Bytes, byte[]> it = waiting.range(prefix, Keys.upperBound(prefix))) {
-            return it.hasNext() ? ValueCodec.decodeWaiting(it.next().value) : null;
-        }
+    /** The head of a lane: a point lookup at the key the lane index keeps. */
+    public WaitingCall head(String account, AccountQueue.Lane lane) {
+        byte[] value = waiting.get(waitingKey(account, lane.id(), lane.headPriority(), lane.headSeq()));
+        return value == null ? first(account, lane.id(), Keys.prefix(account, lane.id())) : ValueCodec.decodeWaiting(value);
     }
 
-    /** Whether {@code call} would go before the current head of its lane. */
-    public boolean isAheadOfHead(String account, String lane, WaitingCall call) {
-        WaitingCall head = head(account, lane);
-        return head == null || waitingKey(account, lane, call.request().getPriority(), call.seq())
-                .compareTo(waitingKey(account, lane, head.request().getPriority(), head.seq())) < 0;
+    /** The call that follows {@code removed} in its lane, or null: a scan that starts after the served calls. */
+    public WaitingCall after(String account, String lane, WaitingCall removed) {
+        Bytes from = waitingKey(account, lane, removed.request().getPriority(), removed.seq() + 1);
+        return first(account, lane, from);
+    }
+
+    private WaitingCall first(String account, String lane, Bytes from) {
+        try (KeyValueIterator<Bytes, byte[]> it = waiting.range(from, Keys.upperBound(Keys.prefix(account, lane)))) {
+            return it.hasNext() ? ValueCodec.decodeWaiting(it.next().value) : null;
+        }
     }
 
     public void remove(String account, String lane, WaitingCall call) {
@@ -115,7 +123,9 @@ public final class LimiterStores {
     /** Calls anywhere in a queue whose deadline is at or before {@code nowMs}: (account, lane, call). */
     public List<Expired> expiredDeadlines(long nowMs) {
         List<Expired> expired = new ArrayList<>();
-        try (KeyValueIterator<Bytes, byte[]> it = deadlines.range(Keys.timed(0, EMPTY), Keys.timed(nowMs + 1, EMPTY))) {
+        long from = deadlinesScannedUpTo;
+        deadlinesScannedUpTo = Math.max(deadlinesScannedUpTo, nowMs + 1);
+        try (KeyValueIterator<Bytes, byte[]> it = deadlines.range(Keys.timed(from, EMPTY), Keys.timed(nowMs + 1, EMPTY))) {
             while (it.hasNext()) {
                 Bytes waitingKey = Bytes.wrap(Keys.suffixOf(it.next().key));
                 byte[] value = waiting.get(waitingKey);
@@ -134,20 +144,12 @@ public final class LimiterStores {
 
     /** Accounts with waiting calls due at or before {@code nowMs}. */
     public List<String> dueAccounts(long nowMs) {
-        List<String> due = new ArrayList<>();
-        try (KeyValueIterator<Bytes, byte[]> it = wakeups.range(Keys.timed(0, EMPTY), Keys.timed(nowMs + 1, EMPTY))) {
-            it.forEachRemaining(kv -> due.add(new String(Keys.suffixOf(kv.key), java.nio.charset.StandardCharsets.UTF_8)));
-        }
-        return due;
+        return schedule.due(nowMs);
     }
 
     /** Every account with waiting calls. */
     public List<String> waitingAccounts() {
-        List<String> all = new ArrayList<>();
-        try (KeyValueIterator<Bytes, byte[]> it = wakeups.all()) {
-            it.forEachRemaining(kv -> all.add(new String(Keys.suffixOf(kv.key), java.nio.charset.StandardCharsets.UTF_8)));
-        }
-        return all;
+        return schedule.all();
     }
 
     private static Bytes waitingKey(String account, String lane, int priority, long seq) {

@@ -62,6 +62,8 @@ public final class ValueCodec {
                 out.writeUTF(lane.id());
                 out.writeInt(lane.size());
                 out.writeLong(lane.blockedUntilMs());
+                out.writeInt(lane.headPriority());
+                out.writeLong(lane.headSeq());
             }
         });
     }
@@ -73,7 +75,7 @@ public final class ValueCodec {
             int n = in.readInt();
             List<AccountQueue.Lane> lanes = new ArrayList<>(n);
             for (int i = 0; i < n; i++) {
-                lanes.add(new AccountQueue.Lane(in.readUTF(), in.readInt(), in.readLong()));
+                lanes.add(new AccountQueue.Lane(in.readUTF(), in.readInt(), in.readLong(), in.readInt(), in.readLong()));
             }
             return new AccountQueue(lanes, cursor, wakeAt);
         });

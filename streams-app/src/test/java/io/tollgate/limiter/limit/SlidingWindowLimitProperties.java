@@ -117,4 +117,53 @@ class SlidingWindowLimitProperties {
             assertThat(window.usage(state, limit, ctx).used()).isLessThanOrEqualTo(limit);
         }
     }
+
+    /** A result reaching the limiter: the call's slot, the latest the vendor can have seen it, and when it is processed. */
+    record Feedback(long processAtMs, long plannedMs, long latestArrivalMs, long units) {
+    }
+
+    @Property(tries = 300)
+    void shouldStayWithinTheLimitWhenLateArrivalsAreReportedBeforeTheNextWindowOpens(
+            @ForAll("traffic") List<Request> traffic,
+            @ForAll @IntRange(min = 1, max = 40) int limit,
+            @ForAll @LongRange(min = 0, max = 1000) long maxTransitMs,
+            @ForAll @LongRange(min = 0, max = 200) long jitterMs) {
+        long windowMs = 2000;
+        long leadMs = 300;
+        long answerMs = 20;
+        long pipelineMs = 200;
+        SlidingWindowLimit window = new SlidingWindowLimit(windowMs);
+        java.util.PriorityQueue<Feedback> results = new java.util.PriorityQueue<>(java.util.Comparator.comparingLong(Feedback::processAtMs));
+        List<VendorView.Arrival> seen = new ArrayList<>();
+        LimitState state = null;
+        long arrival = 1_000_000;
+        long decision = arrival;
+        for (Request r : traffic) {
+            arrival += r.gapMs();
+            decision = Math.max(decision, arrival);
+            long units = Math.min(r.units(), limit);
+            while (true) {
+                while (!results.isEmpty() && results.peek().processAtMs() <= decision) {
+                    Feedback f = results.poll();
+                    state = window.observeArrival(state, f.units(), f.plannedMs(), f.latestArrivalMs(),
+                            new LimitContext(f.processAtMs() + leadMs, jitterMs, ACCOUNT));
+                }
+                long planned = decision + leadMs;
+                LimitContext ctx = new LimitContext(planned, jitterMs, ACCOUNT);
+                Evaluation e = window.evaluate(state, units, limit, ctx);
+                if (e.admitsAt(planned)) {
+                    state = window.charge(state, units, limit, "r", ctx).state();
+                    // Sent on time, but the vendor may see it up to a second later.
+                    long atVendor = planned + Math.round(r.sendDelayFraction() * maxTransitMs);
+                    seen.add(new VendorView.Arrival(atVendor, units));
+                    long latest = atVendor + answerMs;
+                    results.add(new Feedback(latest + pipelineMs, planned, latest, units));
+                    break;
+                }
+                decision = e.admitAtMs() - leadMs;
+            }
+        }
+
+        assertThat(VendorView.maxInAnyInterval(seen, windowMs)).isLessThanOrEqualTo(limit);
+    }
 }

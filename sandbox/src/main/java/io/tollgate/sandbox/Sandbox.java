@@ -1,0 +1,182 @@
+package io.tollgate.sandbox;
+
+import io.tollgate.app.EmbeddedKafka;
+import io.tollgate.app.TollgateApp;
+import io.tollgate.config.ConfigException;
+import io.tollgate.config.TollgateConfig;
+import io.tollgate.policy.PolicyException;
+import io.tollgate.sandbox.vendor.SimulatedVendor;
+import io.tollgate.schemas.registry.InProcessSchemaRegistry;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.stream.Stream;
+
+/**
+ * Tollgate whole, on one machine and without Docker: an embedded KRaft broker, the in-process schema
+ * registry, the limiter, a Kafka Connect worker running the HTTP dispatch connector, and a simulated
+ * vendor enforcing Pipedrive's and the forms platform's published limits. Accounts and credentials are
+ * those of {@link SandboxAccounts} and {@code presets/demo.yaml}.
+ */
+public final class Sandbox implements AutoCloseable {
+
+    public static final String CONNECTOR = "tollgate-dispatch";
+
+    private final Path work;
+    private final EmbeddedKafka kafka;
+    private final InProcessSchemaRegistry registry;
+    private final SimulatedVendor vendor;
+    private final TollgateApp app;
+    private final ConnectWorker connect;
+
+    private Sandbox(Path work, EmbeddedKafka kafka, InProcessSchemaRegistry registry, SimulatedVendor vendor, TollgateApp app,
+                    ConnectWorker connect) {
+        this.work = work;
+        this.kafka = kafka;
+        this.registry = registry;
+        this.vendor = vendor;
+        this.app = app;
+        this.connect = connect;
+    }
+
+    /**
+     * Starts everything.
+     *
+     * @param tollgate Tollgate settings (rest.port, dispatch.lead.ms...) over the sandbox's defaults
+     * @param connector dispatch connector settings over the sandbox's defaults
+     */
+    public static Sandbox start(Map<String, String> tollgate, Map<String, String> connector, long vendorLatencyMs) throws Exception {
+        Path work = Files.createTempDirectory("tollgate-sandbox");
+        EmbeddedKafka kafka = null;
+        InProcessSchemaRegistry registry = null;
+        SimulatedVendor vendor = null;
+        TollgateApp app = null;
+        try {
+            kafka = EmbeddedKafka.start();
+            registry = InProcessSchemaRegistry.start(0);
+            vendor = SandboxAccounts.startVendor(vendorLatencyMs);
+            Map<String, String> config = new HashMap<>();
+            config.put(TollgateConfig.BOOTSTRAP_SERVERS, kafka.bootstrapServers());
+            config.put(TollgateConfig.SCHEMA_REGISTRY_URL, registry.url());
+            config.put(TollgateConfig.POLICY_FILE, "classpath:presets/demo.yaml");
+            config.put(TollgateConfig.STATE_DIR, work.resolve("state").toString());
+            config.putAll(tollgate);
+            app = TollgateApp.start(TollgateConfig.defaultsWith(config));
+            app.awaitRunning(Duration.ofSeconds(60));
+
+            ConnectWorker connect = ConnectWorker.start(kafka.bootstrapServers(), "sandbox");
+            String prefix = app.config().topics().prefix();
+            Map<String, String> dispatch = new LinkedHashMap<>();
+            dispatch.put("connector.class", "io.tollgate.connect.HttpDispatchSinkConnector");
+            dispatch.put("tasks.max", "1");
+            dispatch.put("topics", app.config().topics().dispatch());
+            dispatch.put("http.base.url", vendor.url());
+            dispatch.put("http.vendor.urls", "pipedrive=" + vendor.url() + ",forms=" + vendor.url());
+            dispatch.put("credentials.provider.class", "org.apache.kafka.common.config.provider.FileConfigProvider");
+            dispatch.put("credentials.provider.path", SandboxAccounts.writeCredentials(work).toString());
+            dispatch.put("results.topic", app.config().topics().results());
+            dispatch.put("results.bootstrap.servers", kafka.bootstrapServers());
+            dispatch.put("schema.registry.url", registry.url());
+            dispatch.put("errors.tolerance", "all");
+            dispatch.put("errors.deadletterqueue.topic.name", prefix + "dispatch-dlq");
+            dispatch.put("errors.deadletterqueue.topic.replication.factor", "1");
+            dispatch.putAll(connector);
+            connect.putConnector(CONNECTOR, dispatch, Duration.ofSeconds(60));
+            return new Sandbox(work, kafka, registry, vendor, app, connect);
+        } catch (Exception | Error e) {
+            if (app != null) {
+                app.close();
+            }
+            if (vendor != null) {
+                vendor.close();
+            }
+            if (registry != null) {
+                registry.close();
+            }
+            if (kafka != null) {
+                kafka.close();
+            }
+            delete(work);
+            throw e;
+        }
+    }
+
+    public TollgateApp tollgate() {
+        return app;
+    }
+
+    public SimulatedVendor vendor() {
+        return vendor;
+    }
+
+    public ConnectWorker connect() {
+        return connect;
+    }
+
+    public String bootstrapServers() {
+        return kafka.bootstrapServers();
+    }
+
+    public String registryUrl() {
+        return registry.url();
+    }
+
+    @Override
+    public void close() {
+        connect.close();
+        app.close();
+        vendor.close();
+        registry.close();
+        kafka.close();
+        delete(work);
+    }
+
+    private static void delete(Path dir) {
+        try (Stream<Path> files = Files.walk(dir)) {
+            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (Exception e) {
+            // best effort: a temporary directory
+        }
+    }
+
+    /** {@code ./tollgate}: {@code --demo} sends some traffic; other {@code --key=value} arguments configure Tollgate. */
+    public static void main(String[] args) throws Exception {
+        boolean demo = false;
+        Map<String, String> settings = new HashMap<>();
+        settings.put(TollgateConfig.REST_PORT, "8080");
+        for (String arg : args) {
+            if (arg.equals("--demo")) {
+                demo = true;
+            } else if (arg.startsWith("--") && arg.contains("=")) {
+                settings.put(arg.substring(2, arg.indexOf('=')), arg.substring(arg.indexOf('=') + 1));
+            } else {
+                System.err.println("usage: ./tollgate [--demo] [--key=value ...]   (keys: see README, Configuration)");
+                System.exit(2);
+            }
+        }
+        System.out.println("Tollgate: starting an embedded Kafka broker, schema registry, the limiter, a Connect worker and a simulated vendor...");
+        Sandbox sandbox;
+        try {
+            sandbox = start(settings, Map.of(), 20);
+        } catch (ConfigException | PolicyException e) {
+            System.err.println("Tollgate: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            System.out.println("Tollgate: stopping");
+            sandbox.close();
+            stopped.countDown();
+        }, "sandbox-shutdown"));
+        System.out.println(SandboxReport.banner(sandbox));
+        DemoTraffic traffic = demo ? DemoTraffic.start(sandbox) : null;
+        SandboxReport.every(Duration.ofSeconds(5), sandbox, traffic);
+        stopped.await();
+    }
+}

@@ -1,0 +1,60 @@
+package io.tollgate.sandbox;
+
+import io.tollgate.app.TollgateApp;
+import io.tollgate.config.TopicNames;
+import io.tollgate.topology.TollgateMetrics;
+import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/** What the sandbox prints: where everything listens, how to send a call, and what is happening. */
+final class SandboxReport {
+
+    private SandboxReport() {
+    }
+
+    static String banner(Sandbox sandbox) {
+        TollgateApp app = sandbox.tollgate();
+        TopicNames t = app.config().topics();
+        String bootstrap = sandbox.bootstrapServers();
+        return String.join("\n",
+                "",
+                "Tollgate is running (embedded broker, schema registry, Connect worker and a simulated vendor; no Docker)",
+                "  Kafka bootstrap      " + bootstrap,
+                "  Schema registry      " + sandbox.registryUrl(),
+                "  Tollgate REST        " + app.restUrl() + "/health   " + app.restUrl() + "/metrics",
+                "  Connect REST         " + sandbox.connect().restUrl() + "/connectors/" + Sandbox.CONNECTOR + "/status",
+                "  Simulated vendor     " + sandbox.vendor().url() + "   (Pipedrive rules for account acme, forms platform for forms-org)",
+                "  Topics               requests " + t.requests() + " -> dispatch " + t.dispatch() + " -> HTTP -> results " + t.results(),
+                "                       delay " + t.delay() + ", rejected " + t.rejected() + ", policies " + t.policies() + ", accounts " + t.accounts(),
+                "  Accounts             acme (pipedrive, growth, 5 seats; credentials pipedrive/acme-main, pipedrive/acme-sync,",
+                "                       pipedrive/acme-oauth) and forms-org (forms-platform; credential forms/forms-org)",
+                "  Send a call (JSON; Confluent Avro is accepted too):",
+                "    echo 'acme|{\"request_id\":\"r1\",\"account\":\"acme\",\"credential_ref\":\"pipedrive/acme-main\",\"auth_kind\":\"API_TOKEN\","
+                        + "\"integration\":\"demo\",\"method\":\"GET\",\"path\":\"/api/v2/deals/1\",\"api_version\":\"v2\"}' \\",
+                "      | kcat -P -b " + bootstrap + " -t " + t.requests() + " -K '|'",
+                "  Watch the outcome:  kcat -C -b " + bootstrap + " -t " + t.results() + " -s value=avro -r " + sandbox.registryUrl(),
+                "  Stop with Ctrl-C.",
+                "");
+    }
+
+    static void every(Duration period, Sandbox sandbox, DemoTraffic traffic) {
+        ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "sandbox-report");
+            t.setDaemon(true);
+            return t;
+        });
+        timer.scheduleAtFixedRate(() -> System.out.println(status(sandbox, traffic)), period.toMillis(), period.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    static String status(Sandbox sandbox, DemoTraffic traffic) {
+        TollgateMetrics m = sandbox.tollgate().metrics();
+        return "Tollgate: " + sandbox.tollgate().streams().state()
+                + (traffic == null ? "" : "  demo sent=" + traffic.sent())
+                + "  dispatched=" + m.count("tollgate_dispatched_total", "")
+                + "  results ok=" + m.count("tollgate_results_total", "outcome=\"SUCCESS\"")
+                + "  waiting-delays=" + m.prometheus().lines().filter(l -> l.startsWith("tollgate_delayed_total")).count()
+                + "  vendor calls=" + sandbox.vendor().calls().size() + "  vendor 429s=" + sandbox.vendor().rateLimited();
+    }
+}

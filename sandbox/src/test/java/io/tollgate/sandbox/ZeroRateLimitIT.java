@@ -1,0 +1,101 @@
+package io.tollgate.sandbox;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.tollgate.avro.ApiRequest;
+import io.tollgate.avro.AuthKind;
+import io.tollgate.config.TollgateConfig;
+import io.tollgate.sandbox.vendor.VendorCall;
+import io.tollgate.schemas.registry.SchemaRegistryClient;
+import io.tollgate.schemas.serde.AvroSerializer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.Test;
+
+/**
+ * End to end, nothing simulated but the vendor: a real broker, the limiter, a real Connect worker
+ * running the dispatch connector over HTTP, and a vendor that answers 429 to anything over the
+ * published limits. Several integrations on several credentials burst far above the limits.
+ */
+class ZeroRateLimitIT {
+
+    @Test
+    void shouldKeepTheVendorFreeOf429sLoseNothingSendNothingTwiceAndUseTheAllowance() throws Exception {
+        try (Sandbox sandbox = Sandbox.start(Map.of(TollgateConfig.REST_PORT, "0", TollgateConfig.TOPIC_PARTITIONS, "2"), Map.of(), 10);
+             KafkaProducer<String, SpecificRecord> producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                     sandbox.bootstrapServers(), ProducerConfig.LINGER_MS_CONFIG, 5), new StringSerializer(),
+                     new AvroSerializer<>(new SchemaRegistryClient(sandbox.registryUrl()), true))) {
+            String topic = sandbox.tollgate().config().topics().requests();
+            List<ApiRequest> sent = new ArrayList<>();
+            for (int i = 0; i < 200; i++) {
+                sent.add(Traffic.pipedrive("import-" + i, "acme-main", AuthKind.API_TOKEN, "bulk-import", "GET", "/api/v2/deals/" + i));
+                sent.add(Traffic.pipedrive("reports-" + i, "acme-main", AuthKind.API_TOKEN, "reports", "GET", "/api/v2/persons/" + i));
+                for (int j = 0; j < 2; j++) {
+                    sent.add(Traffic.pipedrive("crm-" + i + "-" + j, "acme-sync", AuthKind.API_TOKEN, "crm-sync", i % 5 == 0 ? "POST" : "GET",
+                            i % 5 == 0 ? "/api/v2/activities" : "/api/v2/activities/" + i));
+                }
+                for (int j = 0; j < 4; j++) {
+                    sent.add(Traffic.pipedrive("app-" + i + "-" + j, "acme-oauth", AuthKind.OAUTH, "marketplace-app", "GET",
+                            "/api/v2/organizations/" + i));
+                }
+                if (i < 30) {
+                    sent.add(Traffic.forms("forms-" + i));
+                }
+            }
+            long start = System.currentTimeMillis();
+            for (ApiRequest request : sent) {
+                producer.send(new ProducerRecord<>(topic, request.getAccount(), request));
+            }
+            producer.flush();
+
+            Awaitility.await().atMost(Duration.ofSeconds(150)).pollInterval(Duration.ofMillis(500))
+                    .until(() -> sandbox.vendor().calls().size() >= sent.size());
+            Awaitility.await().pollDelay(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5)).until(() -> true);
+            List<VendorCall> calls = sandbox.vendor().calls();
+            long elapsed = System.currentTimeMillis() - start;
+
+            if (calls.stream().anyMatch(VendorCall::rateLimited)) {
+                calls.stream().filter(c -> c.token().equals(calls.stream().filter(VendorCall::rateLimited).findFirst().orElseThrow().token()))
+                        .forEach(c -> System.out.println("VENDOR " + c));
+            }
+            assertThat(calls.stream().filter(VendorCall::rateLimited).toList()).as("429s at the vendor").isEmpty();
+            Map<String, Long> perRequest = calls.stream().collect(Collectors.groupingBy(VendorCall::requestId, Collectors.counting()));
+            assertThat(perRequest.keySet()).as("nothing lost").containsExactlyInAnyOrderElementsOf(sent.stream().map(ApiRequest::getRequestId).toList());
+            assertThat(perRequest.values()).as("nothing twice").containsOnly(1L);
+
+            Map<String, List<VendorCall>> byToken = calls.stream().collect(Collectors.groupingBy(VendorCall::token));
+            Map<String, Integer> limits = Map.of("acme-main", 40, "acme-sync", 40, "acme-oauth", 160);
+            StringBuilder report = new StringBuilder();
+            limits.forEach((token, limit) -> {
+                List<VendorCall> mine = byToken.get(token);
+                double fraction = Traffic.achievedFraction(mine, limit, 2000);
+                int peak = Traffic.maxInWindow(mine, 2000);
+                report.append(String.format("  %-10s %4d calls, limit %3d per 2 s, busiest 2 s at the vendor %3d, achieved %.1f%% of the allowed rate%n",
+                        token, mine.size(), limit, peak, fraction * 100));
+                assertThat(peak).isLessThanOrEqualTo(limit);
+                assertThat(fraction).as("use of the allowance by " + token).isGreaterThanOrEqualTo(0.90);
+            });
+            int formsPeak = calls.stream().filter(c -> c.company().equals("forms-org")).mapToInt(VendorCall::inFlight).max().orElse(0);
+            assertThat(formsPeak).as("forms platform: 3 concurrent at most").isLessThanOrEqualTo(3);
+            List<Long> crmPerIntegration = List.of(calls.stream().filter(c -> c.requestId().startsWith("import-")).count(),
+                    calls.stream().filter(c -> c.requestId().startsWith("reports-")).count());
+            List<Long> late = calls.stream().map(VendorCall::lateMs).filter(l -> l >= 0).sorted().toList();
+            System.out.printf("ZeroRateLimitIT: arrival after slot opened: median %d ms, p99 %d ms, max %d ms; "
+                            + "late arrivals the limiter corrected for: %d%n", late.get(late.size() / 2), late.get(late.size() * 99 / 100),
+                    late.get(late.size() - 1), sandbox.tollgate().metrics().count("tollgate_late_arrivals_total", ""));
+            System.out.printf("ZeroRateLimitIT: %d calls in %d ms, 429s at the vendor: %d, lost: 0, twice: 0%n%s"
+                            + "  forms-org  %d calls, most in flight at once %d (limit 3)%n"
+                            + "  integrations sharing acme-main: bulk-import %d, reports %d%n",
+                    calls.size(), elapsed, sandbox.vendor().rateLimited(), report, 30, formsPeak, crmPerIntegration.get(0), crmPerIntegration.get(1));
+        }
+    }
+}
