@@ -69,8 +69,14 @@ public final class Sandbox implements AutoCloseable {
             app = TollgateApp.start(TollgateConfig.defaultsWith(config));
             app.awaitRunning(Duration.ofSeconds(60));
 
-            ConnectWorker connect = ConnectWorker.start(kafka.bootstrapServers(), "sandbox");
             String prefix = app.config().topics().prefix();
+            try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(
+                    Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
+                // The dispatcher's dead letter queue, made here so that Connect does not report it missing.
+                admin.createTopics(java.util.List.of(new org.apache.kafka.clients.admin.NewTopic(prefix + "dispatch-dlq", 1, (short) 1)))
+                        .all().get(30, java.util.concurrent.TimeUnit.SECONDS);
+            }
+            ConnectWorker connect = ConnectWorker.start(kafka.bootstrapServers(), "sandbox");
             Map<String, String> dispatch = new LinkedHashMap<>();
             dispatch.put("connector.class", "io.tollgate.connect.HttpDispatchSinkConnector");
             dispatch.put("tasks.max", "1");
@@ -174,6 +180,7 @@ public final class Sandbox implements AutoCloseable {
             sandbox.close();
             stopped.countDown();
         }, "sandbox-shutdown"));
+        Watch.recordEndpoints(sandbox.bootstrapServers(), sandbox.registryUrl(), sandbox.tollgate().config().topics().prefix());
         System.out.println(SandboxReport.banner(sandbox));
         DemoTraffic traffic = demo ? DemoTraffic.start(sandbox) : null;
         SandboxReport.every(Duration.ofSeconds(5), sandbox, traffic);

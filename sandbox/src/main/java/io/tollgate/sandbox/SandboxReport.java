@@ -2,7 +2,9 @@ package io.tollgate.sandbox;
 
 import io.tollgate.app.TollgateApp;
 import io.tollgate.config.TopicNames;
+import io.tollgate.sandbox.vendor.VendorCall;
 import io.tollgate.topology.TollgateMetrics;
+import java.util.List;
 import java.time.Duration;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -24,7 +26,7 @@ final class SandboxReport {
                 "  Kafka bootstrap      " + bootstrap,
                 "  Schema registry      " + sandbox.registryUrl(),
                 "  Tollgate REST        " + app.restUrl() + "/health   " + app.restUrl() + "/metrics",
-                "  Connect REST         " + sandbox.connect().restUrl() + "/connectors/" + Sandbox.CONNECTOR + "/status",
+                "  Connect REST         " + sandbox.connect().restUrl().resolve("/connectors/" + Sandbox.CONNECTOR + "/status"),
                 "  Simulated vendor     " + sandbox.vendor().url() + "   (Pipedrive rules for account acme, forms platform for forms-org)",
                 "  Topics               requests " + t.requests() + " -> dispatch " + t.dispatch() + " -> HTTP -> results " + t.results(),
                 "                       delay " + t.delay() + ", rejected " + t.rejected() + ", policies " + t.policies() + ", accounts " + t.accounts(),
@@ -34,7 +36,7 @@ final class SandboxReport {
                 "    echo 'acme|{\"request_id\":\"r1\",\"account\":\"acme\",\"credential_ref\":\"pipedrive/acme-main\",\"auth_kind\":\"API_TOKEN\","
                         + "\"integration\":\"demo\",\"method\":\"GET\",\"path\":\"/api/v2/deals/1\",\"api_version\":\"v2\"}' \\",
                 "      | kcat -P -b " + bootstrap + " -t " + t.requests() + " -K '|'",
-                "  Watch the outcome:  kcat -C -b " + bootstrap + " -t " + t.results() + " -s value=avro -r " + sandbox.registryUrl(),
+                "  Watch the outcome (from another terminal):  ./tollgate watch results     (or dispatch, delay, rejected)",
                 "  Stop with Ctrl-C.",
                 "");
     }
@@ -50,11 +52,20 @@ final class SandboxReport {
 
     static String status(Sandbox sandbox, DemoTraffic traffic) {
         TollgateMetrics m = sandbox.tollgate().metrics();
-        return "Tollgate: " + sandbox.tollgate().streams().state()
+        List<VendorCall> calls = sandbox.vendor().calls();
+        StringBuilder line = new StringBuilder("Tollgate: " + sandbox.tollgate().streams().state()
                 + (traffic == null ? "" : "  demo sent=" + traffic.sent())
                 + "  dispatched=" + m.count("tollgate_dispatched_total", "")
+                + "  delayed=" + total(m, "tollgate_delayed_total")
+                + "  rejected=" + total(m, "tollgate_rejected_total")
                 + "  results ok=" + m.count("tollgate_results_total", "outcome=\"SUCCESS\"")
-                + "  waiting-delays=" + m.prometheus().lines().filter(l -> l.startsWith("tollgate_delayed_total")).count()
-                + "  vendor calls=" + sandbox.vendor().calls().size() + "  vendor 429s=" + sandbox.vendor().rateLimited();
+                + "  vendor calls=" + calls.size() + "  vendor 429s=" + calls.stream().filter(VendorCall::rateLimited).count());
+        calls.stream().filter(VendorCall::rateLimited).forEach(c -> line.append("\n  429: ").append(c));
+        return line.toString();
+    }
+
+    private static long total(TollgateMetrics metrics, String name) {
+        return metrics.prometheus().lines().filter(l -> l.startsWith(name))
+                .mapToLong(l -> Long.parseLong(l.substring(l.lastIndexOf(' ') + 1))).sum();
     }
 }

@@ -103,8 +103,9 @@ public final class TollgateApp implements AutoCloseable {
         Map<String, Object> clients = new HashMap<>();
         clients.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.string(TollgateConfig.BOOTSTRAP_SERVERS));
         clients.putAll(config.withPrefix("admin."));
+        int partitions;
         try (Admin admin = Admin.create(clients)) {
-            TopicAdmin.ensureTopics(admin, topics, config.intValue(TollgateConfig.TOPIC_PARTITIONS),
+            partitions = TopicAdmin.ensureTopics(admin, topics, config.intValue(TollgateConfig.TOPIC_PARTITIONS),
                     (short) config.intValue(TollgateConfig.TOPIC_REPLICATION));
         }
         ValueSerdeFactory serdes = new ValueSerdeFactory(config.string(TollgateConfig.VALUE_SERDE_CLASS),
@@ -118,7 +119,7 @@ public final class TollgateApp implements AutoCloseable {
 
         TollgateMetrics metrics = new TollgateMetrics();
         PolicyCatalog catalog = new PolicyCatalog(limiter, serdes.deserializer(Policy.class), serdes.deserializer(Account.class));
-        Topology topology = TollgateTopology.build(TopologySettings.from(config), new TollgateTopology.ValueSerdes(serdes.serializer(),
+        Topology topology = TollgateTopology.build(TopologySettings.from(config, partitions), new TollgateTopology.ValueSerdes(serdes.serializer(),
                 serdes.deserializer(ApiRequest.class), serdes.deserializer(DispatchResult.class), serdes.deserializer(Account.class)),
                 catalog, metrics);
         KafkaStreams streams = new KafkaStreams(topology, streamsProps(config));

@@ -29,7 +29,8 @@ public final class TopicAdmin {
     private TopicAdmin() {
     }
 
-    public static void ensureTopics(Admin admin, TopicNames topics, int partitions, short replication)
+    /** @return the partition count the per-account topics have */
+    public static int ensureTopics(Admin admin, TopicNames topics, int partitions, short replication)
             throws InterruptedException, ExecutionException, TimeoutException {
         Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
         List<NewTopic> missing = new ArrayList<>();
@@ -62,5 +63,6 @@ public final class TopicAdmin {
                     + "(every call and result of an account is decided in one task), but they have " + counts
                     + ". Add partitions so that they match.");
         }
+        return counts.values().iterator().next();
     }
 }

@@ -30,6 +30,15 @@ public record TopicNames(String prefix) {
         return prefix + "results";
     }
 
+    /**
+     * Internal: requests that arrived on another partition than the one their account hashes to (a
+     * producer with another partitioner, such as librdkafka's default), forwarded to the task that owns
+     * the account.
+     */
+    public String routed() {
+        return prefix + "requests-routed";
+    }
+
     public String policies() {
         return prefix + "policies";
     }
@@ -40,7 +49,7 @@ public record TopicNames(String prefix) {
 
     /** Keyed by account id, co-partitioned. */
     public List<String> perAccount() {
-        return List.of(requests(), dispatch(), delay(), rejected(), results());
+        return List.of(requests(), routed(), dispatch(), delay(), rejected(), results());
     }
 
     /** Compacted, read whole by every instance. */

@@ -5,6 +5,8 @@ import io.tollgate.avro.SourceRef;
 import io.tollgate.intake.Decoded;
 import io.tollgate.intake.IntakeFailure;
 import io.tollgate.intake.RequestDecoder;
+import java.nio.charset.StandardCharsets;
+import org.apache.kafka.common.utils.Utils;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -17,14 +19,22 @@ import org.apache.kafka.streams.processor.api.RecordMetadata;
 final class IntakeProcessor implements Processor<String, byte[], String, Object> {
 
     static final String LIMITER = "limiter";
+    static final String ROUTED_SINK = "routed-sink";
 
     private final RequestDecoder decoder;
     private final TollgateMetrics metrics;
+    private final int partitions;
     private ProcessorContext<String, Object> context;
 
-    IntakeProcessor(RequestDecoder decoder, TollgateMetrics metrics) {
+    IntakeProcessor(RequestDecoder decoder, TollgateMetrics metrics, int partitions) {
         this.decoder = decoder;
         this.metrics = metrics;
+        this.partitions = partitions;
+    }
+
+    /** The partition of an account in every per-account topic: Kafka's default (murmur2) partitioner. */
+    static int partitionOf(String account, int partitions) {
+        return Utils.toPositive(Utils.murmur2(account.getBytes(StandardCharsets.UTF_8))) % partitions;
     }
 
     @Override
@@ -37,7 +47,13 @@ final class IntakeProcessor implements Processor<String, byte[], String, Object>
         RecordMetadata meta = context.recordMetadata().orElseThrow();
         Decoded decoded = decoder.decode(meta.topic(), record.key(), record.value());
         if (decoded instanceof Decoded.Ok ok) {
-            context.forward(record.withValue(new LimiterInput.NewRequest(ok.request(), meta.offset())), LIMITER);
+            if (meta.partition() == partitionOf(ok.request().getAccount(), partitions)) {
+                context.forward(record.withValue(new LimiterInput.NewRequest(ok.request(), meta.offset())), LIMITER);
+            } else {
+                // Another task owns this account's counters: hand the request over through the routed topic.
+                context.forward(record.withValue(ok.request()), ROUTED_SINK);
+                metrics.routed();
+            }
             return;
         }
         Decoded.Failed failed = (Decoded.Failed) decoded;

@@ -18,6 +18,11 @@ public final class TollgateMetrics {
         inc("tollgate_dispatched_total", "");
     }
 
+    /** A request arrived on a partition its account does not hash to, and was forwarded. */
+    public void routed() {
+        inc("tollgate_routed_total", "");
+    }
+
     public void exempt() {
         inc("tollgate_exempt_total", "");
     }

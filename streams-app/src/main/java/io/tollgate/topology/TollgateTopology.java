@@ -25,9 +25,10 @@ import org.apache.kafka.streams.state.Stores;
  * The limiter topology, as a function of its settings, with no side effects.
  *
  * <pre>
- * requests ─► intake ─┐                     ┌─► dispatch
- *                     ├─► limiter (stores) ─┼─► delay
- * results ─► result-intake ─┘               └─► rejected  ◄── intake, result-intake (bad input)
+ * requests ─► intake ─┬──────────────────┐          ┌─► dispatch
+ *                     └─► requests-routed ─► routed-intake ─┤
+ *                   (another partitioner put it elsewhere)  ├─► limiter (stores) ─┼─► delay
+ * results ─► result-intake ──────────────────────────────────┘          └─► rejected  ◄── bad input
  * policies, accounts ─► global stores (validated, hot reload)
  * </pre>
  */
@@ -49,11 +50,14 @@ public final class TollgateTopology {
         Topology topology = new Topology();
 
         topology.addSource("requests-source", keys, bytes, topics.requests());
-        topology.addProcessor("intake", () -> new IntakeProcessor(decoder, metrics), "requests-source");
+        topology.addProcessor("intake", () -> new IntakeProcessor(decoder, metrics, settings.partitions()), "requests-source");
+        topology.addSink(IntakeProcessor.ROUTED_SINK, topics.routed(), new StringSerializer(), serdes.values(), "intake");
+        topology.addSource("routed-source", keys, bytes, topics.routed());
+        topology.addProcessor("routed-intake", () -> new RoutedIntakeProcessor(serdes.requests(), metrics), "routed-source");
         topology.addSource(AutoOffsetReset.earliest(), "results-source", new ResultsFirst(), keys, bytes, topics.results());
         topology.addProcessor("result-intake", () -> new ResultIntakeProcessor(serdes.results(), metrics), "results-source");
         topology.addProcessor(IntakeProcessor.LIMITER, () -> new LimiterProcessor(settings, catalog, metrics),
-                "intake", "result-intake");
+                "intake", "routed-intake", "result-intake");
 
         for (StoreBuilder<?> store : limiterStores(settings.retentionMs())) {
             topology.addStateStore(store, IntakeProcessor.LIMITER);
@@ -63,7 +67,7 @@ public final class TollgateTopology {
         topology.addSink(LimiterProcessor.DISPATCH_SINK, topics.dispatch(), keyWriter, serdes.values(), IntakeProcessor.LIMITER);
         topology.addSink(LimiterProcessor.DELAY_SINK, topics.delay(), keyWriter, serdes.values(), IntakeProcessor.LIMITER);
         topology.addSink(LimiterProcessor.REJECTED_SINK, topics.rejected(), keyWriter, serdes.values(),
-                IntakeProcessor.LIMITER, "intake", "result-intake");
+                IntakeProcessor.LIMITER, "intake", "routed-intake", "result-intake");
 
         topology.addGlobalStore(globalStore(StoreNames.POLICIES), "policies-source", keys, bytes, topics.policies(),
                 "policies-updater", () -> new GlobalRecordUpdater(StoreNames.POLICIES, "policy",

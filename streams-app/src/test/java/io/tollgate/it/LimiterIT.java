@@ -99,6 +99,30 @@ class LimiterIT extends TollgateITBase {
         }
     }
 
+    @Test
+    void shouldHoldTheLimitWhenProducersPartitionTheAccountDifferently() throws Exception {
+        // librdkafka's default partitioner (CRC32) puts a key elsewhere than Java's (murmur2): requests of one
+        // account arrive on every partition, and must still be decided by the one task that owns its counters.
+        try (TollgateApp app = startTollgate("anypart", POLICY, Map.of("topic.partitions", "4"));
+             KafkaProducer<String, SpecificRecord> producer = KafkaTestSupport.avroProducer(app.bootstrapServers(), app.registryUrl());
+             KafkaConsumer<String, DispatchedCall> dispatch = KafkaTestSupport.committedConsumer(app.bootstrapServers(),
+                     app.registryUrl(), DispatchedCall.class, "anypart.dispatch")) {
+            for (int i = 0; i < 120; i++) {
+                producer.send(new ProducerRecord<>("anypart.requests", i % 4, "acme", request("p-" + i, "token-a")));
+            }
+            producer.flush();
+
+            List<ConsumerRecord<String, DispatchedCall>> records = KafkaTestSupport.readUntil(dispatch, r -> r.size() >= 120,
+                    Duration.ofSeconds(90));
+            records.addAll(KafkaTestSupport.drain(dispatch, Duration.ofSeconds(2)));
+
+            assertThat(records).extracting(r -> r.value().getRequest().getRequestId()).doesNotHaveDuplicates().hasSize(120);
+            assertThat(maxInAnyWindow(records.stream().map(ConsumerRecord::value).toList(), DispatchedCall::getExecuteAt, 2000))
+                    .isLessThanOrEqualTo(20);
+            assertThat(app.metrics().count("tollgate_routed_total", "")).isEqualTo(90);
+        }
+    }
+
     static ApiRequest request(String id, String credential) {
         return ApiRequest.newBuilder()
                 .setRequestId(id).setAccount("acme").setCredentialRef(credential).setAuthKind(AuthKind.API_TOKEN)

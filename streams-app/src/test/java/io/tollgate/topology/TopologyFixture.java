@@ -64,7 +64,7 @@ final class TopologyFixture implements AutoCloseable {
         LimiterSettings limiter = new LimiterSettings(jitterMs, 2000, 600_000);
         PolicyCatalog catalog = new PolicyCatalog(limiter, new AvroDeserializer<>(client, Policy.class),
                 new AvroDeserializer<>(client, Account.class));
-        TopologySettings settings = new TopologySettings(TOPICS, leadMs, PUNCTUATION_MS, 64 * 1024, 86_400_000L, defaultPolicy, 3);
+        TopologySettings settings = new TopologySettings(TOPICS, 1, leadMs, PUNCTUATION_MS, 64 * 1024, 86_400_000L, defaultPolicy, 3);
         TollgateTopology.ValueSerdes serdes = new TollgateTopology.ValueSerdes(values,
                 new AvroDeserializer<>(client, ApiRequest.class), new AvroDeserializer<>(client, DispatchResult.class),
                 new AvroDeserializer<>(client, Account.class));
