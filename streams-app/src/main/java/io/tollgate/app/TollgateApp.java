@@ -76,6 +76,10 @@ public final class TollgateApp implements AutoCloseable {
                 registry = InProcessSchemaRegistry.start(0);
                 runtime.put(TollgateConfig.SCHEMA_REGISTRY_URL, registry.url());
             }
+            if (config.isEmbedded() && config.isDefault(TollgateConfig.STATE_DIR)) {
+                // The embedded broker starts empty every time: so must the state that mirrors it.
+                runtime.put(TollgateConfig.STATE_DIR, java.nio.file.Files.createTempDirectory("tollgate-state").toString());
+            }
             if (config.isEmbedded() && config.string(TollgateConfig.POLICY_FILE).isBlank()) {
                 runtime.put(TollgateConfig.POLICY_FILE, "classpath:presets/demo.yaml");
             }

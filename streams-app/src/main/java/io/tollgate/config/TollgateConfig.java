@@ -204,6 +204,11 @@ public final class TollgateConfig {
         return Math.toIntExact(longValue(key));
     }
 
+    /** Whether {@code key} was left at its default. */
+    public boolean isDefault(String key) {
+        return "default".equals(origins.get(key));
+    }
+
     public boolean isEmbedded() {
         return string(BOOTSTRAP_SERVERS).isBlank();
     }

@@ -70,12 +70,12 @@ public final class SimulatedVendor implements AutoCloseable {
     private final Map<String, LocalDate> formsPeriod = new HashMap<>();
     private final Map<String, Integer> formsCalls = new HashMap<>();
 
-    private SimulatedVendor(List<Company> companies, List<Token> tokens, long latencyMs) throws IOException {
+    private SimulatedVendor(List<Company> companies, List<Token> tokens, long latencyMs, String host, int port) throws IOException {
         this.companies = new LinkedHashMap<>();
         companies.forEach(c -> this.companies.put(c.id(), c));
         tokens.forEach(t -> tokensBySecret.put(t.secret(), t));
         this.latencyMs = latencyMs;
-        this.server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 1024);
+        this.server = HttpServer.create(new InetSocketAddress(host, port), 1024);
         // Enough handler threads that a burst is stamped on arrival, not after waiting for a thread.
         this.executor = Executors.newFixedThreadPool(512, r -> {
             Thread t = new Thread(r, "simulated-vendor");
@@ -87,16 +87,21 @@ public final class SimulatedVendor implements AutoCloseable {
         server.start();
     }
 
+    /** On 127.0.0.1, a free port. */
     public static SimulatedVendor start(List<Company> companies, List<Token> tokens, long latencyMs) {
+        return start(companies, tokens, latencyMs, "127.0.0.1", 0);
+    }
+
+    public static SimulatedVendor start(List<Company> companies, List<Token> tokens, long latencyMs, String host, int port) {
         try {
-            return new SimulatedVendor(companies, tokens, latencyMs);
+            return new SimulatedVendor(companies, tokens, latencyMs, host, port);
         } catch (IOException e) {
             throw new IllegalStateException("cannot start the simulated vendor", e);
         }
     }
 
     public String url() {
-        return "http://127.0.0.1:" + server.getAddress().getPort();
+        return "http://" + server.getAddress().getHostString() + ":" + server.getAddress().getPort();
     }
 
     /** Every call so far, in arrival order. */
