@@ -89,12 +89,19 @@ public final class TollgateTopology {
         return topology;
     }
 
+    /**
+     * The limiter's stores, RocksDB and changelogged. Counters and queue indexes are cached: many calls
+     * of an account write the same keys (its budget, its credentials' windows) within one commit, and
+     * the cache turns those writes into one RocksDB write and one changelog record per key and commit.
+     */
     private static StoreBuilder<?>[] limiterStores(long retentionMs) {
         Duration retention = Duration.ofMillis(retentionMs);
         return new StoreBuilder<?>[] {
-            Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.LIMIT_STATE), Serdes.Bytes(), Serdes.ByteArray()),
+            Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.LIMIT_STATE), Serdes.Bytes(), Serdes.ByteArray())
+                    .withCachingEnabled(),
             Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.WAITING), Serdes.Bytes(), Serdes.ByteArray()),
-            Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.ACCOUNT_QUEUES), Serdes.Bytes(), Serdes.ByteArray()),
+            Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.ACCOUNT_QUEUES), Serdes.Bytes(), Serdes.ByteArray())
+                    .withCachingEnabled(),
             Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.DEADLINES), Serdes.Bytes(), Serdes.ByteArray()),
             Stores.windowStoreBuilder(Stores.persistentWindowStore(StoreNames.IN_FLIGHT, retention, Duration.ofMillis(1), false),
                     Serdes.Bytes(), Serdes.ByteArray()),

@@ -40,18 +40,33 @@ public final class PathTemplate {
         return new PathTemplate(text, List.copyOf(parts), trailing);
     }
 
+    /**
+     * Whether {@code path} (without its query) matches. Walks the path in place: a policy matches every
+     * call against many templates (rules, cost table rows), so this must not allocate.
+     */
     public boolean matches(String path) {
-        List<String> parts = split(path);
-        if (trailingWildcard ? parts.size() < segments.size() : parts.size() != segments.size()) {
-            return false;
-        }
-        for (int i = 0; i < segments.size(); i++) {
-            String s = segments.get(i);
-            if (!isVariable(s) && !s.equals(parts.get(i))) {
+        int pos = 0;
+        int n = path.length();
+        for (String segment : segments) {
+            while (pos < n && path.charAt(pos) == '/') {
+                pos++;
+            }
+            if (pos >= n) {
                 return false;
             }
+            int end = path.indexOf('/', pos);
+            if (end < 0) {
+                end = n;
+            }
+            if (!isVariable(segment) && (end - pos != segment.length() || !path.regionMatches(pos, segment, 0, segment.length()))) {
+                return false;
+            }
+            pos = end;
         }
-        return true;
+        while (pos < n && path.charAt(pos) == '/') {
+            pos++;
+        }
+        return trailingWildcard || pos >= n;
     }
 
     /** Higher is more specific: literal segments first, then exact length over a trailing wildcard. */
@@ -66,7 +81,7 @@ public final class PathTemplate {
     }
 
     private static boolean isVariable(String segment) {
-        return segment.equals("*") || (segment.startsWith("{") && segment.endsWith("}"));
+        return segment.equals("*") || (!segment.isEmpty() && segment.charAt(0) == '{');
     }
 
     private static List<String> split(String path) {

@@ -68,6 +68,10 @@ public final class LimiterStores {
     // ---- waiting calls
 
     public AccountQueue queue(String account) {
+        if (!schedule.has(account)) {
+            // The schedule lists every account with waiting calls: no need to ask RocksDB.
+            return AccountQueue.EMPTY;
+        }
         byte[] bytes = queues.get(Bytes.wrap(Keys.utf8(account)));
         return bytes == null ? AccountQueue.EMPTY : ValueCodec.decodeQueue(bytes);
     }

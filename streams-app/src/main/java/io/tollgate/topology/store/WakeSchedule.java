@@ -38,6 +38,10 @@ final class WakeSchedule {
         }
     }
 
+    boolean has(String account) {
+        return byAccount.containsKey(account);
+    }
+
     List<String> due(long nowMs) {
         List<String> due = new ArrayList<>();
         byTime.headMap(nowMs, true).values().forEach(due::addAll);

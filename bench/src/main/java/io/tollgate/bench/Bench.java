@@ -1,0 +1,24 @@
+package io.tollgate.bench;
+
+/**
+ * {@code java -jar bench/target/tollgate-bench.jar streams [--records=200000]}: the limiter against a
+ * pass-through Streams app on one embedded broker. {@code ... jmh [JMH options]}: the engine.
+ */
+public final class Bench {
+
+    private Bench() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        String command = args.length == 0 ? "" : args[0];
+        String[] rest = java.util.Arrays.copyOfRange(args, Math.min(1, args.length), args.length);
+        switch (command) {
+            case "streams" -> StreamsBench.main(rest);
+            case "jmh" -> org.openjdk.jmh.Main.main(rest);
+            default -> {
+                System.err.println("usage: java -jar tollgate-bench.jar streams [--records=N] [--accounts=N] | jmh [JMH options]");
+                System.exit(2);
+            }
+        }
+    }
+}

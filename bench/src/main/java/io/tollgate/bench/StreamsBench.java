@@ -1,0 +1,180 @@
+package io.tollgate.bench;
+
+import io.tollgate.app.EmbeddedKafka;
+import io.tollgate.app.TollgateApp;
+import io.tollgate.app.TopicAdmin;
+import io.tollgate.avro.ApiRequest;
+import io.tollgate.avro.AuthKind;
+import io.tollgate.config.TollgateConfig;
+import io.tollgate.config.TopicNames;
+import io.tollgate.schemas.registry.InProcessSchemaRegistry;
+import io.tollgate.schemas.registry.SchemaRegistryClient;
+import io.tollgate.schemas.serde.AvroSerializer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.Topology;
+
+/**
+ * Decisions per second of the limiter, against a pass-through Kafka Streams app (bytes in, bytes out)
+ * reading the same records from the same embedded broker with the same settings (exactly_once_v2,
+ * commit every 100 ms, one thread). The two alternate, so each ratio comes from neighbouring runs on
+ * this shared machine. The limiter uses the Pipedrive preset: four rules per call, every call admitted.
+ */
+public final class StreamsBench {
+
+    private static final TopicNames TOPICS = new TopicNames("bench.");
+
+    private StreamsBench() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Map<String, String> options = new HashMap<>(Map.of("records", "100000", "accounts", "1000", "rounds", "2", "partitions", "4"));
+        for (String arg : args) {
+            options.put(arg.substring(2, arg.indexOf('=')), arg.substring(arg.indexOf('=') + 1));
+        }
+        int records = Integer.parseInt(options.get("records"));
+        int accounts = Integer.parseInt(options.get("accounts"));
+        int rounds = Integer.parseInt(options.get("rounds"));
+        int partitions = Integer.parseInt(options.get("partitions"));
+        Path work = Files.createTempDirectory("tollgate-bench");
+        try (EmbeddedKafka kafka = EmbeddedKafka.start();
+             InProcessSchemaRegistry registry = InProcessSchemaRegistry.start(0);
+             Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
+            TopicAdmin.ensureTopics(admin, TOPICS, partitions, (short) 1);
+            admin.createTopics(List.of(new org.apache.kafka.clients.admin.NewTopic("bench.passthrough", partitions, (short) 1))).all().get();
+            Path policy = writePolicy(work, accounts);
+            long produced = produce(kafka.bootstrapServers(), registry.url(), records, accounts);
+            System.out.printf("Produced %d requests (%d accounts x 3 credentials) to %s, %d partitions, in %d ms%n",
+                    records, accounts, TOPICS.requests(), partitions, produced);
+            System.out.printf("%-7s %-12s %10s %10s%n", "round", "app", "records/s", "ratio");
+            for (int round = 1; round <= rounds; round++) {
+                double passThrough = passThrough(kafka.bootstrapServers(), admin, work, round, records);
+                double tollgate = tollgate(kafka.bootstrapServers(), registry.url(), admin, work, policy, round, records);
+                System.out.printf("%-7d %-12s %10.0f%n", round, "pass-through", passThrough);
+                System.out.printf("%-7d %-12s %10.0f %9.2f%n", round, "tollgate", tollgate, tollgate / passThrough);
+            }
+        }
+    }
+
+    private static Path writePolicy(Path work, int accounts) throws Exception {
+        StringBuilder yaml = new StringBuilder("include: [classpath:presets/pipedrive.yaml]\naccounts:\n");
+        for (int a = 0; a < accounts; a++) {
+            yaml.append("  - {id: acct-").append(a).append(", policy: pipedrive, plan: ultimate, seats: 100}\n");
+        }
+        return Files.writeString(work.resolve("bench-policy.yaml"), yaml.toString());
+    }
+
+    private static long produce(String bootstrap, String registryUrl, int records, int accounts) {
+        long start = System.nanoTime();
+        try (KafkaProducer<String, SpecificRecord> producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                ProducerConfig.LINGER_MS_CONFIG, 20, ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024), new StringSerializer(),
+                new AvroSerializer<>(new SchemaRegistryClient(registryUrl), true))) {
+            Instant now = Instant.now();
+            for (int i = 0; i < records; i++) {
+                String account = "acct-" + (i % accounts);
+                ApiRequest request = ApiRequest.newBuilder().setRequestId("b-" + i).setAccount(account)
+                        .setCredentialRef(account + "/token-" + (i / accounts % 3)).setAuthKind(AuthKind.API_TOKEN)
+                        .setUser("user-" + (i % 7)).setIntegration("bench").setMethod(i % 10 == 0 ? "POST" : "GET")
+                        .setPath(i % 10 == 0 ? "/api/v2/deals" : "/api/v2/deals/" + i).setApiVersion("v2")
+                        .setHeaders(new HashMap<>()).setSubmittedAt(now).build();
+                producer.send(new ProducerRecord<>(TOPICS.requests(), account, request));
+            }
+        }
+        return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+    }
+
+    private static double passThrough(String bootstrap, Admin admin, Path work, int round, int records) throws Exception {
+        String appId = "bench-passthrough-" + round;
+        Topology topology = new Topology();
+        topology.addSource("in", new ByteArrayDeserializer(), new ByteArrayDeserializer(), TOPICS.requests());
+        topology.addSink("out", "bench.passthrough", new ByteArraySerializer(), new ByteArraySerializer(), "in");
+        Properties props = new Properties();
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, appId);
+        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        props.put(StreamsConfig.STATE_DIR_CONFIG, work.resolve(appId).toString());
+        props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+        props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, "100");
+        try (KafkaStreams streams = new KafkaStreams(topology, props)) {
+            streams.start();
+            return rate(admin, appId, records, streams);
+        }
+    }
+
+    private static double tollgate(String bootstrap, String registryUrl, Admin admin, Path work, Path policy, int round, int records)
+            throws Exception {
+        String appId = "bench-tollgate-" + round;
+        Map<String, String> config = new HashMap<>();
+        config.put(TollgateConfig.BOOTSTRAP_SERVERS, bootstrap);
+        config.put(TollgateConfig.SCHEMA_REGISTRY_URL, registryUrl);
+        config.put(TollgateConfig.TOPIC_PREFIX, TOPICS.prefix());
+        config.put(TollgateConfig.APPLICATION_ID, appId);
+        config.put(TollgateConfig.STATE_DIR, work.resolve(appId).toString());
+        config.put(TollgateConfig.POLICY_FILE, policy.toString());
+        config.put(TollgateConfig.REST_PORT, "0");
+        try (TollgateApp app = TollgateApp.start(TollgateConfig.defaultsWith(config))) {
+            double rate = rate(admin, appId, records, app.streams());
+            if (System.getenv("TOLLGATE_BENCH_METRICS") != null) {
+                app.streams().metrics().forEach((name, metric) -> {
+                    if (name.group().equals("stream-thread-metrics") && (name.name().endsWith("-ratio") || name.name().endsWith("-avg"))) {
+                        System.out.println("  " + name.name() + " = " + metric.metricValue());
+                    }
+                });
+            }
+            long dispatched = app.metrics().count("tollgate_dispatched_total", "");
+            if (dispatched < records) {
+                System.out.printf("  (tollgate round %d dispatched %d of %d; the rest waited or were rejected)%n", round, dispatched, records);
+            }
+            return rate;
+        }
+    }
+
+    /** Records per second between the first and the last commit of the app's input offsets. */
+    private static double rate(Admin admin, String groupId, int records, KafkaStreams streams) throws Exception {
+        List<TopicPartition> partitions = admin.describeTopics(List.of(TOPICS.requests())).allTopicNames().get()
+                .get(TOPICS.requests()).partitions().stream().map(p -> new TopicPartition(TOPICS.requests(), p.partition())).toList();
+        Map<TopicPartition, Long> ends = admin.listOffsets(partitions.stream().collect(Collectors.toMap(p -> p, p -> OffsetSpec.latest())))
+                .all().get().entrySet().stream().collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().offset()));
+        long total = ends.values().stream().mapToLong(Long::longValue).sum();
+        long firstAt = 0;
+        long firstCount = 0;
+        long deadline = System.nanoTime() + Duration.ofMinutes(10).toNanos();
+        while (System.nanoTime() < deadline) {
+            if (streams.state() == KafkaStreams.State.ERROR || streams.state() == KafkaStreams.State.NOT_RUNNING) {
+                throw new IllegalStateException(groupId + " stopped: " + streams.state());
+            }
+            Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(groupId).partitionsToOffsetAndMetadata().get();
+            long done = partitions.stream().mapToLong(p -> committed.get(p) == null ? 0 : committed.get(p).offset()).sum();
+            if (done > 0 && firstAt == 0) {
+                firstAt = System.nanoTime();
+                firstCount = done;
+            }
+            if (done >= total) {
+                double seconds = (System.nanoTime() - firstAt) / 1e9;
+                return seconds <= 0 ? Double.NaN : (done - firstCount) / seconds;
+            }
+            Thread.sleep(50);
+        }
+        throw new IllegalStateException(groupId + " did not finish " + records + " records within 10 minutes");
+    }
+}
