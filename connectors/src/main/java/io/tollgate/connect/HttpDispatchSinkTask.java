@@ -8,7 +8,6 @@ import io.tollgate.schemas.serde.WireFormatException;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.Map;
-import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;

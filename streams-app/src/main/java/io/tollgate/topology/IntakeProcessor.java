@@ -1,7 +1,5 @@
 package io.tollgate.topology;
 
-import io.tollgate.avro.ApiRequest;
-import io.tollgate.avro.SourceRef;
 import io.tollgate.intake.Decoded;
 import io.tollgate.intake.IntakeFailure;
 import io.tollgate.intake.RequestDecoder;
@@ -58,11 +56,6 @@ final class IntakeProcessor implements Processor<String, byte[], String, Object>
         }
         Decoded.Failed failed = (Decoded.Failed) decoded;
         IntakeFailure f = failed.failure();
-        ApiRequest request = failed.request();
-        SourceRef source = new SourceRef(meta.topic(), meta.partition(), meta.offset(), record.value() == null ? 0 : record.value().length);
-        String key = f.account() != null ? f.account() : record.key();
-        context.forward(new Record<>(key, Records.rejectedInput(f.code().name(), f.detail(), f.requestId(), f.account(), request,
-                source, context.currentSystemTimeMs()), context.currentSystemTimeMs()), LimiterProcessor.REJECTED_SINK);
-        metrics.rejected(f.code().name());
+        InputRejection.send(context, metrics, record, f.code().name(), f.detail(), f.requestId(), f.account(), failed.request());
     }
 }

@@ -1,7 +1,6 @@
 package io.tollgate.topology;
 
 import io.tollgate.avro.DispatchResult;
-import io.tollgate.avro.SourceRef;
 import io.tollgate.intake.RejectCode;
 import io.tollgate.schemas.serde.WireFormatException;
 import org.apache.kafka.common.serialization.Deserializer;
@@ -52,10 +51,6 @@ final class ResultIntakeProcessor implements Processor<String, byte[], String, O
             problem = e.toString();
         }
         LOG.warn("Unreadable result at {}-{}@{}: {}", meta.topic(), meta.partition(), meta.offset(), problem);
-        SourceRef source = new SourceRef(meta.topic(), meta.partition(), meta.offset(), record.value() == null ? 0 : record.value().length);
-        long now = context.currentSystemTimeMs();
-        context.forward(new Record<>(record.key(), Records.rejectedInput(RejectCode.UNDECODABLE_RESULT.name(), problem, null,
-                record.key(), null, source, now), now), LimiterProcessor.REJECTED_SINK);
-        metrics.rejected(RejectCode.UNDECODABLE_RESULT.name());
+        InputRejection.send(context, metrics, record, RejectCode.UNDECODABLE_RESULT.name(), problem, null, record.key(), null);
     }
 }

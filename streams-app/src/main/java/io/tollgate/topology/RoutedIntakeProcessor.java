@@ -1,7 +1,6 @@
 package io.tollgate.topology;
 
 import io.tollgate.avro.ApiRequest;
-import io.tollgate.avro.SourceRef;
 import io.tollgate.intake.RejectCode;
 import io.tollgate.schemas.serde.WireFormatException;
 import org.apache.kafka.common.serialization.Deserializer;
@@ -44,11 +43,7 @@ final class RoutedIntakeProcessor implements Processor<String, byte[], String, O
             if (e.kind() == WireFormatException.Kind.REGISTRY_UNAVAILABLE) {
                 throw e;
             }
-            long now = context.currentSystemTimeMs();
-            SourceRef source = new SourceRef(meta.topic(), meta.partition(), meta.offset(), record.value() == null ? 0 : record.value().length);
-            context.forward(new Record<>(record.key(), Records.rejectedInput(RejectCode.UNDECODABLE.name(), e.getMessage(), null,
-                    record.key(), null, source, now), now), LimiterProcessor.REJECTED_SINK);
-            metrics.rejected(RejectCode.UNDECODABLE.name());
+            InputRejection.send(context, metrics, record, RejectCode.UNDECODABLE.name(), e.getMessage(), null, record.key(), null);
         }
     }
 }

@@ -12,7 +12,6 @@ import java.util.List;
 import java.util.Map;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
@@ -38,20 +37,13 @@ class DailyQuotaLimitProperties {
             LocalDateTime.of(2026, 4, 4, 22, 0), LocalDateTime.of(2026, 9, 5, 23, 0),
             LocalDateTime.of(2011, 12, 28, 12, 0), LocalDateTime.of(2027, 3, 13, 23, 0));
 
-    record Request(long gapMs, int units, double sendDelayFraction) {
-    }
-
+    /** Minutes to a day and more between calls. */
     @Provide
-    Arbitrary<List<Request>> traffic() {
-        return Combinators.combine(
-                        Arbitraries.frequencyOf(
-                                net.jqwik.api.Tuple.of(5, Arbitraries.longs().between(0, 60_000)),
-                                net.jqwik.api.Tuple.of(3, Arbitraries.longs().between(0, 3_600_000)),
-                                net.jqwik.api.Tuple.of(1, Arbitraries.longs().between(0, 30 * 3_600_000L))),
-                        Arbitraries.integers().between(1, 5),
-                        Arbitraries.doubles().between(0, 1))
-                .as(Request::new)
-                .list().ofMinSize(1).ofMaxSize(200);
+    Arbitrary<List<Saturation.Request>> traffic() {
+        return Saturation.traffic(Arbitraries.frequencyOf(
+                net.jqwik.api.Tuple.of(5, Arbitraries.longs().between(0, 60_000)),
+                net.jqwik.api.Tuple.of(3, Arbitraries.longs().between(0, 3_600_000)),
+                net.jqwik.api.Tuple.of(1, Arbitraries.longs().between(0, 30 * 3_600_000L))), 200);
     }
 
     @Provide
@@ -66,7 +58,7 @@ class DailyQuotaLimitProperties {
 
     @Property(tries = 400)
     void shouldNeverExceedQuotaOnAnyLocalDayAtTheVendor(
-            @ForAll("traffic") List<Request> traffic,
+            @ForAll("traffic") List<Saturation.Request> traffic,
             @ForAll("zones") String zoneName,
             @ForAll("starts") LocalDateTime start,
             @ForAll @IntRange(min = 1, max = 20) int quota,
@@ -76,29 +68,14 @@ class DailyQuotaLimitProperties {
         AccountFacts account = AccountFacts.of("a", null, 1, zone);
         DailyQuotaLimit limit = new DailyQuotaLimit(accountZone ? new ZoneSpec.AccountZone() : new ZoneSpec.Fixed(zone),
                 DailyQuotaLimit.Reset.MIDNIGHT);
+        List<VendorView.Arrival> seen = Saturation.run(limit, quota, traffic, jitterMs, account,
+                start.atZone(zone).toInstant().toEpochMilli(), (askedAt, e) -> {
+                    LocalDate freeDay = Instant.ofEpochMilli(e.admitAtMs()).atZone(zone).toLocalDate();
+                    assertThat(e.admitAtMs()).as("a spent quota frees at local midnight")
+                            .isEqualTo(freeDay.atStartOfDay(zone).toInstant().toEpochMilli());
+                }, s -> { });
         Map<LocalDate, Long> vendorCount = new HashMap<>();
-        LimitState state = null;
-        long arrival = start.atZone(zone).toInstant().toEpochMilli();
-        long clock = arrival;
-        for (Request r : traffic) {
-            arrival += r.gapMs();
-            clock = Math.max(clock, arrival);
-            long units = Math.min(r.units(), quota);
-            while (true) {
-                LimitContext ctx = new LimitContext(clock, jitterMs, account);
-                Evaluation e = limit.evaluate(state, units, quota, ctx);
-                if (e.admitsAt(clock)) {
-                    state = limit.charge(state, units, quota, "r", ctx).state();
-                    long seenAt = clock + Math.round(r.sendDelayFraction() * jitterMs);
-                    vendorCount.merge(Instant.ofEpochMilli(seenAt).atZone(zone).toLocalDate(), units, Long::sum);
-                    break;
-                }
-                LocalDate freeDay = Instant.ofEpochMilli(e.admitAtMs()).atZone(zone).toLocalDate();
-                assertThat(e.admitAtMs()).isEqualTo(freeDay.atStartOfDay(zone).toInstant().toEpochMilli());
-                assertThat(e.admitAtMs()).isGreaterThan(clock);
-                clock = e.admitAtMs();
-            }
-        }
+        seen.forEach(a -> vendorCount.merge(Instant.ofEpochMilli(a.atMs()).atZone(zone).toLocalDate(), a.units(), Long::sum));
 
         assertThat(vendorCount.values()).allSatisfy(count -> assertThat(count).isLessThanOrEqualTo(quota));
     }

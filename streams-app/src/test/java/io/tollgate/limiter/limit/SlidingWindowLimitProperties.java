@@ -6,9 +6,7 @@ import io.tollgate.limiter.AccountFacts;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
-import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
@@ -24,64 +22,33 @@ class SlidingWindowLimitProperties {
 
     private static final AccountFacts ACCOUNT = AccountFacts.of("a", null, 1, ZoneOffset.UTC);
 
-    record Request(long gapMs, int units, double sendDelayFraction) {
-    }
-
     @Provide
-    Arbitrary<List<Request>> traffic() {
-        return Combinators.combine(
-                        Arbitraries.frequencyOf(
-                                net.jqwik.api.Tuple.of(6, Arbitraries.longs().between(0, 5)),
-                                net.jqwik.api.Tuple.of(3, Arbitraries.longs().between(0, 500)),
-                                net.jqwik.api.Tuple.of(1, Arbitraries.longs().between(0, 6000))),
-                        Arbitraries.integers().between(1, 6),
-                        Arbitraries.doubles().between(0, 1))
-                .as(Request::new)
-                .list().ofMinSize(1).ofMaxSize(300);
+    Arbitrary<List<Saturation.Request>> traffic() {
+        return Saturation.bursty();
     }
 
     @Property(tries = 300)
     void shouldNeverLetVendorSeeMoreThanLimitInAnyWindow(
-            @ForAll("traffic") List<Request> traffic,
+            @ForAll("traffic") List<Saturation.Request> traffic,
             @ForAll @IntRange(min = 1, max = 40) int limit,
             @ForAll @LongRange(min = 50, max = 4000) long windowMs,
             @ForAll @LongRange(min = 0, max = 250) long jitterMs) {
-        SlidingWindowLimit window = new SlidingWindowLimit(windowMs);
-        List<VendorView.Arrival> seen = new ArrayList<>();
-        LimitState state = null;
-        long arrival = 1_000_000;
-        long clock = arrival;
-        for (Request r : traffic) {
-            arrival += r.gapMs();
-            long units = Math.min(r.units(), limit);
-            clock = Math.max(clock, arrival);
-            while (true) {
-                LimitContext ctx = new LimitContext(clock, jitterMs, ACCOUNT);
-                Evaluation e = window.evaluate(state, units, limit, ctx);
-                if (e.admitsAt(clock)) {
-                    state = window.charge(state, units, limit, "r", ctx).state();
-                    seen.add(new VendorView.Arrival(clock + Math.round(r.sendDelayFraction() * jitterMs), units));
-                    break;
-                }
-                assertThat(e.admitAtMs()).isGreaterThan(clock);
-                clock = e.admitAtMs();
-            }
-            assertThat(((WindowLog) state).size()).isLessThanOrEqualTo(limit);
-        }
+        List<VendorView.Arrival> seen = Saturation.run(new SlidingWindowLimit(windowMs), limit, traffic, jitterMs, ACCOUNT, 1_000_000,
+                (t, e) -> { }, state -> assertThat(((WindowLog) state).size()).isLessThanOrEqualTo(limit));
 
         assertThat(VendorView.maxInAnyInterval(seen, windowMs)).isLessThanOrEqualTo(limit);
     }
 
     @Property(tries = 300)
     void shouldAdmitAtTheEarliestMomentTheLimitAllows(
-            @ForAll("traffic") List<Request> traffic,
+            @ForAll("traffic") List<Saturation.Request> traffic,
             @ForAll @IntRange(min = 1, max = 40) int limit,
             @ForAll @LongRange(min = 50, max = 4000) long windowMs,
             @ForAll @LongRange(min = 0, max = 250) long jitterMs) {
         SlidingWindowLimit window = new SlidingWindowLimit(windowMs);
         LimitState state = null;
         long clock = 1_000_000;
-        for (Request r : traffic) {
+        for (Saturation.Request r : traffic) {
             clock += r.gapMs();
             long units = Math.min(r.units(), limit);
             LimitContext ctx = new LimitContext(clock, jitterMs, ACCOUNT);
@@ -100,14 +67,14 @@ class SlidingWindowLimitProperties {
 
     @Property(tries = 200)
     void shouldKeepAdoptedVendorCountsWithinTheWindowBound(
-            @ForAll("traffic") List<Request> traffic,
+            @ForAll("traffic") List<Saturation.Request> traffic,
             @ForAll @IntRange(min = 1, max = 40) int limit,
             @ForAll @IntRange(min = 0, max = 60) int deficit,
             @ForAll @LongRange(min = 0, max = 3000) long resetInMs) {
         SlidingWindowLimit window = new SlidingWindowLimit(2000);
         LimitState state = null;
         long clock = 1_000_000;
-        for (Request r : traffic) {
+        for (Saturation.Request r : traffic) {
             clock += r.gapMs();
             LimitContext ctx = new LimitContext(clock, 100, ACCOUNT);
             if (window.evaluate(state, 1, limit, ctx).admitsAt(clock)) {
@@ -124,7 +91,7 @@ class SlidingWindowLimitProperties {
 
     @Property(tries = 300)
     void shouldStayWithinTheLimitWhenLateArrivalsAreReportedBeforeTheNextWindowOpens(
-            @ForAll("traffic") List<Request> traffic,
+            @ForAll("traffic") List<Saturation.Request> traffic,
             @ForAll @IntRange(min = 1, max = 40) int limit,
             @ForAll @LongRange(min = 0, max = 1000) long maxTransitMs,
             @ForAll @LongRange(min = 0, max = 200) long jitterMs) {
@@ -138,7 +105,7 @@ class SlidingWindowLimitProperties {
         LimitState state = null;
         long arrival = 1_000_000;
         long decision = arrival;
-        for (Request r : traffic) {
+        for (Saturation.Request r : traffic) {
             arrival += r.gapMs();
             decision = Math.max(decision, arrival);
             long units = Math.min(r.units(), limit);
