@@ -170,6 +170,27 @@ class QueueTopologyTest {
         assertThat(fx.dispatched()).extracting(DispatchedCall::getAttempt).containsOnly(1);
     }
 
+    @Test
+    void shouldReleaseEveryKeyThatIsDueInTheSamePunctuationRatherThanOneAfterAnother() throws Exception {
+        fx = new TopologyFixture(0, 0, "p");
+        fx.seed("""
+                policies:
+                  - id: p
+                    rules: [{id: burst, key: credential, slidingWindow: {limit: 1, window: 1s}}]
+                """);
+        for (int a = 0; a < 50; a++) {
+            fx.send(request("first-" + a).setAccount("acct-" + a).build());
+            fx.send(request("second-" + a).setAccount("acct-" + a).build());
+        }
+        assertThat(fx.dispatchedIds()).hasSize(50);
+
+        fx.advance(1000);
+
+        assertThat(fx.dispatched()).hasSize(100);
+        assertThat(fx.dispatched().subList(50, 100)).extracting(d -> d.getExecuteAt().toEpochMilli() - TopologyFixture.T0.toEpochMilli())
+                .containsOnly(1000L);
+    }
+
     private static long count(KeyValueStore<Bytes, byte[]> store) {
         long n = 0;
         try (KeyValueIterator<Bytes, byte[]> it = store.all()) {
