@@ -184,6 +184,10 @@ public final class Limiter {
         } else if (result.outcome() == Outcome.BLOCKED) {
             pausedUntil = nowMs + settings.blockedPauseMs();
             pause(updates, states, result.credential(), pausedUntil, "blocked by the vendor (403)");
+        } else if (result.outcome() == Outcome.NETWORK_ERROR) {
+            // The vendor could not be reached: give it a moment before the call (and its neighbours) try again.
+            pausedUntil = nowMs + settings.rateLimitedPauseMs();
+            pause(updates, states, result.credential(), pausedUntil, "vendor unreachable");
         }
         return new FeedbackEffect(updates, result.outcome().requeues(), pausedUntil, result.outcome() == Outcome.BLOCKED, released);
     }

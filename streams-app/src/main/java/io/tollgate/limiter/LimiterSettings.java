@@ -5,7 +5,8 @@ package io.tollgate.limiter;
  *
  * @param jitterMs how much later than planned a dispatched call may reach the vendor; every limit
  *     holds for any send time within it
- * @param rateLimitedPauseMs how long a credential pauses after a 429 that says nothing of when to retry
+ * @param rateLimitedPauseMs how long a credential pauses after a 429 that says nothing of when to retry, or
+ *     after a call that could not reach the vendor
  * @param blockedPauseMs how long a credential stops after the vendor blocks it (403 block page)
  */
 public record LimiterSettings(long jitterMs, long rateLimitedPauseMs, long blockedPauseMs) {

@@ -185,7 +185,9 @@ class FeedbackTopologyTest {
             DispatchedCall call = fx.dispatched().get(attempt - 1);
             assertThat(call.getAttempt()).isEqualTo(attempt);
             fx.result(result(call, Outcome.NETWORK_ERROR, null, Map.of()));
-            fx.advance(50);
+            fx.advance(1950);
+            assertThat(fx.dispatchedIds()).as("the credential pauses before trying again").hasSize(attempt);
+            fx.advance(100);
         }
 
         assertThat(fx.dispatchedIds()).containsExactly("flaky", "flaky", "flaky");
