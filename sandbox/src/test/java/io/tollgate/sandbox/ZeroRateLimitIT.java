@@ -35,6 +35,7 @@ class ZeroRateLimitIT {
                      sandbox.bootstrapServers(), ProducerConfig.LINGER_MS_CONFIG, 5), new StringSerializer(),
                      new AvroSerializer<>(new SchemaRegistryClient(sandbox.registryUrl()), true))) {
             String topic = sandbox.tollgate().config().topics().requests();
+            warmUp(sandbox, producer, topic);
             List<ApiRequest> sent = new ArrayList<>();
             for (int i = 0; i < 200; i++) {
                 sent.add(Traffic.pipedrive("import-" + i, "acme-main", AuthKind.API_TOKEN, "bulk-import", "GET", "/api/v2/deals/" + i));
@@ -58,16 +59,18 @@ class ZeroRateLimitIT {
             producer.flush();
 
             Awaitility.await().atMost(Duration.ofSeconds(150)).pollInterval(Duration.ofMillis(500))
-                    .until(() -> sandbox.vendor().calls().size() >= sent.size());
+                    .until(() -> measured(sandbox).size() >= sent.size());
             Awaitility.await().pollDelay(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5)).until(() -> true);
-            List<VendorCall> calls = sandbox.vendor().calls();
+            List<VendorCall> calls = measured(sandbox);
             long elapsed = System.currentTimeMillis() - start;
 
-            if (calls.stream().anyMatch(VendorCall::rateLimited)) {
-                calls.stream().filter(c -> c.token().equals(calls.stream().filter(VendorCall::rateLimited).findFirst().orElseThrow().token()))
-                        .forEach(c -> System.out.println("VENDOR " + c));
-            }
-            assertThat(calls.stream().filter(VendorCall::rateLimited).toList()).as("429s at the vendor").isEmpty();
+            // Every call the vendor saw, for a look at a run after the fact.
+            java.nio.file.Files.write(java.nio.file.Path.of("target", "ZeroRateLimitIT-vendor-calls.txt"),
+                    sandbox.vendor().calls().stream().map(VendorCall::toString).toList());
+            List<VendorCall> all = sandbox.vendor().calls();
+            all.stream().filter(VendorCall::rateLimited).findFirst().ifPresent(first ->
+                    all.stream().filter(c -> c.token().equals(first.token())).forEach(c -> System.out.println("VENDOR " + c)));
+            assertThat(all.stream().filter(VendorCall::rateLimited).toList()).as("429s at the vendor, warm-up included").isEmpty();
             Map<String, Long> perRequest = calls.stream().collect(Collectors.groupingBy(VendorCall::requestId, Collectors.counting()));
             assertThat(perRequest.keySet()).as("nothing lost").containsExactlyInAnyOrderElementsOf(sent.stream().map(ApiRequest::getRequestId).toList());
             assertThat(perRequest.values()).as("nothing twice").containsOnly(1L);
@@ -90,12 +93,42 @@ class ZeroRateLimitIT {
                     calls.stream().filter(c -> c.requestId().startsWith("reports-")).count());
             List<Long> late = calls.stream().map(VendorCall::lateMs).filter(l -> l >= 0).sorted().toList();
             System.out.printf("ZeroRateLimitIT: arrival after slot opened: median %d ms, p99 %d ms, max %d ms; "
-                            + "late arrivals the limiter corrected for: %d%n", late.get(late.size() / 2), late.get(late.size() * 99 / 100),
-                    late.get(late.size() - 1), sandbox.tollgate().metrics().count("tollgate_late_arrivals_total", ""));
+                            + "late arrivals the limiter corrected for: %d; results that reached it over 1 s after the answer: %d%n",
+                    late.get(late.size() / 2), late.get(late.size() * 99 / 100), late.get(late.size() - 1),
+                    sandbox.tollgate().metrics().count("tollgate_late_arrivals_total", ""),
+                    sandbox.tollgate().metrics().count("tollgate_slow_results_total", ""));
             System.out.printf("ZeroRateLimitIT: %d calls in %d ms, 429s at the vendor: %d, lost: 0, twice: 0%n%s"
                             + "  forms-org  %d calls, most in flight at once %d (limit 3)%n"
                             + "  integrations sharing acme-main: bulk-import %d, reports %d%n",
                     calls.size(), elapsed, sandbox.vendor().rateLimited(), report, 30, formsPeak, crmPerIntegration.get(0), crmPerIntegration.get(1));
         }
+    }
+
+    private static final String WARM_UP = "warm-up-";
+
+    /**
+     * The measurement is of a running platform under saturation, not of a JVM's first second, when the
+     * dispatcher opens its first connections and a call can reach the vendor 700 ms after its slot. One
+     * window's worth of calls on each token takes the whole path first; the burst starts once the
+     * vendor's window has forgotten them.
+     */
+    private static void warmUp(Sandbox sandbox, KafkaProducer<String, SpecificRecord> producer, String topic) {
+        List<ApiRequest> warmUp = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            warmUp.add(Traffic.pipedrive(WARM_UP + "main-" + i, "acme-main", AuthKind.API_TOKEN, "bulk-import", "GET", "/api/v2/deals/" + i));
+            warmUp.add(Traffic.pipedrive(WARM_UP + "sync-" + i, "acme-sync", AuthKind.API_TOKEN, "crm-sync", "GET", "/api/v2/activities/" + i));
+            warmUp.add(Traffic.pipedrive(WARM_UP + "oauth-" + i, "acme-oauth", AuthKind.OAUTH, "marketplace-app", "GET", "/api/v2/organizations/" + i));
+        }
+        warmUp.forEach(request -> producer.send(new ProducerRecord<>(topic, request.getAccount(), request)));
+        producer.flush();
+        Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
+                .until(() -> sandbox.vendor().calls().size() >= warmUp.size());
+        long lastArrival = sandbox.vendor().calls().stream().mapToLong(VendorCall::atMs).max().orElseThrow();
+        Awaitility.await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50))
+                .until(() -> System.currentTimeMillis() > lastArrival + 2_500);
+    }
+
+    private static List<VendorCall> measured(Sandbox sandbox) {
+        return sandbox.vendor().calls().stream().filter(c -> !c.requestId().startsWith(WARM_UP)).toList();
     }
 }

@@ -99,7 +99,8 @@ public final class TollgateApp implements AutoCloseable {
     private static TollgateApp start(TollgateConfig config, EmbeddedKafka kafka, InProcessSchemaRegistry registry) throws Exception {
         TopicNames topics = config.topics();
         LimiterSettings limiter = new LimiterSettings(config.longValue(TollgateConfig.DISPATCH_JITTER_MS),
-                config.longValue(TollgateConfig.RATE_LIMITED_PAUSE_MS), config.longValue(TollgateConfig.BLOCKED_PAUSE_MS));
+                config.longValue(TollgateConfig.RATE_LIMITED_PAUSE_MS), config.longValue(TollgateConfig.BLOCKED_PAUSE_MS),
+                config.longValue(TollgateConfig.RESULT_WAIT_MS));
         // Read and validate the policy file before anything else: a bad file stops here, naming the field.
         PolicyFile.Contents seed = config.string(TollgateConfig.POLICY_FILE).isBlank() ? null
                 : PolicyFile.load(config.string(TollgateConfig.POLICY_FILE), limiter);
@@ -157,6 +158,12 @@ public final class TollgateApp implements AutoCloseable {
         // A fetch the broker holds open delays data of partitions it does not include: keep it short, so
         // that results (which release permits and correct windows) are read within milliseconds.
         p.put(StreamsConfig.mainConsumerPrefix(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG), "10");
+        // A stream thread works through everything it has buffered before it polls again, and the
+        // consumer hands out fetched partitions first in, first out: a burst of thousands of requests
+        // would hold back the results fetched behind it for seconds. Small fetches and polls keep a
+        // result at most a few hundred records behind.
+        p.put(StreamsConfig.mainConsumerPrefix(ConsumerConfig.MAX_POLL_RECORDS_CONFIG), "100");
+        p.put(StreamsConfig.mainConsumerPrefix(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG), String.valueOf(16 * 1024));
         config.withPrefix("streams.").forEach(p::put);
         config.withPrefix("producer.").forEach((k, v) -> p.put(StreamsConfig.producerPrefix(k), v));
         config.withPrefix("consumer.").forEach((k, v) -> p.put(StreamsConfig.consumerPrefix(k), v));

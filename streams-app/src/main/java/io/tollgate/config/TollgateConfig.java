@@ -36,6 +36,7 @@ public final class TollgateConfig {
     public static final String PUNCTUATION_INTERVAL_MS = "punctuation.interval.ms";
     public static final String DISPATCH_LEAD_MS = "dispatch.lead.ms";
     public static final String DISPATCH_JITTER_MS = "dispatch.jitter.ms";
+    public static final String RESULT_WAIT_MS = "result.wait.ms";
     public static final String RATE_LIMITED_PAUSE_MS = "rate.limited.pause.ms";
     public static final String BLOCKED_PAUSE_MS = "blocked.pause.ms";
     public static final String REQUEST_MAX_BYTES = "request.max.bytes";
@@ -75,6 +76,7 @@ public final class TollgateConfig {
         d.put(PUNCTUATION_INTERVAL_MS, "20");
         d.put(DISPATCH_LEAD_MS, "300");
         d.put(DISPATCH_JITTER_MS, "100");
+        d.put(RESULT_WAIT_MS, "10000");
         d.put(RATE_LIMITED_PAUSE_MS, "2000");
         d.put(BLOCKED_PAUSE_MS, "900000");
         d.put(REQUEST_MAX_BYTES, "262144");
@@ -151,6 +153,7 @@ public final class TollgateConfig {
         positive(PUNCTUATION_INTERVAL_MS);
         atLeast(DISPATCH_LEAD_MS, 0);
         atLeast(DISPATCH_JITTER_MS, 0);
+        atLeast(RESULT_WAIT_MS, 0);
         atLeast(RATE_LIMITED_PAUSE_MS, 0);
         atLeast(BLOCKED_PAUSE_MS, 0);
         positive(REQUEST_MAX_BYTES);

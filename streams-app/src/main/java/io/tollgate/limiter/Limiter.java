@@ -55,7 +55,7 @@ public final class Limiter {
         if (policy.isExempt(call)) {
             return new Decision.Admit(List.of(), Map.of(), List.of(), true);
         }
-        LimitContext ctx = new LimitContext(nowMs, settings.jitterMs(), account);
+        LimitContext ctx = new LimitContext(nowMs, settings.jitterMs(), settings.resultWaitMs(), account);
         long notBefore = nowMs;
         String binding = null;
         String detail = "";
@@ -145,10 +145,10 @@ public final class Limiter {
      */
     public FeedbackEffect feedback(Policy policy, AccountFacts account, DispatchOutcome result, StateLookup states,
                                    long nowMs) {
-        LimitContext ctx = new LimitContext(nowMs, settings.jitterMs(), account);
+        LimitContext ctx = new LimitContext(nowMs, settings.jitterMs(), settings.resultWaitMs(), account);
         Map<RuleKey, LimitState> updates = new LinkedHashMap<>();
         Long vendorReset = null;
-        boolean released = false;
+        boolean freed = false;
         for (Charge charge : result.charges()) {
             Optional<Rule> found = policy.rule(charge.ruleId());
             if (found.isEmpty()) {
@@ -158,10 +158,10 @@ public final class Limiter {
             RuleKey key = new RuleKey(rule.id(), charge.subject());
             LimitState state = states.get(key);
             LimitState next = rule.limit().release(state, result.requestId(), ctx);
-            released |= !java.util.Objects.equals(next, state);
-            if (result.plannedAtMs() != null && result.latestArrivalMs() != null && !charge.shadow()) {
+            if (result.plannedAtMs() != null) {
                 next = rule.limit().observeArrival(next, charge.units(), result.plannedAtMs(), result.latestArrivalMs(), ctx);
             }
+            freed |= admitsSooner(rule, next, state, charge.units(), resolvedOr(rule, account, charge.limit()), ctx);
             if (rule.feedback() != null) {
                 Long resetAt = seconds(result.headers(), rule.feedback().resetHeader()).map(s -> nowMs + s * 1000).orElse(null);
                 vendorReset = resetAt != null && (vendorReset == null || resetAt > vendorReset) ? resetAt : vendorReset;
@@ -189,7 +189,20 @@ public final class Limiter {
             pausedUntil = nowMs + settings.rateLimitedPauseMs();
             pause(updates, states, result.credential(), pausedUntil, "vendor unreachable");
         }
-        return new FeedbackEffect(updates, result.outcome().requeues(), pausedUntil, result.outcome() == Outcome.BLOCKED, released);
+        return new FeedbackEffect(updates, result.outcome().requeues(), pausedUntil, result.outcome() == Outcome.BLOCKED, freed);
+    }
+
+    /**
+     * Whether a call like this one could go sooner after the result than before it: a released permit,
+     * or a charge held past its window for want of a result. Only then is the queue worth a new look.
+     */
+    private static boolean admitsSooner(Rule rule, LimitState after, LimitState before, long units, long capacity, LimitContext ctx) {
+        if (after == before) {
+            return false;
+        }
+        Evaluation then = rule.limit().evaluate(before, units, capacity, ctx);
+        Evaluation now = rule.limit().evaluate(after, units, capacity, ctx);
+        return !now.isNever() && (then.isNever() || now.admitAtMs() < then.admitAtMs());
     }
 
     private static void pause(Map<RuleKey, LimitState> updates, StateLookup states, String credential, long untilMs,

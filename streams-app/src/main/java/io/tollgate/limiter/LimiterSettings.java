@@ -1,5 +1,7 @@
 package io.tollgate.limiter;
 
+import io.tollgate.limiter.limit.LimitContext;
+
 /**
  * Engine-wide settings.
  *
@@ -8,13 +10,18 @@ package io.tollgate.limiter;
  * @param rateLimitedPauseMs how long a credential pauses after a 429 that says nothing of when to retry, or
  *     after a call that could not reach the vendor
  * @param blockedPauseMs how long a credential stops after the vendor blocks it (403 block page)
+ * @param resultWaitMs how long past its window a call whose result has not come keeps counting (see {@link LimitContext})
  */
-public record LimiterSettings(long jitterMs, long rateLimitedPauseMs, long blockedPauseMs) {
+public record LimiterSettings(long jitterMs, long rateLimitedPauseMs, long blockedPauseMs, long resultWaitMs) {
 
-    public static final LimiterSettings DEFAULTS = new LimiterSettings(100, 2_000, 15 * 60_000);
+    public static final LimiterSettings DEFAULTS = new LimiterSettings(100, 2_000, 15 * 60_000, LimitContext.DEFAULT_RESULT_WAIT_MS);
+
+    public LimiterSettings(long jitterMs, long rateLimitedPauseMs, long blockedPauseMs) {
+        this(jitterMs, rateLimitedPauseMs, blockedPauseMs, LimitContext.DEFAULT_RESULT_WAIT_MS);
+    }
 
     public LimiterSettings {
-        if (jitterMs < 0 || rateLimitedPauseMs < 0 || blockedPauseMs < 0) {
+        if (jitterMs < 0 || rateLimitedPauseMs < 0 || blockedPauseMs < 0 || resultWaitMs < 0) {
             throw new IllegalArgumentException("limiter durations must not be negative");
         }
     }

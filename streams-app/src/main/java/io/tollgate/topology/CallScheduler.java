@@ -31,6 +31,7 @@ final class CallScheduler {
 
     static final String STALE_DISPATCH = "stale-dispatch";
     static final String NETWORK_ERROR = "network-error";
+    private static final long SLOW_RESULT_MS = 1000;
 
     private final Limiter limiter;
     private final LimiterStores stores;
@@ -264,6 +265,9 @@ final class CallScheduler {
                 && outcome.latestArrivalMs() > outcome.plannedAtMs() + limiter.settings().jitterMs()) {
             metrics.lateArrival();
         }
+        if (outcome.latestArrivalMs() != null && wallNow - outcome.latestArrivalMs() > SLOW_RESULT_MS) {
+            metrics.slowResult();
+        }
         FeedbackEffect effect = limiter.feedback(r.policy(), r.facts(), outcome, stores.states(account), planned);
         stores.putStates(account, effect.updates());
         if (effect.blocked()) {
@@ -277,9 +281,9 @@ final class CallScheduler {
         } else if (effect.requeue()) {
             requeue(result, inFlight, attempt, effect, outcome.outcome(), wallNow);
         }
-        // Only a released permit or a call back in the queue can let a waiting call go sooner; any
-        // other result leaves the queue as it is (and keeps results cheap).
-        if (effect.releasedPermit() || effect.requeue()) {
+        // Only freed capacity or a call back in the queue can let a waiting call go sooner; any other
+        // result leaves the queue as it is (and keeps results cheap).
+        if (effect.freedCapacity() || effect.requeue()) {
             AccountQueue before = stores.queue(account);
             stores.putQueue(account, before, before.unblocked());
             drain(account, wallNow, true);

@@ -57,6 +57,14 @@ public final class TollgateMetrics {
         inc("tollgate_late_arrivals_total", "");
     }
 
+    /**
+     * A result reached the limiter more than a second after the vendor answered: the pipeline lags,
+     * and windows whose calls wait for a result cannot be reused until it comes.
+     */
+    public void slowResult() {
+        inc("tollgate_slow_results_total", "");
+    }
+
     public void requeued(String outcome) {
         inc("tollgate_requeued_total", "outcome=\"" + outcome + "\"");
     }

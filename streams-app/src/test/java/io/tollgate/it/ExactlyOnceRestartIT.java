@@ -51,7 +51,9 @@ class ExactlyOnceRestartIT extends TollgateITBase {
                 TollgateConfig.TOPIC_PARTITIONS, "2",
                 TollgateConfig.APPLICATION_ID, "tollgate-eos",
                 TollgateConfig.POLICY_FILE, policy.toString(),
-                TollgateConfig.REST_PORT, "0"));
+                TollgateConfig.REST_PORT, "0",
+                // No dispatcher here, so no results: windows are reused without waiting for them.
+                TollgateConfig.RESULT_WAIT_MS, "0"));
         // A killed member is noticed after the session timeout, and its open transaction aborted after the
         // transaction timeout: short ones keep the test short (read_committed waits for that abort).
         settings.put("consumer.session.timeout.ms", "6000");

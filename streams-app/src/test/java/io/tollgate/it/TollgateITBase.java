@@ -53,6 +53,8 @@ abstract class TollgateITBase {
         config.put(TollgateConfig.STATE_DIR, work.resolve("state-" + name).toString());
         config.put(TollgateConfig.POLICY_FILE, policy.toString());
         config.put(TollgateConfig.REST_PORT, "0");
+        // No dispatcher here, so no results: windows are reused without waiting for them.
+        config.put(TollgateConfig.RESULT_WAIT_MS, "0");
         config.putAll(settings);
         TollgateApp app = TollgateApp.start(TollgateConfig.defaultsWith(config));
         app.awaitRunning(Duration.ofSeconds(60));

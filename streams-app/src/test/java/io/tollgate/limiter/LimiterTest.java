@@ -33,7 +33,8 @@ class LimiterTest {
     private static final long T0 = 1_790_000_000_000L;
     private static final AccountFacts ACME = AccountFacts.of("acme", "growth", 2, ZoneOffset.UTC);
 
-    private final Limiter limiter = new Limiter(new LimiterSettings(0, 2000, 600_000));
+    // No results in these tests: a window reuses its capacity without waiting for them (result wait 0).
+    private final Limiter limiter = new Limiter(new LimiterSettings(0, 2000, 600_000, 0));
     private final Map<RuleKey, LimitState> states = new HashMap<>();
 
     private static Rule window(String id, KeyScope scope, long limit, long windowMs) {
@@ -224,7 +225,7 @@ class LimiterTest {
 
     @Test
     void shouldCountACallWhereTheVendorMayHaveSeenItWhenItArrivedLate() {
-        Limiter jittery = new Limiter(new LimiterSettings(100, 2000, 600_000));
+        Limiter jittery = new Limiter(new LimiterSettings(100, 2000, 600_000, 0));
         Policy policy = policy(window("burst", KeyScope.CREDENTIAL, 2, 2000));
         Decision.Admit a = (Decision.Admit) jittery.decide(policy, ACME, Calls.get("a", "/x"), states::get, T0, T0);
         states.putAll(a.updates());

@@ -42,7 +42,7 @@ class FeedbackTopologyTest {
                 .setAccount(call.getRequest().getAccount())
                 .setCredentialRef(call.getRequest().getCredentialRef())
                 .setOutcome(outcome).setStatus(status).setLatencyMs(5).setHeaders(headers)
-                .setExecutedAt(call.getExecuteAt()).setAttempt(call.getAttempt())
+                .setExecuteAt(call.getExecuteAt()).setExecutedAt(call.getExecuteAt()).setAttempt(call.getAttempt())
                 .setRequest(call.getRequest()).setCharges(call.getCharges())
                 .build();
     }
@@ -216,5 +216,22 @@ class FeedbackTopologyTest {
         assertThat(fx.dispatchedIds()).hasSize(6);
         assertThat(fx.dispatched().get(5).getExecuteAt()).isEqualTo(TopologyFixture.T0.plusMillis(350 - 100 + 2100));
         assertThat(fx.metrics.count("tollgate_late_arrivals_total", "")).isEqualTo(5);
+    }
+
+    @Test
+    void shouldReuseAWindowOnlyOnceTheResultsOfItsCallsCameAndThenAtOnce() throws Exception {
+        fx = new TopologyFixture(0, 100, 10_000, "");
+        fx.seed(BURST_WITH_FEEDBACK);
+        IntStream.range(0, 6).forEach(i -> fx.send(request("r" + i).build()));
+        fx.advance(2500);
+        assertThat(fx.dispatchedIds()).as("r0..r4 have no result yet: nobody knows when the vendor saw them").hasSize(5);
+
+        // The results come late (a busy pipeline), and say the calls arrived on time: r5 goes at once.
+        for (DispatchedCall call : fx.dispatched().subList(0, 5)) {
+            fx.result(DispatchResult.newBuilder(result(call, Outcome.SUCCESS, 200, Map.of()))
+                    .setExecutedAt(call.getExecuteAt()).setLatencyMs(20).build());
+        }
+        assertThat(fx.dispatchedIds()).hasSize(6);
+        assertThat(fx.dispatched().get(5).getExecuteAt()).isEqualTo(TopologyFixture.T0.plusMillis(2500));
     }
 }

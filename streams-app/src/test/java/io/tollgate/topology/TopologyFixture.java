@@ -60,8 +60,13 @@ final class TopologyFixture implements AutoCloseable {
     private final List<RejectedCall> rejections = new ArrayList<>();
     private final List<DelayedCall> delays = new ArrayList<>();
 
+    /** A limiter that does not wait for results to reuse a window's capacity: for tests that send none. */
     TopologyFixture(long leadMs, long jitterMs, String defaultPolicy) throws Exception {
-        LimiterSettings limiter = new LimiterSettings(jitterMs, 2000, 600_000);
+        this(leadMs, jitterMs, 0, defaultPolicy);
+    }
+
+    TopologyFixture(long leadMs, long jitterMs, long resultWaitMs, String defaultPolicy) throws Exception {
+        LimiterSettings limiter = new LimiterSettings(jitterMs, 2000, 600_000, resultWaitMs);
         PolicyCatalog catalog = new PolicyCatalog(limiter, new AvroDeserializer<>(client, Policy.class),
                 new AvroDeserializer<>(client, Account.class));
         TopologySettings settings = new TopologySettings(TOPICS, 1, leadMs, PUNCTUATION_MS, 64 * 1024, 86_400_000L, defaultPolicy, 3);

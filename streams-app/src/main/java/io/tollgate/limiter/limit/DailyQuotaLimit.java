@@ -54,7 +54,10 @@ public record DailyQuotaLimit(ZoneSpec zone, Reset reset) implements Limit {
 
     /** A call planned before midnight that may have arrived after it counts on the next day too. */
     @Override
-    public LimitState observeArrival(LimitState state, long units, long plannedMs, long latestArrivalMs, LimitContext ctx) {
+    public LimitState observeArrival(LimitState state, long units, long plannedMs, Long latestArrivalMs, LimitContext ctx) {
+        if (latestArrivalMs == null) {
+            return state;
+        }
         ZoneId z = zone.resolve(ctx.account());
         long plannedDay = day(plannedMs, z);
         boolean alreadyBoth = day(plannedMs + ctx.jitterMs(), z) != plannedDay;

@@ -40,7 +40,10 @@ public record FixedWindowLimit(long windowMs) implements Limit {
 
     /** A call planned in one window that may have arrived in the next counts there too. */
     @Override
-    public LimitState observeArrival(LimitState state, long units, long plannedMs, long latestArrivalMs, LimitContext ctx) {
+    public LimitState observeArrival(LimitState state, long units, long plannedMs, Long latestArrivalMs, LimitContext ctx) {
+        if (latestArrivalMs == null) {
+            return state;
+        }
         long planned = Math.floorDiv(plannedMs, windowMs);
         boolean alreadyBoth = Math.floorDiv(plannedMs + ctx.jitterMs(), windowMs) != planned;
         if (alreadyBoth || Math.floorDiv(latestArrivalMs, windowMs) != planned + 1 || !(state instanceof WindowCount count)) {

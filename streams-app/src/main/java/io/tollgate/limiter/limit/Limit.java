@@ -33,11 +33,12 @@ public sealed interface Limit
     }
 
     /**
-     * Moves {@code units} charged at {@code plannedMs} to when the vendor may have seen them, if that is
-     * later than the jitter allows for. Calls whose send took longer than planned must not let the next
-     * window's calls meet them at the vendor.
+     * Applies what a call's result says about {@code units} charged at {@code plannedMs}: the vendor saw
+     * them no later than {@code latestArrivalMs}, or never ({@code null}: the call was not sent). Charges
+     * that may have reached the vendor later than the jitter allows for move there, so the next window's
+     * calls cannot meet them at the vendor.
      */
-    default LimitState observeArrival(LimitState state, long units, long plannedMs, long latestArrivalMs, LimitContext ctx) {
+    default LimitState observeArrival(LimitState state, long units, long plannedMs, Long latestArrivalMs, LimitContext ctx) {
         return state;
     }
 

@@ -10,12 +10,15 @@ import java.util.List;
  * next. Layout: format version, type tag, payload (zig-zag varints; window logs delta-encoded, so a
  * burst window of 120 calls takes a few hundred bytes).
  *
- * <p>Version 1 is the only format so far. A reader meeting a newer version fails loudly rather than
- * dropping counters: a silently reset counter would let calls through over the limit.
+ * <p>Version 2 adds to each window log entry the units still awaiting their result; version 1 logs
+ * are read as fully confirmed. A reader meeting a newer version fails loudly rather than dropping
+ * counters: a silently reset counter would let calls through over the limit.
  */
 public final class LimitStateCodec {
 
     public static final byte VERSION_1 = 1;
+    public static final byte VERSION_2 = 2;
+    public static final byte CURRENT = VERSION_2;
 
     private static final byte WINDOW_LOG = 1;
     private static final byte WINDOW_COUNT = 2;
@@ -29,7 +32,7 @@ public final class LimitStateCodec {
 
     public static byte[] encode(LimitState state) {
         Writer w = new Writer();
-        w.out.write(VERSION_1);
+        w.out.write(CURRENT);
         if (state instanceof WindowLog log) {
             w.out.write(WINDOW_LOG);
             w.varlong(log.size());
@@ -37,6 +40,7 @@ public final class LimitStateCodec {
             for (int i = 0; i < log.size(); i++) {
                 w.varlong(log.timeAt(i) - previous);
                 w.varlong(log.unitsAt(i));
+                w.varlong(log.unconfirmedAt(i));
                 previous = log.timeAt(i);
             }
         } else if (state instanceof WindowCount c) {
@@ -73,9 +77,10 @@ public final class LimitStateCodec {
         if (bytes == null || bytes.length < 2) {
             throw new IllegalArgumentException("limit state of " + (bytes == null ? 0 : bytes.length) + " bytes is too short");
         }
-        if (bytes[0] != VERSION_1) {
-            throw new IllegalStateException("limit state format version " + bytes[0]
-                    + " is newer than this release understands (" + VERSION_1 + "); refusing to reset counters");
+        byte version = bytes[0];
+        if (version != VERSION_1 && version != VERSION_2) {
+            throw new IllegalStateException("limit state format version " + version
+                    + " is not one this release understands (up to " + CURRENT + "); refusing to reset counters");
         }
         Reader r = new Reader(bytes, 2);
         return switch (bytes[1]) {
@@ -83,13 +88,15 @@ public final class LimitStateCodec {
                 int n = (int) r.varlong();
                 long[] times = new long[n];
                 long[] units = new long[n];
+                long[] unconfirmed = new long[n];
                 long previous = 0;
                 for (int i = 0; i < n; i++) {
                     previous += r.varlong();
                     times[i] = previous;
                     units[i] = r.varlong();
+                    unconfirmed[i] = version == VERSION_1 ? 0 : r.varlong();
                 }
-                yield new WindowLog(times, units);
+                yield new WindowLog(times, units, unconfirmed);
             }
             case WINDOW_COUNT -> new WindowCount(r.varlong(), r.varlong(), r.varlong());
             case BUCKET -> new BucketState(r.varlong());

@@ -7,6 +7,10 @@ package io.tollgate.limiter.limit;
  *
  * <p>Because the vendor may see a call up to the jitter later than planned, the log is checked over
  * {@code windowMs + jitter}: two calls planned that far apart can arrive no closer than one window.
+ * A call can still reach the vendor later than that (a stalled sender, a slow network); its result
+ * says so, and the charge moves to its real arrival. Until the result comes, a charge does not leave
+ * the log: its capacity is reused only once the limiter knows when the vendor saw it (or, if the
+ * result never comes, after the context's result wait).
  */
 public record SlidingWindowLimit(long windowMs) implements Limit {
 
@@ -21,30 +25,65 @@ public record SlidingWindowLimit(long windowMs) implements Limit {
         if (units > capacity) {
             return Evaluation.never();
         }
-        WindowLog log = live(state, ctx);
+        WindowLog log = counted(state, ctx);
         long excess = log.total() + units - capacity;
         if (excess <= 0) {
             return Evaluation.at(ctx.nowMs());
         }
+        Integer[] order = new Integer[log.size()];
+        for (int i = 0; i < order.length; i++) {
+            order[i] = i;
+        }
+        if (anyOverdue(log, ctx)) {
+            // Some wait for a result past their window: they free up later than younger entries.
+            java.util.Arrays.sort(order, java.util.Comparator.comparingLong(i -> freeAt(log, i, ctx)));
+        }
         long freed = 0;
-        for (int i = 0; i < log.size(); i++) {
+        for (int i : order) {
             freed += log.unitsAt(i);
             if (freed >= excess) {
-                return Evaluation.at(log.timeAt(i) + span(ctx));
+                return Evaluation.at(freeAt(log, i, ctx));
             }
         }
         throw new IllegalStateException("unreachable: units <= capacity");
     }
 
+    private boolean anyOverdue(WindowLog log, LimitContext ctx) {
+        for (int i = 0; i < log.size() && log.timeAt(i) + span(ctx) <= ctx.nowMs(); i++) {
+            if (log.unconfirmedAt(i) > 0) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * When entry {@code i} stops counting: one span after it was charged, or, if its span is over and
+     * its result has not come, once the result wait is over too (the result, when it comes, frees it
+     * earlier, and the limiter looks again).
+     */
+    private long freeAt(WindowLog log, int i, LimitContext ctx) {
+        long end = log.timeAt(i) + span(ctx);
+        return log.unconfirmedAt(i) > 0 && end <= ctx.nowMs() ? end + ctx.resultWaitMs() : end;
+    }
+
+    private long firstFreeAt(WindowLog log, LimitContext ctx) {
+        long first = Long.MAX_VALUE;
+        for (int i = 0; i < log.size(); i++) {
+            first = Math.min(first, freeAt(log, i, ctx));
+        }
+        return first;
+    }
+
     @Override
     public Charged charge(LimitState state, long units, long capacity, String requestId, LimitContext ctx) {
-        WindowLog log = live(state, ctx).plus(ctx.nowMs(), units);
-        return new Charged(log, Math.max(0, capacity - log.total()), log.timeAt(0) + span(ctx));
+        WindowLog log = counted(state, ctx).plus(ctx.nowMs(), units, true);
+        return new Charged(log, Math.max(0, capacity - log.total()), firstFreeAt(log, ctx));
     }
 
     @Override
     public LimitState adopt(LimitState state, long deficit, Long resetAtMs, long capacity, LimitContext ctx) {
-        WindowLog log = live(state, ctx);
+        WindowLog log = counted(state, ctx);
         long add = Math.min(deficit, capacity - log.total());
         if (add <= 0) {
             return log;
@@ -53,14 +92,17 @@ public record SlidingWindowLimit(long windowMs) implements Limit {
         // than a whole window, never so old that they are already gone).
         long at = resetAtMs == null ? ctx.nowMs() : resetAtMs - windowMs;
         at = Math.max(ctx.nowMs() - span(ctx) + 1, Math.min(ctx.nowMs(), at));
-        return log.plus(at, add);
+        return log.plus(at, add, false);
     }
 
     @Override
-    public LimitState observeArrival(LimitState state, long units, long plannedMs, long latestArrivalMs, LimitContext ctx) {
-        long restamp = latestArrivalMs - ctx.jitterMs();
-        if (restamp <= plannedMs || !(state instanceof WindowLog log)) {
+    public LimitState observeArrival(LimitState state, long units, long plannedMs, Long latestArrivalMs, LimitContext ctx) {
+        if (!(state instanceof WindowLog log)) {
             return state;
+        }
+        long restamp = latestArrivalMs == null ? plannedMs : latestArrivalMs - ctx.jitterMs();
+        if (restamp <= plannedMs) {
+            return log.confirmed(plannedMs, units);
         }
         // Counted at plannedMs, the call may have reached the vendor at latestArrivalMs: count it there,
         // so the window frees it one window after its real arrival, not after its plan.
@@ -69,9 +111,9 @@ public record SlidingWindowLimit(long windowMs) implements Limit {
 
     @Override
     public Usage usage(LimitState state, long capacity, LimitContext ctx) {
-        WindowLog log = live(state, ctx);
+        WindowLog log = counted(state, ctx);
         long used = log.total();
-        return new Usage(used, capacity, Math.max(0, capacity - used), log.size() == 0 ? null : log.timeAt(0) + span(ctx), null);
+        return new Usage(used, capacity, Math.max(0, capacity - used), log.size() == 0 ? null : firstFreeAt(log, ctx), null);
     }
 
     @Override
@@ -83,7 +125,8 @@ public record SlidingWindowLimit(long windowMs) implements Limit {
         return windowMs + ctx.jitterMs();
     }
 
-    private WindowLog live(LimitState state, LimitContext ctx) {
-        return state instanceof WindowLog log ? log.after(ctx.nowMs() - span(ctx)) : WindowLog.EMPTY;
+    private WindowLog counted(LimitState state, LimitContext ctx) {
+        long cutoff = ctx.nowMs() - span(ctx);
+        return state instanceof WindowLog log ? log.counted(cutoff, cutoff - ctx.resultWaitMs()) : WindowLog.EMPTY;
     }
 }

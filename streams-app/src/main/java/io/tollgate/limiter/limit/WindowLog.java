@@ -3,31 +3,42 @@ package io.tollgate.limiter.limit;
 import java.util.Arrays;
 
 /**
- * Units charged at each instant, oldest first, one entry per distinct millisecond. Only live entries
- * are kept, so a window of N units holds at most N entries.
+ * Units charged at each instant, oldest first, one entry per distinct millisecond, and how many of
+ * them still wait for their result (until it comes, nobody knows when the vendor saw those calls).
+ * Only counted entries are kept, so a window of N units holds at most N entries.
  */
 public final class WindowLog implements LimitState {
 
-    public static final WindowLog EMPTY = new WindowLog(new long[0], new long[0]);
+    public static final WindowLog EMPTY = new WindowLog(new long[0], new long[0], new long[0]);
 
     private final long[] times;
     private final long[] units;
+    private final long[] unconfirmed;
 
-    WindowLog(long[] times, long[] units) {
+    WindowLog(long[] times, long[] units, long[] unconfirmed) {
         this.times = times;
         this.units = units;
+        this.unconfirmed = unconfirmed;
     }
 
+    /** A log whose every unit is confirmed. */
     public static WindowLog of(long[] times, long[] units) {
-        if (times.length != units.length) {
-            throw new IllegalArgumentException("times and units differ in length");
+        return of(times, units, new long[times.length]);
+    }
+
+    public static WindowLog of(long[] times, long[] units, long[] unconfirmed) {
+        if (times.length != units.length || times.length != unconfirmed.length) {
+            throw new IllegalArgumentException("times, units and unconfirmed units differ in length");
         }
-        for (int i = 1; i < times.length; i++) {
-            if (times[i] <= times[i - 1]) {
+        for (int i = 0; i < times.length; i++) {
+            if (i > 0 && times[i] <= times[i - 1]) {
                 throw new IllegalArgumentException("window log times must increase");
             }
+            if (unconfirmed[i] < 0 || unconfirmed[i] > units[i]) {
+                throw new IllegalArgumentException("unconfirmed units must be between 0 and the units of their entry");
+            }
         }
-        return new WindowLog(times.clone(), units.clone());
+        return new WindowLog(times.clone(), units.clone(), unconfirmed.clone());
     }
 
     public int size() {
@@ -42,6 +53,11 @@ public final class WindowLog implements LimitState {
         return units[i];
     }
 
+    /** Units at entry {@code i} whose result has not come yet. */
+    public long unconfirmedAt(int i) {
+        return unconfirmed[i];
+    }
+
     public long total() {
         long sum = 0;
         for (long u : units) {
@@ -50,37 +66,65 @@ public final class WindowLog implements LimitState {
         return sum;
     }
 
-    /** Entries strictly after {@code cutoffMs}. */
-    WindowLog after(long cutoffMs) {
-        int first = 0;
-        while (first < times.length && times[first] <= cutoffMs) {
-            first++;
+    /**
+     * The entries still counted: those after {@code cutoffMs}, and those after {@code unconfirmedCutoffMs}
+     * that still wait for a result.
+     */
+    WindowLog counted(long cutoffMs, long unconfirmedCutoffMs) {
+        int keep = 0;
+        for (int i = 0; i < times.length; i++) {
+            keep += counts(i, cutoffMs, unconfirmedCutoffMs) ? 1 : 0;
         }
-        return first == 0 ? this : new WindowLog(Arrays.copyOfRange(times, first, times.length),
-                Arrays.copyOfRange(units, first, units.length));
+        if (keep == times.length) {
+            return this;
+        }
+        long[] t = new long[keep];
+        long[] u = new long[keep];
+        long[] p = new long[keep];
+        for (int i = 0, j = 0; i < times.length; i++) {
+            if (counts(i, cutoffMs, unconfirmedCutoffMs)) {
+                t[j] = times[i];
+                u[j] = units[i];
+                p[j++] = unconfirmed[i];
+            }
+        }
+        return new WindowLog(t, u, p);
     }
 
-    /** This log with {@code amount} more units at {@code timeMs}, kept in time order. */
-    WindowLog plus(long timeMs, long amount) {
+    private boolean counts(int i, long cutoffMs, long unconfirmedCutoffMs) {
+        return times[i] > cutoffMs || unconfirmed[i] > 0 && times[i] > unconfirmedCutoffMs;
+    }
+
+    /** This log with {@code amount} more units at {@code timeMs}, kept in time order; {@code awaited} if their result is still to come. */
+    WindowLog plus(long timeMs, long amount, boolean awaited) {
+        long pending = awaited ? amount : 0;
         int i = Arrays.binarySearch(times, timeMs);
         if (i >= 0) {
             long[] u = units.clone();
+            long[] p = unconfirmed.clone();
             u[i] += amount;
-            return new WindowLog(times, u);
+            p[i] += pending;
+            return new WindowLog(times, u, p);
         }
         int at = -i - 1;
-        long[] t = new long[times.length + 1];
-        long[] u = new long[units.length + 1];
-        System.arraycopy(times, 0, t, 0, at);
-        System.arraycopy(units, 0, u, 0, at);
-        t[at] = timeMs;
-        u[at] = amount;
-        System.arraycopy(times, at, t, at + 1, times.length - at);
-        System.arraycopy(units, at, u, at + 1, units.length - at);
-        return new WindowLog(t, u);
+        return new WindowLog(inserted(times, at, timeMs), inserted(units, at, amount), inserted(unconfirmed, at, pending));
     }
 
-    /** Moves up to {@code amount} units from {@code fromMs} to {@code toMs}; nothing if none are at {@code fromMs}. */
+    /** Confirms up to {@code amount} units charged at {@code timeMs}: their result came. */
+    WindowLog confirmed(long timeMs, long amount) {
+        int i = Arrays.binarySearch(times, timeMs);
+        if (i < 0 || unconfirmed[i] == 0) {
+            return this;
+        }
+        long[] p = unconfirmed.clone();
+        p[i] -= Math.min(amount, p[i]);
+        return new WindowLog(times, units, p);
+    }
+
+    /**
+     * Moves up to {@code amount} units from {@code fromMs} to {@code toMs}, confirmed (their result says
+     * when they arrived); nothing if none are at {@code fromMs}.
+     */
     WindowLog moved(long fromMs, long toMs, long amount) {
         int i = Arrays.binarySearch(times, fromMs);
         if (i < 0) {
@@ -89,29 +133,41 @@ public final class WindowLog implements LimitState {
         long moving = Math.min(amount, units[i]);
         WindowLog without;
         if (moving == units[i]) {
-            long[] t = new long[times.length - 1];
-            long[] u = new long[units.length - 1];
-            System.arraycopy(times, 0, t, 0, i);
-            System.arraycopy(units, 0, u, 0, i);
-            System.arraycopy(times, i + 1, t, i, times.length - i - 1);
-            System.arraycopy(units, i + 1, u, i, units.length - i - 1);
-            without = new WindowLog(t, u);
+            without = new WindowLog(removed(times, i), removed(units, i), removed(unconfirmed, i));
         } else {
             long[] u = units.clone();
+            long[] p = unconfirmed.clone();
             u[i] -= moving;
-            without = new WindowLog(times, u);
+            p[i] = Math.min(u[i], Math.max(0, p[i] - moving));
+            without = new WindowLog(times, u, p);
         }
-        return without.plus(toMs, moving);
+        return without.plus(toMs, moving, false);
+    }
+
+    private static long[] inserted(long[] values, int at, long value) {
+        long[] out = new long[values.length + 1];
+        System.arraycopy(values, 0, out, 0, at);
+        out[at] = value;
+        System.arraycopy(values, at, out, at + 1, values.length - at);
+        return out;
+    }
+
+    private static long[] removed(long[] values, int at) {
+        long[] out = new long[values.length - 1];
+        System.arraycopy(values, 0, out, 0, at);
+        System.arraycopy(values, at + 1, out, at, values.length - at - 1);
+        return out;
     }
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof WindowLog other && Arrays.equals(times, other.times) && Arrays.equals(units, other.units);
+        return o instanceof WindowLog other && Arrays.equals(times, other.times) && Arrays.equals(units, other.units)
+                && Arrays.equals(unconfirmed, other.unconfirmed);
     }
 
     @Override
     public int hashCode() {
-        return 31 * Arrays.hashCode(times) + Arrays.hashCode(units);
+        return 31 * (31 * Arrays.hashCode(times) + Arrays.hashCode(units)) + Arrays.hashCode(unconfirmed);
     }
 
     @Override
@@ -119,6 +175,9 @@ public final class WindowLog implements LimitState {
         StringBuilder s = new StringBuilder("WindowLog[");
         for (int i = 0; i < times.length; i++) {
             s.append(i == 0 ? "" : ", ").append(times[i]).append('x').append(units[i]);
+            if (unconfirmed[i] > 0) {
+                s.append(" (").append(unconfirmed[i]).append(" awaiting result)");
+            }
         }
         return s.append(']').toString();
     }

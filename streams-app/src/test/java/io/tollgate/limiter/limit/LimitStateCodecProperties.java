@@ -20,7 +20,8 @@ class LimitStateCodecProperties {
                 .map(set -> {
                     long[] times = set.stream().mapToLong(Long::longValue).sorted().map(t -> t + 1_700_000_000_000L).toArray();
                     long[] units = java.util.Arrays.stream(times).map(t -> 1 + (t % 7)).toArray();
-                    return WindowLog.of(times, units);
+                    long[] awaiting = java.util.Arrays.stream(times).map(t -> t % 3 == 0 ? 1 + (t % 7) : t % 2).toArray();
+                    return WindowLog.of(times, units, awaiting);
                 });
         Arbitrary<LimitState> count = Combinators.combine(longs, longs, longs).as(WindowCount::new);
         Arbitrary<LimitState> bucket = longs.map(BucketState::new);
@@ -35,7 +36,7 @@ class LimitStateCodecProperties {
     void shouldDecodeWhatItEncodes(@ForAll("states") LimitState state) {
         byte[] bytes = LimitStateCodec.encode(state);
 
-        assertThat(bytes[0]).isEqualTo(LimitStateCodec.VERSION_1);
+        assertThat(bytes[0]).isEqualTo(LimitStateCodec.VERSION_2);
         assertThat(LimitStateCodec.decode(bytes)).isEqualTo(state);
     }
 
@@ -47,14 +48,23 @@ class LimitStateCodecProperties {
 
         assertThat(LimitStateCodec.decode(log)).isEqualTo(WindowLog.of(new long[] {1_700_000_000_000L, 1_700_000_000_010L, 1_700_000_000_011L}, new long[] {1, 2, 1}));
         assertThat(LimitStateCodec.decode(quota)).isEqualTo(new QuotaCount(20_510, 1000, 0));
-        assertThat(LimitStateCodec.encode(new QuotaCount(20_510, 1000, 0))).containsExactly(quota);
+        assertThat(LimitStateCodec.decode(LimitStateCodec.encode(new QuotaCount(20_510, 1000, 0)))).isEqualTo(new QuotaCount(20_510, 1000, 0));
+    }
+
+    @Test
+    void shouldReadVersionOneWindowLogsAsConfirmedAndWriteVersionTwo() {
+        byte[] v1 = {1, 1, 6, -128, -96, -85, -2, -7, 98, 2, 20, 4, 2, 2};
+        WindowLog log = (WindowLog) LimitStateCodec.decode(v1);
+
+        assertThat(log.unconfirmedAt(0) + log.unconfirmedAt(1) + log.unconfirmedAt(2)).isZero();
+        assertThat(LimitStateCodec.encode(log)[0]).isEqualTo(LimitStateCodec.VERSION_2);
     }
 
     @Test
     void shouldRefuseNewerFormatRatherThanResetCounters() {
-        assertThatThrownBy(() -> LimitStateCodec.decode(new byte[] {2, 1, 0}))
+        assertThatThrownBy(() -> LimitStateCodec.decode(new byte[] {3, 1, 0}))
                 .isInstanceOf(IllegalStateException.class)
-                .hasMessageContaining("version 2");
+                .hasMessageContaining("version 3");
     }
 
     @Test

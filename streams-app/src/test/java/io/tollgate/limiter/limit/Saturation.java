@@ -59,8 +59,11 @@ final class Saturation {
                 Evaluation e = limit.evaluate(state, units, capacity, ctx);
                 if (e.admitsAt(clock)) {
                     state = limit.charge(state, units, capacity, "r", ctx).state();
+                    long atVendor = clock + Math.round(r.sendDelayFraction() * jitterMs);
+                    // Its result comes back at once: the vendor saw it within the jitter.
+                    state = limit.observeArrival(state, units, clock, atVendor, ctx);
                     afterCharge.accept(state);
-                    seen.add(new VendorView.Arrival(clock + Math.round(r.sendDelayFraction() * jitterMs), units));
+                    seen.add(new VendorView.Arrival(atVendor, units));
                     break;
                 }
                 assertThat(e.admitAtMs()).as("a held request is admitted later, not now").isGreaterThan(clock);

@@ -62,6 +62,8 @@ class SlidingWindowLimitProperties {
                 assertThat(window.evaluate(state, units, limit, ctx).admitsAt(clock)).isTrue();
             }
             state = window.charge(state, units, limit, "r", ctx).state();
+            // Its result comes at once and says it arrived on time.
+            state = window.observeArrival(state, units, clock, clock, ctx);
         }
     }
 
@@ -89,16 +91,24 @@ class SlidingWindowLimitProperties {
     record Feedback(long processAtMs, long plannedMs, long latestArrivalMs, long units) {
     }
 
-    @Property(tries = 300)
-    void shouldStayWithinTheLimitWhenLateArrivalsAreReportedBeforeTheNextWindowOpens(
+    /**
+     * Calls reach the vendor up to a second later than planned, and their results reach the limiter
+     * anywhere from at once to seconds later (a pipeline busy with a burst), or never. Whenever a result
+     * comes, the limiter looks again at once. The vendor must still never see more than N in a window.
+     */
+    @Property(tries = 400)
+    void shouldStayWithinTheLimitHoweverLateTheResultsCome(
             @ForAll("traffic") List<Saturation.Request> traffic,
             @ForAll @IntRange(min = 1, max = 40) int limit,
             @ForAll @LongRange(min = 0, max = 1000) long maxTransitMs,
-            @ForAll @LongRange(min = 0, max = 200) long jitterMs) {
+            @ForAll @LongRange(min = 0, max = 200) long jitterMs,
+            @ForAll @LongRange(min = 0, max = 8000) long maxPipelineMs,
+            @ForAll @IntRange(min = 0, max = 30) int lostPercent,
+            @ForAll long seed) {
         long windowMs = 2000;
         long leadMs = 300;
-        long answerMs = 20;
-        long pipelineMs = 200;
+        long resultWaitMs = 10_000;
+        java.util.Random random = new java.util.Random(seed);
         SlidingWindowLimit window = new SlidingWindowLimit(windowMs);
         java.util.PriorityQueue<Feedback> results = new java.util.PriorityQueue<>(java.util.Comparator.comparingLong(Feedback::processAtMs));
         List<VendorView.Arrival> seen = new ArrayList<>();
@@ -113,24 +123,53 @@ class SlidingWindowLimitProperties {
                 while (!results.isEmpty() && results.peek().processAtMs() <= decision) {
                     Feedback f = results.poll();
                     state = window.observeArrival(state, f.units(), f.plannedMs(), f.latestArrivalMs(),
-                            new LimitContext(f.processAtMs() + leadMs, jitterMs, ACCOUNT));
+                            new LimitContext(f.processAtMs() + leadMs, jitterMs, resultWaitMs, ACCOUNT));
+                    assertThat(((WindowLog) state).size()).as("a window of N keeps at most N entries").isLessThanOrEqualTo(limit);
                 }
                 long planned = decision + leadMs;
-                LimitContext ctx = new LimitContext(planned, jitterMs, ACCOUNT);
+                LimitContext ctx = new LimitContext(planned, jitterMs, resultWaitMs, ACCOUNT);
                 Evaluation e = window.evaluate(state, units, limit, ctx);
                 if (e.admitsAt(planned)) {
                     state = window.charge(state, units, limit, "r", ctx).state();
-                    // Sent on time, but the vendor may see it up to a second later.
                     long atVendor = planned + Math.round(r.sendDelayFraction() * maxTransitMs);
                     seen.add(new VendorView.Arrival(atVendor, units));
-                    long latest = atVendor + answerMs;
-                    results.add(new Feedback(latest + pipelineMs, planned, latest, units));
+                    if (random.nextInt(100) >= lostPercent) {
+                        long latest = atVendor + 20;
+                        results.add(new Feedback(latest + (long) (random.nextDouble() * maxPipelineMs), planned, latest, units));
+                    }
                     break;
                 }
-                decision = e.admitAtMs() - leadMs;
+                long retryAt = e.admitAtMs() - leadMs;
+                decision = results.isEmpty() ? retryAt : Math.min(retryAt, Math.max(decision, results.peek().processAtMs()));
             }
         }
 
         assertThat(VendorView.maxInAnyInterval(seen, windowMs)).isLessThanOrEqualTo(limit);
+    }
+
+    @org.junit.jupiter.api.Test
+    void shouldHoldAChargeWhoseResultIsLateAndFreeItWhenTheResultComes() {
+        SlidingWindowLimit window = new SlidingWindowLimit(2000);
+        LimitContext at0 = new LimitContext(1_000_000, 100, 10_000, ACCOUNT);
+        LimitState state = window.charge(null, 1, 1, "r", at0).state();
+        LimitContext afterWindow = new LimitContext(1_002_100, 100, 10_000, ACCOUNT);
+
+        assertThat(window.evaluate(state, 1, 1, afterWindow).admitAtMs()).as("no result yet: held for the result wait")
+                .isEqualTo(1_012_100);
+        LimitState onTime = window.observeArrival(state, 1, 1_000_000, 1_000_050L, afterWindow);
+        assertThat(window.evaluate(onTime, 1, 1, afterWindow).admitsAt(1_002_100)).as("arrived on time").isTrue();
+        LimitState late = window.observeArrival(state, 1, 1_000_000, 1_000_700L, afterWindow);
+        assertThat(window.evaluate(late, 1, 1, afterWindow).admitAtMs()).as("arrived 700 ms late").isEqualTo(1_002_700);
+        LimitState notSent = window.observeArrival(state, 1, 1_000_000, null, afterWindow);
+        assertThat(window.evaluate(notSent, 1, 1, afterWindow).admitsAt(1_002_100)).as("never sent").isTrue();
+    }
+
+    @org.junit.jupiter.api.Test
+    void shouldFreeAChargeWhoseResultIsLostAfterTheResultWait() {
+        SlidingWindowLimit window = new SlidingWindowLimit(2000);
+        LimitState state = window.charge(null, 1, 1, "r", new LimitContext(1_000_000, 100, 10_000, ACCOUNT)).state();
+
+        assertThat(window.evaluate(state, 1, 1, new LimitContext(1_012_099, 100, 10_000, ACCOUNT)).admitsAt(1_012_099)).isFalse();
+        assertThat(window.evaluate(state, 1, 1, new LimitContext(1_012_100, 100, 10_000, ACCOUNT)).admitsAt(1_012_100)).isTrue();
     }
 }
