@@ -36,19 +36,20 @@ final class DemoTraffic {
         try (KafkaProducer<String, SpecificRecord> producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
                 sandbox.bootstrapServers()), new StringSerializer(), new AvroSerializer<>(new SchemaRegistryClient(sandbox.registryUrl()), true))) {
             for (int i = 0; i < 400; i++) {
-                producer.send(new ProducerRecord<>(topic, "acme", call("demo-import-" + i, "acme", "pipedrive/acme-main", "bulk-import",
-                        "GET", "/api/v2/deals/" + i)));
+                send(producer, topic, call("demo-import-" + i, "acme", "pipedrive/acme-main", "bulk-import", "GET", "/api/v2/deals/" + i));
                 if (i % 4 == 0) {
-                    producer.send(new ProducerRecord<>(topic, "acme", call("demo-crm-" + i, "acme", "pipedrive/acme-sync", "crm-sync",
-                            "POST", "/api/v2/activities")));
+                    send(producer, topic, call("demo-crm-" + i, "acme", "pipedrive/acme-sync", "crm-sync", "POST", "/api/v2/activities"));
                 }
                 if (i % 10 == 0) {
-                    producer.send(new ProducerRecord<>(topic, "forms-org", call("demo-forms-" + i, "forms-org", "forms/forms-org",
-                            "form-sync", "GET", "/api/datasources/" + i)));
+                    send(producer, topic, call("demo-forms-" + i, "forms-org", "forms/forms-org", "form-sync", "GET", "/api/datasources/" + i));
                 }
-                sent.incrementAndGet();
             }
         }
+    }
+
+    private void send(KafkaProducer<String, SpecificRecord> producer, String topic, ApiRequest call) {
+        producer.send(new ProducerRecord<>(topic, call.getAccount(), call));
+        sent.incrementAndGet();
     }
 
     private static ApiRequest call(String id, String account, String credential, String integration, String method, String path) {
