@@ -8,6 +8,8 @@ import io.tollgate.config.TollgateConfig;
 import io.tollgate.sandbox.vendor.VendorCall;
 import io.tollgate.schemas.registry.SchemaRegistryClient;
 import io.tollgate.schemas.serde.AvroSerializer;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -65,7 +67,7 @@ class ZeroRateLimitIT {
             long elapsed = System.currentTimeMillis() - start;
 
             // Every call the vendor saw, for a look at a run after the fact.
-            java.nio.file.Files.write(java.nio.file.Path.of("target", "ZeroRateLimitIT-vendor-calls.txt"),
+            Files.write(Path.of("target", "ZeroRateLimitIT-vendor-calls.txt"),
                     sandbox.vendor().calls().stream().map(VendorCall::toString).toList());
             List<VendorCall> all = sandbox.vendor().calls();
             all.stream().filter(VendorCall::rateLimited).findFirst().ifPresent(first ->

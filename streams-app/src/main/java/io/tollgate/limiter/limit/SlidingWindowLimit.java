@@ -30,16 +30,11 @@ public record SlidingWindowLimit(long windowMs) implements Limit {
         if (excess <= 0) {
             return Evaluation.at(ctx.nowMs());
         }
-        Integer[] order = new Integer[log.size()];
-        for (int i = 0; i < order.length; i++) {
-            order[i] = i;
-        }
-        if (anyOverdue(log, ctx)) {
-            // Some wait for a result past their window: they free up later than younger entries.
-            java.util.Arrays.sort(order, java.util.Comparator.comparingLong(i -> freeAt(log, i, ctx)));
-        }
+        // Entries usually free up in time order; those waiting for a result past their window free up later.
+        int[] order = anyOverdue(log, ctx) ? byFreeTime(log, ctx) : null;
         long freed = 0;
-        for (int i : order) {
+        for (int k = 0; k < log.size(); k++) {
+            int i = order == null ? k : order[k];
             freed += log.unitsAt(i);
             if (freed >= excess) {
                 return Evaluation.at(freeAt(log, i, ctx));
@@ -55,6 +50,12 @@ public record SlidingWindowLimit(long windowMs) implements Limit {
             }
         }
         return false;
+    }
+
+    private int[] byFreeTime(WindowLog log, LimitContext ctx) {
+        return java.util.stream.IntStream.range(0, log.size()).boxed()
+                .sorted(java.util.Comparator.comparingLong(i -> freeAt(log, i, ctx)))
+                .mapToInt(Integer::intValue).toArray();
     }
 
     /**
