@@ -14,6 +14,7 @@ import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -55,7 +56,7 @@ public final class TopicAdmin {
                 }
             }
         }
-        Map<String, TopicDescription> described = admin.describeTopics(topics.perAccount()).allTopicNames().get(30, TimeUnit.SECONDS);
+        Map<String, TopicDescription> described = describe(admin, topics.perAccount());
         Map<String, Integer> counts = new HashMap<>();
         described.forEach((name, d) -> counts.put(name, d.partitions().size()));
         if (counts.values().stream().distinct().count() > 1) {
@@ -64,5 +65,21 @@ public final class TopicAdmin {
                     + ". Add partitions so that they match.");
         }
         return counts.values().iterator().next();
+    }
+
+    /** Describes topics just created: until the broker's metadata has them, it answers that it does not know them. */
+    private static Map<String, TopicDescription> describe(Admin admin, List<String> names)
+            throws InterruptedException, ExecutionException, TimeoutException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (true) {
+            try {
+                return admin.describeTopics(names).allTopicNames().get(30, TimeUnit.SECONDS);
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof UnknownTopicOrPartitionException) || System.nanoTime() > deadline) {
+                    throw e;
+                }
+                TimeUnit.MILLISECONDS.sleep(100);
+            }
+        }
     }
 }
