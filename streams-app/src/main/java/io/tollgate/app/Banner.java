@@ -18,7 +18,7 @@ final class Banner {
                 "Tollgate is running" + (c.isEmbedded() ? " (embedded broker and schema registry)" : ""),
                 "  Kafka bootstrap     " + app.bootstrapServers(),
                 "  Schema registry     " + app.registryUrl(),
-                "  REST                " + app.restUrl() + "/health  " + app.restUrl() + "/metrics",
+                "  REST                " + app.restUrl() + "/health  /ready  /metrics",
                 "  Requests topic      " + t.requests() + "   (key: account id; Confluent Avro or JSON)",
                 "  Output topics       " + t.dispatch() + ", " + t.delay() + ", " + t.rejected(),
                 "  Results topic       " + t.results(),
@@ -32,7 +32,8 @@ final class Banner {
 
     static String status(TollgateApp app) {
         TollgateMetrics m = app.metrics();
-        return "Tollgate: " + app.streams().state() + "  dispatched=" + m.count("tollgate_dispatched_total", "")
+        Health.Status health = app.health();
+        return "Tollgate: " + app.streams().state() + (health.live() ? "" : "  DOWN " + health.problems()) + "  dispatched=" + m.count("tollgate_dispatched_total", "")
                 + "  results=" + sum(m, "tollgate_results_total") + "  rejected=" + sum(m, "tollgate_rejected_total")
                 + "  delayed=" + sum(m, "tollgate_delayed_total");
     }

@@ -4,6 +4,7 @@ import io.tollgate.avro.ApiRequest;
 import io.tollgate.avro.DispatchResult;
 import io.tollgate.avro.policy.Account;
 import io.tollgate.avro.policy.Policy;
+import io.tollgate.config.StoreNames;
 import io.tollgate.config.TollgateConfig;
 import io.tollgate.config.TopicNames;
 import io.tollgate.limiter.LimiterSettings;
@@ -11,6 +12,7 @@ import io.tollgate.policy.PolicyFile;
 import io.tollgate.rest.RestServer;
 import io.tollgate.schemas.registry.InProcessSchemaRegistry;
 import io.tollgate.topology.PolicyCatalog;
+import io.tollgate.topology.RejectingExceptionHandler;
 import io.tollgate.topology.TollgateMetrics;
 import io.tollgate.topology.TollgateTopology;
 import io.tollgate.topology.TopologySettings;
@@ -27,6 +29,10 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StoreQueryParameters;
+import org.apache.kafka.streams.errors.InvalidStateStoreException;
+import org.apache.kafka.streams.state.QueryableStoreTypes;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
@@ -47,15 +53,19 @@ public final class TollgateApp implements AutoCloseable {
     private final KafkaStreams streams;
     private final RestServer rest;
     private final TollgateMetrics metrics;
+    private final Health health;
+    private final PolicyFile.Contents seed;
 
     private TollgateApp(TollgateConfig config, EmbeddedKafka kafka, InProcessSchemaRegistry registry, KafkaStreams streams,
-                        RestServer rest, TollgateMetrics metrics) {
+                        RestServer rest, TollgateMetrics metrics, Health health, PolicyFile.Contents seed) {
         this.config = config;
         this.kafka = kafka;
         this.registry = registry;
         this.streams = streams;
         this.rest = rest;
         this.metrics = metrics;
+        this.health = health;
+        this.seed = seed;
     }
 
     public static TollgateApp start(TollgateConfig requested) throws Exception {
@@ -127,14 +137,19 @@ public final class TollgateApp implements AutoCloseable {
         Topology topology = TollgateTopology.build(TopologySettings.from(config, partitions), new TollgateTopology.ValueSerdes(serdes.serializer(),
                 serdes.deserializer(ApiRequest.class), serdes.deserializer(DispatchResult.class), serdes.deserializer(Account.class)),
                 catalog, metrics);
-        KafkaStreams streams = new KafkaStreams(topology, streamsProps(config));
+        Properties props = streamsProps(config);
+        RejectingExceptionHandler.install(props, topics.rejected(), serdes.serializer(), metrics);
+        KafkaStreams streams = new KafkaStreams(topology, props);
+        Health health = new Health(streams, metrics, config.longValue(TollgateConfig.HEALTH_STALL_TIMEOUT_MS), System::currentTimeMillis);
         streams.setUncaughtExceptionHandler(e -> {
             LOG.error("Stream thread failed; replacing it, it resumes from the last commit", e);
+            health.threadFailed(e);
             return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
         });
-        RestServer rest = RestServer.start(config.string(TollgateConfig.REST_HOST), config.intValue(TollgateConfig.REST_PORT), streams, metrics);
+        RestServer rest = RestServer.start(config.string(TollgateConfig.REST_HOST), config.intValue(TollgateConfig.REST_PORT),
+                health::status, metrics);
         streams.start();
-        return new TollgateApp(config, kafka, registry, streams, rest, metrics);
+        return new TollgateApp(config, kafka, registry, streams, rest, metrics, health, seed);
     }
 
     static Properties streamsProps(TollgateConfig config) {
@@ -148,7 +163,16 @@ public final class TollgateApp implements AutoCloseable {
         p.put(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, config.string(TollgateConfig.STANDBY_REPLICAS));
         p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, config.string(TollgateConfig.TOPIC_REPLICATION));
         p.put(StreamsConfig.APPLICATION_SERVER_CONFIG, config.string(TollgateConfig.REST_HOST) + ":" + config.string(TollgateConfig.REST_PORT));
-        p.put("processing.exception.handler.global.enabled", "true");
+        // Fail-over (docs/RELIABILITY.md). A member that dies is noticed after the session timeout, and its
+        // partitions move; 6 s is the broker's minimum. A member that restarts with the same instance id
+        // (static membership) takes its partitions back without a rebalance. The transaction timeout stays
+        // well above the session timeout, so that a survivor's transaction, open while the group waits for a
+        // dead member, is not aborted under it; and low enough that a dead member's open transaction, which
+        // holds back read_committed readers of its partitions, is aborted within seconds.
+        p.put(StreamsConfig.consumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG), "6000");
+        p.put(StreamsConfig.consumerPrefix(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG), "1500");
+        p.put(StreamsConfig.producerPrefix(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG), "10000");
+        staticMembershipId(config).ifPresent(id -> p.put(StreamsConfig.consumerPrefix(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG), id));
         // Requests and results of a task are independent streams: process whichever has data, without
         // waiting to align their timestamps (a result must release a permit or correct a window at once).
         p.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, "-1");
@@ -170,6 +194,31 @@ public final class TollgateApp implements AutoCloseable {
         return p;
     }
 
+    /**
+     * The consumer group instance id: {@code instance.id} as set, or with {@code auto} the host name and REST
+     * port (unique per instance, stable across restarts), or none when the port is chosen at random.
+     */
+    static java.util.Optional<String> staticMembershipId(TollgateConfig config) {
+        String id = config.string(TollgateConfig.INSTANCE_ID).trim();
+        if (id.equals("auto")) {
+            if (config.intValue(TollgateConfig.REST_PORT) == 0) {
+                return java.util.Optional.empty();
+            }
+            String host = System.getenv().getOrDefault("HOSTNAME", "");
+            if (host.isBlank()) {
+                try {
+                    host = java.net.InetAddress.getLocalHost().getHostName();
+                } catch (java.io.IOException e) {
+                    return java.util.Optional.empty();
+                }
+            }
+            id = host + "-" + config.string(TollgateConfig.REST_PORT);
+        }
+        // Kafka allows letters, digits, '.', '_' and '-' in an instance id.
+        String legal = id.replaceAll("[^A-Za-z0-9._-]", "-");
+        return legal.isEmpty() ? java.util.Optional.empty() : java.util.Optional.of(legal.length() > 200 ? legal.substring(0, 200) : legal);
+    }
+
     private static Map<String, Object> producerProps(TollgateConfig config) {
         Map<String, Object> p = new HashMap<>();
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.string(TollgateConfig.BOOTSTRAP_SERVERS));
@@ -179,15 +228,39 @@ public final class TollgateApp implements AutoCloseable {
         return p;
     }
 
-    /** Waits until the streams app is running, or throws after {@code timeout}. */
+    /**
+     * Waits until the streams app is running and the policies and accounts it was seeded with are in
+     * force (they pass the policy gate first), or throws after {@code timeout}.
+     */
     public void awaitRunning(Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
-        while (streams.state() != KafkaStreams.State.RUNNING) {
+        while (streams.state() != KafkaStreams.State.RUNNING || !seedInForce()) {
             if (System.nanoTime() > deadline || streams.state() == KafkaStreams.State.ERROR) {
-                throw new IllegalStateException("Tollgate did not reach RUNNING within " + timeout + " (state " + streams.state() + ")");
+                throw new IllegalStateException("Tollgate did not reach RUNNING with its policies in force within " + timeout
+                        + " (state " + streams.state() + ")");
             }
             TimeUnit.MILLISECONDS.sleep(50);
         }
+    }
+
+    private boolean seedInForce() {
+        if (seed == null) {
+            return true;
+        }
+        try {
+            ReadOnlyKeyValueStore<String, byte[]> policies = streams.store(
+                    StoreQueryParameters.fromNameAndType(StoreNames.POLICIES, QueryableStoreTypes.keyValueStore()));
+            ReadOnlyKeyValueStore<String, byte[]> accounts = streams.store(
+                    StoreQueryParameters.fromNameAndType(StoreNames.ACCOUNTS, QueryableStoreTypes.keyValueStore()));
+            return seed.policies().stream().allMatch(p -> policies.get(p.getId()) != null)
+                    && seed.accounts().stream().allMatch(a -> accounts.get(a.getId()) != null);
+        } catch (InvalidStateStoreException e) {
+            return false;
+        }
+    }
+
+    public Health.Status health() {
+        return health.status();
     }
 
     public TollgateConfig config() {
@@ -214,9 +287,17 @@ public final class TollgateApp implements AutoCloseable {
         return metrics;
     }
 
+    /**
+     * Stops everything within {@code shutdown.timeout.ms}: Kafka Streams gets most of it to commit and close
+     * its tasks cleanly; what does not stop in time is left to the JVM's exit.
+     */
     @Override
     public void close() {
-        streams.close(Duration.ofSeconds(30));
+        long budgetMs = config.longValue(TollgateConfig.SHUTDOWN_TIMEOUT_MS);
+        if (!streams.close(org.apache.kafka.streams.CloseOptions.timeout(Duration.ofMillis(budgetMs * 2 / 3)))) {
+            LOG.warn("Kafka Streams did not close within {} ms (state {})", budgetMs * 2 / 3, streams.state());
+        }
+        health.close();
         rest.close();
         if (registry != null) {
             registry.close();

@@ -37,11 +37,10 @@ public final class TollgateMain {
             return;
         }
         CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            System.out.println("Tollgate: stopping");
+        BoundedShutdown.onExit("Tollgate", Duration.ofMillis(config.longValue(TollgateConfig.SHUTDOWN_TIMEOUT_MS)), () -> {
             app.close();
             stopped.countDown();
-        }, "tollgate-shutdown"));
+        });
         app.awaitRunning(Duration.ofMinutes(2));
         System.out.println(Banner.of(app));
         ScheduledExecutorService status = Executors.newSingleThreadScheduledExecutor(r -> {

@@ -41,6 +41,11 @@ public final class TollgateConfig {
     public static final String BLOCKED_PAUSE_MS = "blocked.pause.ms";
     public static final String REQUEST_MAX_BYTES = "request.max.bytes";
     public static final String MAX_ATTEMPTS = "max.attempts";
+    public static final String MAX_STALE_RETURNS = "max.stale.returns";
+    public static final String DISPATCH_SEND_MARGIN_MS = "dispatch.send.margin.ms";
+    public static final String SHUTDOWN_TIMEOUT_MS = "shutdown.timeout.ms";
+    public static final String HEALTH_STALL_TIMEOUT_MS = "health.stall.timeout.ms";
+    public static final String INSTANCE_ID = "instance.id";
     public static final String DEDUP_RETENTION_MS = "dedup.retention.ms";
     public static final String REST_HOST = "rest.host";
     public static final String REST_PORT = "rest.port";
@@ -70,7 +75,7 @@ public final class TollgateConfig {
         d.put(PROCESSING_GUARANTEE, "exactly_once_v2");
         d.put(COMMIT_INTERVAL_MS, "100");
         d.put(STREAM_THREADS, "1");
-        d.put(STANDBY_REPLICAS, "0");
+        d.put(STANDBY_REPLICAS, "1");
         d.put(POLICY_FILE, "");
         d.put(DEFAULT_POLICY, "");
         d.put(PUNCTUATION_INTERVAL_MS, "20");
@@ -81,6 +86,11 @@ public final class TollgateConfig {
         d.put(BLOCKED_PAUSE_MS, "900000");
         d.put(REQUEST_MAX_BYTES, "262144");
         d.put(MAX_ATTEMPTS, "5");
+        d.put(MAX_STALE_RETURNS, "10");
+        d.put(DISPATCH_SEND_MARGIN_MS, "50");
+        d.put(SHUTDOWN_TIMEOUT_MS, "30000");
+        d.put(HEALTH_STALL_TIMEOUT_MS, "30000");
+        d.put(INSTANCE_ID, "auto");
         d.put(DEDUP_RETENTION_MS, "86400000");
         d.put(REST_HOST, "127.0.0.1");
         d.put(REST_PORT, "8080");
@@ -158,6 +168,10 @@ public final class TollgateConfig {
         atLeast(BLOCKED_PAUSE_MS, 0);
         positive(REQUEST_MAX_BYTES);
         positive(MAX_ATTEMPTS);
+        positive(MAX_STALE_RETURNS);
+        atLeast(DISPATCH_SEND_MARGIN_MS, 0);
+        positive(SHUTDOWN_TIMEOUT_MS);
+        positive(HEALTH_STALL_TIMEOUT_MS);
         positive(DEDUP_RETENTION_MS);
         atLeast(REST_PORT, 0);
         String guarantee = string(PROCESSING_GUARANTEE);
@@ -167,6 +181,17 @@ public final class TollgateConfig {
         }
         if (longValue(PUNCTUATION_INTERVAL_MS) > 1000) {
             throw new ConfigException(PUNCTUATION_INTERVAL_MS + " above 1000 ms would hold calls back long after the limit allows them");
+        }
+        // Settings under which every call comes back STALE: refused here rather than found out by a loop.
+        if (longValue(DISPATCH_JITTER_MS) <= longValue(DISPATCH_SEND_MARGIN_MS)) {
+            throw new ConfigException(DISPATCH_JITTER_MS + " (" + longValue(DISPATCH_JITTER_MS) + ", from " + origins.get(DISPATCH_JITTER_MS)
+                    + ") must be above the dispatcher's " + DISPATCH_SEND_MARGIN_MS + " (" + longValue(DISPATCH_SEND_MARGIN_MS)
+                    + "): a slot no longer than the margin can never be used, and every call would come back STALE");
+        }
+        if (longValue(COMMIT_INTERVAL_MS) >= longValue(DISPATCH_LEAD_MS)) {
+            throw new ConfigException(COMMIT_INTERVAL_MS + " (" + longValue(COMMIT_INTERVAL_MS) + ", from " + origins.get(COMMIT_INTERVAL_MS)
+                    + ") must be below " + DISPATCH_LEAD_MS + " (" + longValue(DISPATCH_LEAD_MS) + "): a dispatched call becomes readable "
+                    + "only when its transaction commits, so it would reach the dispatcher after its slot, and come back STALE");
         }
     }
 

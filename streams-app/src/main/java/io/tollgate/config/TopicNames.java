@@ -47,13 +47,23 @@ public record TopicNames(String prefix) {
         return prefix + "accounts";
     }
 
+    /** Internal: the policies in force, as the policy gate let them through (only valid records; the global store reads it). */
+    public String policiesInForce() {
+        return prefix + "policies-in-force";
+    }
+
+    /** Internal: the accounts in force, as the account gate let them through. */
+    public String accountsInForce() {
+        return prefix + "accounts-in-force";
+    }
+
     /** Keyed by account id, co-partitioned. */
     public List<String> perAccount() {
         return List.of(requests(), routed(), dispatch(), delay(), rejected(), results());
     }
 
-    /** Compacted, read whole by every instance. */
+    /** Compacted: what users write, and what is in force (read whole by every instance). */
     public List<String> compacted() {
-        return List.of(policies(), accounts());
+        return List.of(policies(), accounts(), policiesInForce(), accountsInForce());
     }
 }

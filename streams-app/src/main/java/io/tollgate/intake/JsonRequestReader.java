@@ -38,10 +38,11 @@ public final class JsonRequestReader {
         try {
             root = JSON.readTree(json);
         } catch (JsonProcessingException e) {
-            throw new InvalidRequestException(RejectCode.UNDECODABLE, "not valid JSON: " + e.getOriginalMessage()
-                    + (e.getLocation() == null ? "" : " at column " + e.getLocation().getColumnNr()));
+            // Jackson's own message quotes the input, which may hold anything: name only what failed and where.
+            throw new InvalidRequestException(RejectCode.UNDECODABLE, "not valid JSON (" + e.getClass().getSimpleName() + ")"
+                    + (e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr()));
         } catch (java.io.IOException e) {
-            throw new InvalidRequestException(RejectCode.UNDECODABLE, "not valid JSON: " + e.getMessage());
+            throw new InvalidRequestException(RejectCode.UNDECODABLE, "not valid JSON (" + e.getClass().getSimpleName() + ")");
         }
         if (root == null || !root.isObject()) {
             throw new InvalidRequestException(RejectCode.UNDECODABLE, "a JSON request must be an object");
@@ -63,7 +64,7 @@ public final class JsonRequestReader {
         while (names.hasNext()) {
             String name = names.next();
             if (!FIELDS.contains(name)) {
-                throw new InvalidRequestException(RejectCode.INVALID_REQUEST, "unknown field '" + name + "'; fields are "
+                throw new InvalidRequestException(RejectCode.INVALID_REQUEST, "unknown field " + Excerpt.quote(name) + "; fields are "
                         + new java.util.TreeSet<>(FIELDS));
             }
         }
@@ -108,7 +109,7 @@ public final class JsonRequestReader {
             return null;
         }
         if (!node.isIntegralNumber() || !node.canConvertToInt()) {
-            throw new InvalidRequestException(RejectCode.INVALID_REQUEST, "field '" + field + "' must be a whole number, got " + node);
+            throw new InvalidRequestException(RejectCode.INVALID_REQUEST, "field '" + field + "' must be a whole number, got " + Excerpt.quote(node.toString()));
         }
         return node.asInt();
     }
@@ -119,7 +120,7 @@ public final class JsonRequestReader {
             return AuthKind.valueOf(value.toUpperCase(Locale.ROOT).replace('-', '_'));
         } catch (IllegalArgumentException e) {
             throw new InvalidRequestException(RejectCode.INVALID_REQUEST, "field 'auth_kind' must be one of "
-                    + List.of(AuthKind.values()) + ", got '" + value + "'");
+                    + List.of(AuthKind.values()) + ", got " + Excerpt.quote(value));
         }
     }
 
@@ -131,15 +132,18 @@ public final class JsonRequestReader {
             }
             return null;
         }
-        if (node.isIntegralNumber()) {
+        if (node.isIntegralNumber() && node.canConvertToLong()) {
             return Instant.ofEpochMilli(node.asLong());
         }
         try {
-            return Instant.parse(node.asText());
+            if (node.isTextual()) {
+                return Instant.parse(node.asText());
+            }
         } catch (DateTimeParseException e) {
-            throw new InvalidRequestException(RejectCode.INVALID_REQUEST, "field '" + field
-                    + "' must be an ISO-8601 instant (2026-11-22T10:00:00Z) or epoch milliseconds, got " + node);
+            // reported below
         }
+        throw new InvalidRequestException(RejectCode.INVALID_REQUEST, "field '" + field
+                + "' must be an ISO-8601 instant (2026-11-22T10:00:00Z) or epoch milliseconds, got " + Excerpt.quote(node.toString()));
     }
 
     private static ByteBuffer body(JsonNode node) {
@@ -160,7 +164,7 @@ public final class JsonRequestReader {
         }
         node.fields().forEachRemaining(e -> {
             if (!e.getValue().isTextual()) {
-                throw new InvalidRequestException(RejectCode.INVALID_REQUEST, "header '" + e.getKey() + "' must be a string");
+                throw new InvalidRequestException(RejectCode.INVALID_REQUEST, "header " + Excerpt.quote(e.getKey()) + " must be a string");
             }
             headers.put(e.getKey(), e.getValue().asText());
         });

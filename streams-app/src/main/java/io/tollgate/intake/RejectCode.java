@@ -26,5 +26,12 @@ public enum RejectCode {
     /** A result record that cannot be read (results are input too). */
     UNDECODABLE_RESULT,
     /** The call came back (429, block, network error) more often than {@code max.attempts} allows. */
-    ATTEMPTS_EXHAUSTED
+    ATTEMPTS_EXHAUSTED,
+    /** A policy record that cannot be used; the version in force stays. */
+    INVALID_POLICY,
+    /**
+     * Processing failed in a way no validation foresaw (the detail names the exception class). The
+     * record is set aside so that it cannot stop the app; the failure is logged and counted.
+     */
+    INTERNAL_ERROR
 }

@@ -47,22 +47,31 @@ public final class RequestDecoder {
             return failed(e.kind() == WireFormatException.Kind.UNKNOWN_SCHEMA ? RejectCode.UNKNOWN_SCHEMA : RejectCode.UNDECODABLE,
                     e.getMessage());
         } catch (InvalidRequestException e) {
-            return new Decoded.Failed(new IntakeFailure(e.code(), e.getMessage(), e.requestId(), e.account(), false), null);
+            return new Decoded.Failed(new IntakeFailure(e.code(), e.getMessage(), RequestValidator.usableId(e.requestId()),
+                    RequestValidator.usableId(e.account()), false), null);
         }
         try {
-            RequestValidator.validate(request);
+            request = RequestValidator.accept(request);
         } catch (InvalidRequestException e) {
             boolean copy = e.code() != RejectCode.SECRET_IN_REQUEST;
-            return new Decoded.Failed(new IntakeFailure(e.code(), e.getMessage(), request.getRequestId(), request.getAccount(), copy),
-                    copy ? request : null);
+            return new Decoded.Failed(new IntakeFailure(e.code(), e.getMessage(), RequestValidator.usableId(request.getRequestId()),
+                    RequestValidator.usableId(request.getAccount()), copy), copy ? request : null);
         }
         if (key == null || !key.equals(request.getAccount())) {
             return new Decoded.Failed(new IntakeFailure(RejectCode.KEY_MISMATCH, "the record key must be the account id '"
-                    + request.getAccount() + "', got " + (key == null ? "no key" : "'" + key + "'")
+                    + request.getAccount() + "', got " + (key == null ? "no key" : Excerpt.quote(key))
                     + ": all calls of an account must land in one partition", request.getRequestId(), request.getAccount(), true),
                     request);
         }
         return new Decoded.Ok(request);
+    }
+
+    /** A request forwarded through the routed topic: Avro only, validated again (the topic is writable by anyone). */
+    public Decoded decodeRouted(String topic, String key, byte[] value) {
+        if (value == null || value.length == 0 || !WireFormat.isFramed(value)) {
+            return failed(RejectCode.UNDECODABLE, "a routed request must be Confluent-framed Avro");
+        }
+        return decode(topic, key, value);
     }
 
     private static Decoded failed(RejectCode code, String detail) {

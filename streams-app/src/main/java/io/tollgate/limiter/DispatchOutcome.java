@@ -11,13 +11,15 @@ import java.util.Map;
  * @param headers response headers with lower-case names
  * @param plannedAtMs the slot the call was charged at, or null if unknown
  * @param latestArrivalMs the latest the vendor can have received it (send start + time to the answer),
- *     or null when it was not sent
+ *     or null when that is not known
+ * @param neverSent true when the call surely did not reach the vendor (STALE, NOT_SENT, no connection):
+ *     its charges are given back
  */
 public record DispatchOutcome(String requestId, String credential, Outcome outcome, Map<String, String> headers,
-                              List<Charge> charges, Long plannedAtMs, Long latestArrivalMs) {
+                              List<Charge> charges, Long plannedAtMs, Long latestArrivalMs, boolean neverSent) {
 
     public DispatchOutcome(String requestId, String credential, Outcome outcome, Map<String, String> headers, List<Charge> charges) {
-        this(requestId, credential, outcome, headers, charges, null, null);
+        this(requestId, credential, outcome, headers, charges, null, null, false);
     }
 
     public DispatchOutcome {

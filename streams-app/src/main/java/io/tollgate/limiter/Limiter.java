@@ -1,6 +1,12 @@
 package io.tollgate.limiter;
 
+import io.tollgate.limiter.limit.BucketState;
 import io.tollgate.limiter.limit.Charged;
+import io.tollgate.limiter.limit.Leases;
+import io.tollgate.limiter.limit.Limit;
+import io.tollgate.limiter.limit.QuotaCount;
+import io.tollgate.limiter.limit.WindowCount;
+import io.tollgate.limiter.limit.WindowLog;
 import io.tollgate.limiter.limit.Evaluation;
 import io.tollgate.limiter.limit.LimitContext;
 import io.tollgate.limiter.limit.LimitState;
@@ -29,6 +35,10 @@ public final class Limiter {
 
     /** The binding rule named when a vendor pause holds a call back. */
     public static final String VENDOR_PAUSE = "vendor-pause";
+    /** The longest a vendor's header may pause a credential: a day (a larger value is a mistake, or hostile). */
+    public static final long MAX_VENDOR_WAIT_MS = 86_400_000L;
+    /** Larger header numbers are taken as this: far above any limit, far below overflow. */
+    static final double MAX_HEADER_NUMBER = 1e12;
 
     private final LimiterSettings settings;
 
@@ -52,14 +62,11 @@ public final class Limiter {
             return new Decision.Reject(RejectReason.DEADLINE_PASSED,
                     "deadline " + iso(call.deadlineMs()) + " passed before the call could be sent", null, null);
         }
-        if (policy.isExempt(call)) {
-            return new Decision.Admit(List.of(), Map.of(), List.of(), true);
-        }
-        LimitContext ctx = new LimitContext(nowMs, settings.jitterMs(), settings.resultWaitMs(), account);
         long notBefore = nowMs;
         String binding = null;
         String detail = "";
 
+        // Before exemptions: a vendor that paused or blocked the credential refuses every call on it.
         if (states.get(RuleKey.pauseOf(call.credential())) instanceof PauseState pause && pause.untilMs() > nowMs) {
             if (pause.untilMs() - waitingSinceMs > policy.maxWaitMs()) {
                 return new Decision.Reject(RejectReason.WAIT_EXCEEDS_MAX, "credential paused by the vendor ("
@@ -70,6 +77,10 @@ public final class Limiter {
             binding = VENDOR_PAUSE;
             detail = "vendor paused the credential: " + pause.reason();
         }
+        if (policy.isExempt(call)) {
+            return notBefore > nowMs ? delayOrReject(call, notBefore, binding, detail) : new Decision.Admit(List.of(), Map.of(), List.of(), true);
+        }
+        LimitContext ctx = new LimitContext(nowMs, settings.jitterMs(), settings.resultWaitMs(), account);
 
         List<Evaluated> matching = new ArrayList<>();
         for (Rule rule : policy.rules()) {
@@ -111,13 +122,17 @@ public final class Limiter {
         }
 
         if (notBefore > nowMs) {
-            if (call.deadlineMs() != null && notBefore > call.deadlineMs()) {
-                return new Decision.Reject(RejectReason.DEADLINE_UNREACHABLE, "the call could go at " + iso(notBefore)
-                        + " (" + detail + "), after its deadline " + iso(call.deadlineMs()), binding, notBefore);
-            }
-            return new Decision.Delay(notBefore, binding, detail);
+            return delayOrReject(call, notBefore, binding, detail);
         }
         return admit(call, matching, ctx);
+    }
+
+    private static Decision delayOrReject(Call call, long notBefore, String binding, String detail) {
+        if (call.deadlineMs() != null && notBefore > call.deadlineMs()) {
+            return new Decision.Reject(RejectReason.DEADLINE_UNREACHABLE, "the call could go at " + iso(notBefore)
+                    + " (" + detail + "), after its deadline " + iso(call.deadlineMs()), binding, notBefore);
+        }
+        return new Decision.Delay(notBefore, binding, detail);
     }
 
     private static Decision.Admit admit(Call call, List<Evaluated> matching, LimitContext ctx) {
@@ -158,12 +173,15 @@ public final class Limiter {
             RuleKey key = new RuleKey(rule.id(), charge.subject());
             LimitState state = states.get(key);
             LimitState next = rule.limit().release(state, result.requestId(), ctx);
-            if (result.plannedAtMs() != null) {
+            if (result.plannedAtMs() != null && result.neverSent()) {
+                next = rule.limit().refund(next, charge.units(), result.plannedAtMs(), ctx);
+            } else if (result.plannedAtMs() != null) {
                 next = rule.limit().observeArrival(next, charge.units(), result.plannedAtMs(), result.latestArrivalMs(), ctx);
             }
             freed |= admitsSooner(rule, next, state, charge.units(), resolvedOr(rule, account, charge.limit()), ctx);
             if (rule.feedback() != null) {
-                Long resetAt = seconds(result.headers(), rule.feedback().resetHeader()).map(s -> nowMs + s * 1000).orElse(null);
+                Long resetAt = number(result.headers(), rule.feedback().resetHeader()).map(s -> nowMs + Math.min(s, MAX_VENDOR_WAIT_MS / 1000) * 1000)
+                        .orElse(null);
                 vendorReset = resetAt != null && (vendorReset == null || resetAt > vendorReset) ? resetAt : vendorReset;
                 Optional<Long> vendorRemaining = number(result.headers(), rule.feedback().remainingHeader());
                 long capacity = resolvedOr(rule, account, charge.limit());
@@ -178,7 +196,8 @@ public final class Limiter {
 
         Long pausedUntil = null;
         if (result.outcome() == Outcome.RATE_LIMITED) {
-            long wait = retryAfterMs(result.headers(), nowMs).orElse(vendorReset != null ? vendorReset - nowMs : settings.rateLimitedPauseMs());
+            long wait = Math.min(MAX_VENDOR_WAIT_MS,
+                    retryAfterMs(result.headers(), nowMs).orElse(vendorReset != null ? vendorReset - nowMs : settings.rateLimitedPauseMs()));
             pausedUntil = nowMs + Math.max(wait, 1);
             pause(updates, states, result.credential(), pausedUntil, "429 from the vendor");
         } else if (result.outcome() == Outcome.BLOCKED) {
@@ -190,6 +209,35 @@ public final class Limiter {
             pause(updates, states, result.credential(), pausedUntil, "vendor unreachable");
         }
         return new FeedbackEffect(updates, result.outcome().requeues(), pausedUntil, result.outcome() == Outcome.BLOCKED, freed);
+    }
+
+    /**
+     * Whether a stored counter can be deleted: it now behaves exactly as no counter (the subject stopped
+     * calling), or its rule is no longer in the policy and it is older than anything a rule could still
+     * count ({@code policy} null: the account has no policy any more).
+     */
+    public boolean isIdle(Policy policy, AccountFacts account, RuleKey key, LimitState state, long nowMs) {
+        if (state instanceof PauseState pause) {
+            return pause.untilMs() <= nowMs;
+        }
+        Optional<Rule> rule = policy == null ? Optional.empty() : policy.rule(key.ruleId());
+        if (rule.isPresent()) {
+            return rule.get().limit().isIdle(state, new LimitContext(nowMs, settings.jitterMs(), settings.resultWaitMs(), account));
+        }
+        long horizon = nowMs - 2 * Limit.MAX_SPAN_MS - settings.resultWaitMs() - settings.jitterMs();
+        if (state instanceof WindowLog log) {
+            return log.size() == 0 || log.timeAt(log.size() - 1) < horizon;
+        }
+        if (state instanceof WindowCount count) {
+            return count.windowStartMs() < horizon;
+        }
+        if (state instanceof QuotaCount count) {
+            return (count.day() + 2) * 86_400_000L < horizon;
+        }
+        if (state instanceof BucketState bucket) {
+            return bucket.tatNanos() / 1_000_000L < horizon;
+        }
+        return state instanceof Leases leases && leases.held().stream().allMatch(l -> l.expiresAtMs() <= nowMs);
     }
 
     /**
@@ -222,38 +270,42 @@ public final class Limiter {
         }
     }
 
-    /** Retry-After as delay-seconds or an HTTP date. */
+    /** Retry-After as delay-seconds or an HTTP date, within [0, {@link #MAX_VENDOR_WAIT_MS}]. */
     static Optional<Long> retryAfterMs(Map<String, String> headers, long nowMs) {
         String value = headers.get("retry-after");
         if (value == null || value.isBlank()) {
             return Optional.empty();
         }
+        Optional<Long> seconds = number(headers, "retry-after");
+        if (seconds.isPresent()) {
+            return Optional.of(Math.min(seconds.get(), MAX_VENDOR_WAIT_MS / 1000) * 1000);
+        }
         try {
-            return Optional.of(Math.max(0, (long) (Double.parseDouble(value.trim()) * 1000)));
-        } catch (NumberFormatException notSeconds) {
-            try {
-                long at = ZonedDateTime.parse(value.trim(), DateTimeFormatter.RFC_1123_DATE_TIME).toInstant().toEpochMilli();
-                return Optional.of(Math.max(0, at - nowMs));
-            } catch (DateTimeParseException notADate) {
-                return Optional.empty();
-            }
+            long at = ZonedDateTime.parse(value.trim(), DateTimeFormatter.RFC_1123_DATE_TIME).toInstant().toEpochMilli();
+            return Optional.of(Math.max(0, Math.min(MAX_VENDOR_WAIT_MS, at - nowMs)));
+        } catch (DateTimeParseException | ArithmeticException notADate) {
+            return Optional.empty();
         }
     }
 
-    private static Optional<Long> seconds(Map<String, String> headers, String name) {
-        return number(headers, name);
-    }
-
+    /**
+     * A header's number, rounded down, within [0, {@link #MAX_HEADER_NUMBER}]; empty when it is missing
+     * or not a finite number (a vendor, or a proxy in front of it, may send anything).
+     */
     private static Optional<Long> number(Map<String, String> headers, String name) {
         if (name == null) {
             return Optional.empty();
         }
         String value = headers.get(name);
-        if (value == null) {
+        if (value == null || value.length() > 64) {
             return Optional.empty();
         }
         try {
-            return Optional.of((long) Math.floor(Double.parseDouble(value.trim())));
+            double parsed = Double.parseDouble(value.trim());
+            if (!Double.isFinite(parsed)) {
+                return Optional.empty();
+            }
+            return Optional.of((long) Math.floor(Math.max(0, Math.min(MAX_HEADER_NUMBER, parsed))));
         } catch (NumberFormatException e) {
             return Optional.empty();
         }

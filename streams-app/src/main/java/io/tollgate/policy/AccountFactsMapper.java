@@ -1,6 +1,8 @@
 package io.tollgate.policy;
 
 import io.tollgate.avro.policy.Account;
+import io.tollgate.intake.Excerpt;
+import io.tollgate.intake.RequestValidator;
 import io.tollgate.limiter.AccountFacts;
 import java.time.DateTimeException;
 import java.time.ZoneId;
@@ -12,7 +14,7 @@ public final class AccountFactsMapper {
     }
 
     public static AccountFacts toFacts(Account account) {
-        validate(account, "account '" + account.getId() + "'");
+        validate(account, "account " + Excerpt.quote(account.getId()));
         return new AccountFacts(account.getId(), account.getPlan(), account.getSeats(), ZoneId.of(account.getTimeZone()),
                 account.getExtraUnits(), account.getIntegrationWeights());
     }
@@ -22,24 +24,38 @@ public final class AccountFactsMapper {
         return AccountFacts.of(accountId, null, 1, ZoneId.of("UTC"));
     }
 
+    static final int MAX_SEATS = 1_000_000;
+    static final long MAX_EXTRA_UNITS = 1_000_000_000_000L;
+    static final int MAX_WEIGHT = 1000;
+
     static void validate(Account account, String path) {
-        if (account.getId().isBlank()) {
-            throw new PolicyException(path + ".id", "required");
+        if (RequestValidator.usableId(account.getId()) == null) {
+            throw new PolicyException(path + ".id", "required: at most 256 characters, no control characters");
         }
-        if (account.getSeats() < 1) {
-            throw new PolicyException(path + ".seats", "must be at least 1, got " + account.getSeats());
+        PolicyCompiler.name(account.getPolicyId(), path + ".policy");
+        if (account.getPlan() != null) {
+            PolicyCompiler.name(account.getPlan(), path + ".plan");
         }
-        if (account.getExtraUnits() < 0) {
-            throw new PolicyException(path + ".extraUnits", "must not be negative");
+        if (account.getSeats() < 1 || account.getSeats() > MAX_SEATS) {
+            throw new PolicyException(path + ".seats", "must be between 1 and " + MAX_SEATS + ", got " + account.getSeats());
+        }
+        if (account.getExtraUnits() < 0 || account.getExtraUnits() > MAX_EXTRA_UNITS) {
+            throw new PolicyException(path + ".extraUnits", "must be between 0 and " + MAX_EXTRA_UNITS);
         }
         try {
+            if (account.getTimeZone().length() > PolicyCompiler.MAX_NAME) {
+                throw new DateTimeException("too long");
+            }
             ZoneId.of(account.getTimeZone());
         } catch (DateTimeException e) {
-            throw new PolicyException(path + ".timeZone", "'" + account.getTimeZone() + "' is not a time zone (IANA id such as Europe/Berlin)");
+            throw new PolicyException(path + ".timeZone", Excerpt.quote(account.getTimeZone()) + " is not a time zone (IANA id such as Europe/Berlin)");
+        }
+        if (account.getIntegrationWeights().size() > PolicyCompiler.MAX_LIST) {
+            throw new PolicyException(path + ".integrationWeights", "at most " + PolicyCompiler.MAX_LIST + " integrations");
         }
         account.getIntegrationWeights().forEach((integration, weight) -> {
-            if (weight < 1) {
-                throw new PolicyException(path + ".integrationWeights." + integration, "must be at least 1, got " + weight);
+            if (weight < 1 || weight > MAX_WEIGHT) {
+                throw new PolicyException(path + ".integrationWeights." + integration, "must be between 1 and " + MAX_WEIGHT + ", got " + weight);
             }
         });
     }

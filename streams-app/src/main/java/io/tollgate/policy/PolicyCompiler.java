@@ -43,6 +43,17 @@ public final class PolicyCompiler {
 
     static final Set<String> METHODS = Set.of("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS");
 
+    // Bounds that keep any accepted policy far from overflow and its counters small, whatever a record holds.
+    static final int MAX_NAME = 128;
+    static final int MAX_RULES = 100;
+    static final int MAX_LIST = 1000;
+    static final int MAX_COST_ROWS = 10_000;
+    static final long MAX_COST = 1_000_000_000L;
+    static final long MAX_AMOUNT = 1_000_000_000_000L;
+    static final double MAX_MULTIPLIER = 1_000_000;
+    /** A sliding window keeps one entry per distinct millisecond in which it was charged, up to its limit. */
+    static final long MAX_WINDOW_ENTRIES = 100_000;
+
     private final LimiterSettings settings;
 
     public PolicyCompiler(LimiterSettings settings) {
@@ -50,20 +61,27 @@ public final class PolicyCompiler {
     }
 
     public Policy compile(io.tollgate.avro.policy.Policy p, String where) {
-        String at = where == null || where.isEmpty() ? "policy '" + p.getId() + "'" : where;
-        require(!p.getId().isBlank(), at + ".id", "required");
-        require(p.getMaxWaitMs() >= 0, at + ".maxWait", "must not be negative");
-        require(p.getDefaultCost() >= 0, at + ".defaultCost", "must not be negative");
-        p.getVersionDefaultCosts().forEach((version, cost) ->
-                require(cost >= 0, at + ".versionDefaultCosts." + version, "must not be negative"));
+        String at = where == null || where.isEmpty() ? "policy " + io.tollgate.intake.Excerpt.quote(p.getId()) : where;
+        name(p.getId(), at + ".id");
+        duration(p.getMaxWaitMs(), at + ".maxWait", true);
+        cost(p.getDefaultCost(), at + ".defaultCost");
+        require(p.getVersionDefaultCosts().size() <= MAX_LIST, at + ".versionDefaultCosts", "at most " + MAX_LIST + " entries");
+        p.getVersionDefaultCosts().forEach((version, cost) -> cost(cost, at + ".versionDefaultCosts." + version));
         require(!p.getRules().isEmpty(), at + ".rules", "at least one rule is required");
+        require(p.getRules().size() <= MAX_RULES, at + ".rules", "at most " + MAX_RULES + " rules");
+        require(p.getCostTable().size() <= MAX_COST_ROWS, at + ".costTable", "at most " + MAX_COST_ROWS + " rows");
+        require(p.getExemptions().size() <= MAX_LIST, at + ".exemptions", "at most " + MAX_LIST + " exemptions");
 
         List<CostTable.Entry> costs = new ArrayList<>();
         for (int i = 0; i < p.getCostTable().size(); i++) {
             CostEntry e = p.getCostTable().get(i);
             String path = at + ".costTable[" + i + "]";
-            require(METHODS.contains(e.getMethod()), path + ".method", "'" + e.getMethod() + "' is not one of " + METHODS);
-            require(e.getCost() >= 0, path + ".cost", "must not be negative");
+            require(METHODS.contains(e.getMethod()), path + ".method", io.tollgate.intake.Excerpt.quote(e.getMethod())
+                    + " is not one of " + METHODS);
+            cost(e.getCost(), path + ".cost");
+            if (e.getApiVersion() != null) {
+                name(e.getApiVersion(), path + ".apiVersion");
+            }
             costs.add(new CostTable.Entry(e.getApiVersion(), e.getMethod(), template(e.getPath(), path + ".path"), e.getCost()));
         }
 
@@ -77,7 +95,7 @@ public final class PolicyCompiler {
         for (int i = 0; i < p.getRules().size(); i++) {
             io.tollgate.avro.policy.Rule r = p.getRules().get(i);
             String path = at + ".rules[" + i + "]";
-            require(!r.getId().isBlank(), path + ".id", "required");
+            name(r.getId(), path + ".id");
             require(!r.getId().startsWith("~"), path + ".id", "ids starting with '~' are reserved");
             require(ids.add(r.getId()), path + ".id", "rule '" + r.getId() + "' appears twice in the policy");
             rules.add(rule(r, path));
@@ -91,11 +109,15 @@ public final class PolicyCompiler {
         for (int i = 0; i < r.getExcept().size(); i++) {
             except.add(matcher(r.getExcept().get(i), path + ".except[" + i + "]"));
         }
+        require(r.getExcept().size() <= MAX_LIST, path + ".except", "at most " + MAX_LIST + " entries");
         if (r.getMaxWaitMs() != null) {
-            require(r.getMaxWaitMs() >= 0, path + ".maxWait", "must not be negative");
+            duration(r.getMaxWaitMs(), path + ".maxWait", true);
         }
-        Feedback feedback = r.getFeedback() == null ? null
-                : new Feedback(r.getFeedback().getRemainingHeader(), r.getFeedback().getResetHeader());
+        Feedback feedback = null;
+        if (r.getFeedback() != null) {
+            feedback = new Feedback(header(r.getFeedback().getRemainingHeader(), path + ".feedback.remaining"),
+                    header(r.getFeedback().getResetHeader(), path + ".feedback.reset"));
+        }
         Limited limited = limit(r.getLimit(), path);
         return new Rule(r.getId(), RuleMode.valueOf(r.getMode().name()), KeyScope.valueOf(r.getKey().name()),
                 matcher(r.getMatch(), path + ".match"), except, CostUnit.valueOf(r.getCost().name()),
@@ -108,19 +130,23 @@ public final class PolicyCompiler {
     private Limited limit(Object limit, String path) {
         if (limit instanceof SlidingWindow w) {
             String at = path + ".slidingWindow";
-            require(w.getWindowMs() > 0, at + ".window", "must be positive");
-            return new Limited(new SlidingWindowLimit(w.getWindowMs()), amount(w.getAmount(), at + ".limit"));
+            duration(w.getWindowMs(), at + ".window", false);
+            io.tollgate.limiter.rule.Amount amount = amount(w.getAmount(), at + ".limit");
+            require(Math.min(largest(amount), w.getWindowMs() + settings.jitterMs()) <= MAX_WINDOW_ENTRIES, at, "a sliding window keeps one entry per call: at most " + MAX_WINDOW_ENTRIES
+                            + " calls per window; for more, use a fixedWindow or a tokenBucket");
+            return new Limited(new SlidingWindowLimit(w.getWindowMs()), amount);
         }
         if (limit instanceof FixedWindow w) {
             String at = path + ".fixedWindow";
+            duration(w.getWindowMs(), at + ".window", false);
             require(w.getWindowMs() > settings.jitterMs(), at + ".window", "must be longer than the dispatch jitter of "
                     + settings.jitterMs() + " ms (a call could otherwise land two windows later); use a slidingWindow");
             return new Limited(new FixedWindowLimit(w.getWindowMs()), amount(w.getAmount(), at + ".limit"));
         }
         if (limit instanceof TokenBucket b) {
             String at = path + ".tokenBucket";
-            require(b.getRefillUnits() > 0, at + ".refill", "must be positive");
-            require(b.getRefillPeriodMs() > 0, at + ".every", "must be positive");
+            require(b.getRefillUnits() > 0 && b.getRefillUnits() <= MAX_AMOUNT, at + ".refill", "must be between 1 and " + MAX_AMOUNT);
+            duration(b.getRefillPeriodMs(), at + ".every", false);
             return new Limited(new TokenBucketLimit(b.getRefillUnits(), b.getRefillPeriodMs()), amount(b.getCapacity(), at + ".capacity"));
         }
         if (limit instanceof DailyQuota q) {
@@ -130,7 +156,7 @@ public final class PolicyCompiler {
         }
         if (limit instanceof Concurrency c) {
             String at = path + ".concurrency";
-            require(c.getLeaseMs() > 0, at + ".lease", "must be positive");
+            duration(c.getLeaseMs(), at + ".lease", false);
             return new Limited(new ConcurrencyLimit(c.getLeaseMs()), amount(c.getAmount(), at + ".limit"));
         }
         throw new PolicyException(path, "unknown limit kind " + (limit == null ? "null" : limit.getClass().getSimpleName()));
@@ -141,18 +167,25 @@ public final class PolicyCompiler {
         require(kinds == 1, path, kinds == 0 ? "required: a number, {byPlan: {...}} or {planBudget: {...}}"
                 : "give one of a number, byPlan or planBudget, not several");
         if (a.getFixed() != null) {
-            require(a.getFixed() >= 1, path, "must be at least 1, got " + a.getFixed());
+            count(a.getFixed(), path);
             return new io.tollgate.limiter.rule.Amount.Fixed(a.getFixed());
         }
         if (!a.getByPlan().isEmpty()) {
-            a.getByPlan().forEach((plan, n) -> require(n >= 1, path + ".byPlan." + plan, "must be at least 1, got " + n));
+            require(a.getByPlan().size() <= MAX_LIST, path + ".byPlan", "at most " + MAX_LIST + " plans");
+            a.getByPlan().forEach((plan, n) -> {
+                name(plan, path + ".byPlan");
+                count(n, path + ".byPlan." + plan);
+            });
             return new io.tollgate.limiter.rule.Amount.ByPlan(a.getByPlan());
         }
         var budget = a.getPlanBudget();
-        require(budget.getBase() >= 1, path + ".planBudget.base", "must be at least 1, got " + budget.getBase());
+        count(budget.getBase(), path + ".planBudget.base");
         require(!budget.getPlanMultipliers().isEmpty(), path + ".planBudget.multipliers", "required: a multiplier per plan");
+        require(budget.getPlanMultipliers().size() <= MAX_LIST, path + ".planBudget.multipliers", "at most " + MAX_LIST + " plans");
         for (Map.Entry<String, Double> m : budget.getPlanMultipliers().entrySet()) {
-            require(m.getValue() > 0, path + ".planBudget.multipliers." + m.getKey(), "must be positive, got " + m.getValue());
+            name(m.getKey(), path + ".planBudget.multipliers");
+            require(m.getValue() > 0 && m.getValue() <= MAX_MULTIPLIER, path + ".planBudget.multipliers." + m.getKey(),
+                    "must be above 0 and at most " + MAX_MULTIPLIER + ", got " + m.getValue());
         }
         return new io.tollgate.limiter.rule.Amount.PlanBudget(budget.getBase(), budget.getPlanMultipliers(), budget.getPerSeat());
     }
@@ -162,16 +195,60 @@ public final class PolicyCompiler {
             return new ZoneSpec.AccountZone();
         }
         try {
+            require(zone.length() <= MAX_NAME, path, "is too long");
             return new ZoneSpec.Fixed(ZoneId.of(zone));
         } catch (DateTimeException e) {
-            throw new PolicyException(path, "'" + zone + "' is not a time zone; write UTC, account, or an IANA id such as Europe/Berlin");
+            throw new PolicyException(path, io.tollgate.intake.Excerpt.quote(zone)
+                    + " is not a time zone; write UTC, account, or an IANA id such as Europe/Berlin");
         }
     }
 
+    /** The largest value an amount can resolve to, where it is known without the account. */
+    private static long largest(io.tollgate.limiter.rule.Amount amount) {
+        if (amount instanceof io.tollgate.limiter.rule.Amount.Fixed f) {
+            return f.value();
+        }
+        if (amount instanceof io.tollgate.limiter.rule.Amount.ByPlan b) {
+            return b.limits().values().stream().mapToLong(Long::longValue).max().orElse(0);
+        }
+        return Long.MAX_VALUE;
+    }
+
+    /** An id or label: not blank, short, no control characters (ids become store keys, separated by 0x00). */
+    static void name(String value, String path) {
+        require(value != null && !value.isBlank(), path, "required");
+        require(value.length() <= MAX_NAME, path, "at most " + MAX_NAME + " characters");
+        require(value.chars().noneMatch(Character::isISOControl), path, "must not hold control characters");
+    }
+
+    private static String header(String value, String path) {
+        if (value != null) {
+            name(value, path);
+        }
+        return value;
+    }
+
+    private static void duration(long ms, String path, boolean zeroAllowed) {
+        require(ms >= (zeroAllowed ? 0 : 1) && ms <= Limit.MAX_SPAN_MS, path,
+                "must be " + (zeroAllowed ? "between 0" : "between 1 ms") + " and " + Limit.MAX_SPAN_MS / 86_400_000L + " days, got " + ms + " ms");
+    }
+
+    private static void cost(long value, String path) {
+        require(value >= 0 && value <= MAX_COST, path, "must be between 0 and " + MAX_COST + ", got " + value);
+    }
+
+    private static void count(long value, String path) {
+        require(value >= 1 && value <= MAX_AMOUNT, path, "must be between 1 and " + MAX_AMOUNT + ", got " + value);
+    }
+
     private static RequestMatcher matcher(Match m, String path) {
+        require(m.getMethods().size() <= MAX_LIST && m.getPaths().size() <= MAX_LIST && m.getApiVersions().size() <= MAX_LIST
+                && m.getCategories().size() <= MAX_LIST && m.getAuthKinds().size() <= MAX_LIST, path, "at most " + MAX_LIST + " entries per list");
+        m.getApiVersions().forEach(v -> name(v, path + ".apiVersions"));
+        m.getCategories().forEach(c -> name(c, path + ".categories"));
         for (int i = 0; i < m.getMethods().size(); i++) {
             String method = m.getMethods().get(i);
-            require(METHODS.contains(method), path + ".methods[" + i + "]", "'" + method + "' is not one of " + METHODS);
+            require(METHODS.contains(method), path + ".methods[" + i + "]", io.tollgate.intake.Excerpt.quote(method) + " is not one of " + METHODS);
         }
         List<PathTemplate> paths = new ArrayList<>();
         for (int i = 0; i < m.getPaths().size(); i++) {
@@ -184,6 +261,8 @@ public final class PolicyCompiler {
     }
 
     private static PathTemplate template(String text, String path) {
+        require(text != null && text.length() <= io.tollgate.intake.RequestPath.MAX_LENGTH, path, "a path template of at most "
+                + io.tollgate.intake.RequestPath.MAX_LENGTH + " characters is required");
         try {
             return PathTemplate.parse(text);
         } catch (IllegalArgumentException e) {

@@ -18,6 +18,8 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Decides the calls of the accounts of one task: a new call goes at once if every rule admits it and
@@ -28,6 +30,8 @@ import java.util.Set;
  * time the dispatcher will send the call (see {@link io.tollgate.avro.DispatchedCall}).
  */
 final class CallScheduler {
+
+    private static final Logger LOG = LoggerFactory.getLogger(CallScheduler.class);
 
     static final String STALE_DISPATCH = "stale-dispatch";
     static final String NETWORK_ERROR = "network-error";
@@ -40,9 +44,10 @@ final class CallScheduler {
     private final TollgateMetrics metrics;
     private final long leadMs;
     private final int maxAttempts;
+    private final int maxStaleReturns;
 
     CallScheduler(Limiter limiter, LimiterStores stores, AccountResolver accounts, Outbox out, TollgateMetrics metrics, long leadMs,
-                  int maxAttempts) {
+                  int maxAttempts, int maxStaleReturns) {
         this.limiter = limiter;
         this.stores = stores;
         this.accounts = accounts;
@@ -50,6 +55,7 @@ final class CallScheduler {
         this.metrics = metrics;
         this.leadMs = leadMs;
         this.maxAttempts = maxAttempts;
+        this.maxStaleReturns = maxStaleReturns;
     }
 
     static String laneOf(ApiRequest request) {
@@ -69,12 +75,13 @@ final class CallScheduler {
                     + "' was already submitted for account '" + account + "'", null, null, wallNow);
             return;
         }
-        stores.remember(account, request.getRequestId(), wallNow);
         AccountResolver.Resolution resolution = accounts.resolve(account);
         if (!resolution.ok()) {
+            // A missing or broken account or policy is fixed elsewhere: the same request id may then be sent again.
             reject(account, request, resolution.failure(), resolution.detail(), null, null, wallNow);
             return;
         }
+        stores.remember(account, request.getRequestId(), wallNow);
         long planned = wallNow + leadMs;
         String lane = laneOf(request);
         WaitingCall call = new WaitingCall(request, seq, planned, 1, planned, null);
@@ -124,7 +131,8 @@ final class CallScheduler {
         stores.putStates(account, admit.updates());
         out.dispatch(account, Records.dispatched(call.request(), wallNow, planned, limiter.settings().jitterMs(), call.attempt(),
                 admit.charges(), admit.shadowViolations()));
-        stores.putInFlight(account, call.request().getRequestId(), new InFlightCall(call.seq(), call.attempt(), wallNow));
+        stores.putInFlight(account, call.request().getRequestId(), new InFlightCall(call.seq(), call.attempt(), wallNow, planned,
+                call.waitingSinceMs(), call.staleReturns()));
         metrics.dispatched();
         if (admit.exempt()) {
             metrics.exempt();
@@ -135,6 +143,14 @@ final class CallScheduler {
     private void reject(String account, ApiRequest request, String reason, String detail, String ruleId, Long couldGoAt, long wallNow) {
         out.reject(account, Records.rejected(reason, detail, request, ruleId, couldGoAt, wallNow));
         metrics.rejected(reason);
+    }
+
+    /** Ends a call that processing failed on, with the exception's class: logged in full, never retried. */
+    private void setAside(String account, ApiRequest request, RuntimeException e, long wallNow) {
+        LOG.error("Call {} of account {} could not be decided and was rejected INTERNAL_ERROR", request.getRequestId(), account, e);
+        metrics.internalError();
+        reject(account, request, RejectCode.INTERNAL_ERROR.name(), e.getClass().getName()
+                + " while deciding the call; it was set aside so that the calls after it go on", null, null, wallNow);
     }
 
     // ---- waiting calls
@@ -172,8 +188,18 @@ final class CallScheduler {
                         lane = new AccountQueue.Lane(lane.id(), 0, 0, 0, 0);
                         break;
                     }
-                    Decision d = r.ok() ? limiter.decide(r.policy(), r.facts(), Records.toCall(head.request()), stores.states(account),
-                            planned, head.waitingSinceMs()) : null;
+                    Decision d;
+                    try {
+                        d = r.ok() ? limiter.decide(r.policy(), r.facts(), Records.toCall(head.request()), stores.states(account),
+                                planned, head.waitingSinceMs()) : null;
+                    } catch (RuntimeException e) {
+                        // One call that cannot be decided must not hold up its lane, or every lane, forever.
+                        lane = leave(account, lane, head);
+                        left.add(head.request().getRequestId());
+                        progress = true;
+                        setAside(account, head.request(), e, wallNow);
+                        continue;
+                    }
                     if (d instanceof Decision.Delay delay) {
                         lane = lane.blockedUntil(delay.notBeforeMs());
                         break;
@@ -213,31 +239,40 @@ final class CallScheduler {
     void expireDeadlines(long wallNow) {
         long planned = wallNow + leadMs;
         for (LimiterStores.Expired e : stores.expiredDeadlines(planned)) {
-            AccountQueue before = stores.queue(e.account());
-            AccountQueue.Lane lane = before.lane(e.lane());
-            if (lane == null) {
-                continue;
+            try {
+                expire(e, wallNow);
+            } catch (RuntimeException failure) {
+                LOG.error("Could not expire call {} of account {}", e.call().request().getRequestId(), e.account(), failure);
+                metrics.internalError();
             }
-            boolean wasHead = lane.headPriority() == e.call().request().getPriority() && lane.headSeq() == e.call().seq();
-            AccountQueue.Lane after = wasHead ? leave(e.account(), lane, e.call())
-                    : new AccountQueue.Lane(lane.id(), lane.size() - 1, lane.blockedUntilMs(), lane.headPriority(), lane.headSeq());
-            if (!wasHead) {
-                stores.remove(e.account(), e.lane(), e.call());
-            }
-            List<AccountQueue.Lane> lanes = new ArrayList<>();
-            for (AccountQueue.Lane l : before.lanes()) {
-                if (!l.id().equals(e.lane())) {
-                    lanes.add(l);
-                } else if (after.size() > 0) {
-                    lanes.add(after);
-                }
-            }
-            stores.putQueue(e.account(), before, new AccountQueue(lanes, before.cursor(), wasHead ? 0 : before.wakeAtMs()));
-            Long couldGo = lane.blockedUntilMs() == 0 ? null : lane.blockedUntilMs();
-            reject(e.account(), e.call().request(), RejectReason.DEADLINE_PASSED.name(), "deadline "
-                    + e.call().request().getDeadline() + " passed while the call waited (" + (e.call().bindingRule() == null
-                    ? "behind earlier calls" : "held by " + e.call().bindingRule()) + ")", e.call().bindingRule(), couldGo, wallNow);
         }
+    }
+
+    private void expire(LimiterStores.Expired e, long wallNow) {
+        AccountQueue before = stores.queue(e.account());
+        AccountQueue.Lane lane = before.lane(e.lane());
+        if (lane == null) {
+            return;
+        }
+        boolean wasHead = lane.headPriority() == e.call().request().getPriority() && lane.headSeq() == e.call().seq();
+        AccountQueue.Lane after = wasHead ? leave(e.account(), lane, e.call())
+                : new AccountQueue.Lane(lane.id(), lane.size() - 1, lane.blockedUntilMs(), lane.headPriority(), lane.headSeq());
+        if (!wasHead) {
+            stores.remove(e.account(), e.lane(), e.call());
+        }
+        List<AccountQueue.Lane> lanes = new ArrayList<>();
+        for (AccountQueue.Lane l : before.lanes()) {
+            if (!l.id().equals(e.lane())) {
+                lanes.add(l);
+            } else if (after.size() > 0) {
+                lanes.add(after);
+            }
+        }
+        stores.putQueue(e.account(), before, new AccountQueue(lanes, before.cursor(), wasHead ? 0 : before.wakeAtMs()));
+        Long couldGo = lane.blockedUntilMs() == 0 ? null : lane.blockedUntilMs();
+        reject(e.account(), e.call().request(), RejectReason.DEADLINE_PASSED.name(), "deadline "
+                + e.call().request().getDeadline() + " passed while the call waited (" + (e.call().bindingRule() == null
+                ? "behind earlier calls" : "held by " + e.call().bindingRule()) + ")", e.call().bindingRule(), couldGo, wallNow);
     }
 
     // ---- results
@@ -246,15 +281,18 @@ final class CallScheduler {
         String account = result.getAccount();
         metrics.result(result.getOutcome().name());
         InFlightCall inFlight = stores.inFlight(account, result.getRequestId(), wallNow);
-        if (inFlight == null) {
-            // A duplicate (the dispatcher delivers results at least once) or a result older than the
-            // in-flight retention: its effects were applied once already, or can no longer be.
+        Long executeAt = result.getExecuteAt() == null ? null : result.getExecuteAt().toEpochMilli();
+        if (inFlight == null || !inFlight.isDispatch(result.getAttempt(), executeAt)) {
+            // A duplicate (the dispatcher delivers results at least once), the result of an earlier dispatch of
+            // a call that has gone again, or one older than the in-flight retention: its effects were applied
+            // once already, or belong to another dispatch.
+            metrics.unmatchedResult();
             return;
         }
         stores.removeInFlight(account, result.getRequestId(), wallNow);
         long planned = wallNow + leadMs;
         AccountResolver.Resolution r = accounts.resolve(account);
-        DispatchOutcome outcome = Records.toOutcome(result);
+        DispatchOutcome outcome = Records.toOutcome(result, wallNow);
         if (!r.ok()) {
             if (outcome.outcome().requeues()) {
                 reject(account, result.getRequest(), r.failure(), r.detail(), null, null, wallNow);
@@ -273,13 +311,23 @@ final class CallScheduler {
         if (effect.blocked()) {
             metrics.blocked();
         }
-        int attempt = inFlight.attempt() + (outcome.outcome() == Outcome.STALE ? 0 : 1);
-        if (effect.requeue() && attempt > maxAttempts) {
-            reject(account, result.getRequest(), RejectCode.ATTEMPTS_EXHAUSTED.name(), "the call came back " + (attempt - 1)
+        if (outcome.neverSent() && !result.getCharges().isEmpty()) {
+            metrics.refunded(outcome.outcome().name());
+        }
+        boolean stale = outcome.outcome() == Outcome.STALE;
+        InFlightCall returned = new InFlightCall(inFlight.seq(), inFlight.attempt() + (stale ? 0 : 1), inFlight.dispatchedAtMs(),
+                inFlight.plannedAtMs(), inFlight.waitingSinceMs(), inFlight.staleReturns() + (stale ? 1 : 0));
+        if (effect.requeue() && stale && returned.staleReturns() > maxStaleReturns) {
+            reject(account, result.getRequest(), RejectCode.ATTEMPTS_EXHAUSTED.name(), "the call came back STALE "
+                    + returned.staleReturns() + " times: the dispatcher cannot send calls within their slots (is its clock ahead, or "
+                    + "is dispatch.jitter.ms not above its dispatch.send.margin.ms?); max.stale.returns is " + maxStaleReturns,
+                    null, null, wallNow);
+        } else if (effect.requeue() && !stale && returned.attempt() > maxAttempts) {
+            reject(account, result.getRequest(), RejectCode.ATTEMPTS_EXHAUSTED.name(), "the call came back " + (returned.attempt() - 1)
                     + " times (last: " + outcome.outcome() + (result.getStatus() == null ? "" : " " + result.getStatus())
                     + "); max.attempts is " + maxAttempts, null, null, wallNow);
         } else if (effect.requeue()) {
-            requeue(result, inFlight, attempt, effect, outcome.outcome(), wallNow);
+            requeue(result, returned, effect, outcome.outcome(), wallNow);
         }
         // Only freed capacity or a call back in the queue can let a waiting call go sooner; any other
         // result leaves the queue as it is (and keeps results cheap).
@@ -290,17 +338,19 @@ final class CallScheduler {
         }
     }
 
-    private void requeue(DispatchResult result, InFlightCall inFlight, int attempt, FeedbackEffect effect, Outcome outcome, long wallNow) {
+    /** Puts a call that came back in its old place in its lane; it keeps its age, so its maximum wait bounds every return. */
+    private void requeue(DispatchResult result, InFlightCall returned, FeedbackEffect effect, Outcome outcome, long wallNow) {
         String account = result.getAccount();
         long planned = wallNow + leadMs;
         ApiRequest request = result.getRequest();
         String binding = outcome == Outcome.STALE ? STALE_DISPATCH : outcome == Outcome.NETWORK_ERROR ? NETWORK_ERROR : Limiter.VENDOR_PAUSE;
         long notBefore = effect.pausedUntilMs() == null ? planned : effect.pausedUntilMs();
         String lane = laneOf(request);
-        stores.enqueue(account, lane, new WaitingCall(request, inFlight.seq(), planned, attempt, notBefore, binding));
+        stores.enqueue(account, lane, new WaitingCall(request, returned.seq(), returned.waitingSinceMs(), returned.attempt(), notBefore,
+                binding, returned.staleReturns()));
         AccountQueue before = stores.queue(account);
-        stores.putQueue(account, before, before.withArrival(lane, request.getPriority(), inFlight.seq(), 0));
-        out.delay(account, Records.delayed(request, wallNow, notBefore, binding, attempt, switch (outcome) {
+        stores.putQueue(account, before, before.withArrival(lane, request.getPriority(), returned.seq(), 0));
+        out.delay(account, Records.delayed(request, wallNow, notBefore, binding, returned.attempt(), switch (outcome) {
             case STALE -> "the dispatcher could not send the call within its slot; it waits again";
             case NETWORK_ERROR -> "the call did not reach the vendor (" + result.getBodyExcerpt() + "); it waits again";
             default -> "the vendor answered " + result.getStatus() + "; the call waits again";

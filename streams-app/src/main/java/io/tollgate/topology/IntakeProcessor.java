@@ -1,7 +1,6 @@
 package io.tollgate.topology;
 
 import io.tollgate.intake.Decoded;
-import io.tollgate.intake.IntakeFailure;
 import io.tollgate.intake.RequestDecoder;
 import java.nio.charset.StandardCharsets;
 import org.apache.kafka.common.utils.Utils;
@@ -42,6 +41,7 @@ final class IntakeProcessor implements Processor<String, byte[], String, Object>
 
     @Override
     public void process(Record<String, byte[]> record) {
+        metrics.recordProcessed();
         RecordMetadata meta = context.recordMetadata().orElseThrow();
         Decoded decoded = decoder.decode(meta.topic(), record.key(), record.value());
         if (decoded instanceof Decoded.Ok ok) {
@@ -54,8 +54,6 @@ final class IntakeProcessor implements Processor<String, byte[], String, Object>
             }
             return;
         }
-        Decoded.Failed failed = (Decoded.Failed) decoded;
-        IntakeFailure f = failed.failure();
-        InputRejection.send(context, metrics, record, f.code().name(), f.detail(), f.requestId(), f.account(), failed.request());
+        InputRejection.send(context, metrics, record, (Decoded.Failed) decoded);
     }
 }

@@ -13,6 +13,8 @@ import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The Kafka side of the limiter: hands requests and results to the {@link CallScheduler}, and on a
@@ -23,12 +25,18 @@ final class LimiterProcessor implements Processor<String, LimiterInput, String, 
     static final String DISPATCH_SINK = "dispatch-sink";
     static final String DELAY_SINK = "delay-sink";
     static final String REJECTED_SINK = "rejected-sink";
+    /** Every few seconds, a slice of the counters is looked at: a full pass over a million counters takes under three hours. */
+    private static final Duration SWEEP_INTERVAL = Duration.ofSeconds(10);
+    private static final int SWEEP_SLICE = 1000;
+    private static final Duration FAILED_ACCOUNT_BACKOFF = Duration.ofSeconds(5);
+    private static final Logger LOG = LoggerFactory.getLogger(LimiterProcessor.class);
 
     private final TopologySettings settings;
     private final PolicyCatalog catalog;
     private final TollgateMetrics metrics;
     private ProcessorContext<String, SpecificRecord> context;
     private CallScheduler scheduler;
+    private StateSweep sweep;
     private LimiterStores stores;
     private long seenEpoch;
 
@@ -46,10 +54,13 @@ final class LimiterProcessor implements Processor<String, LimiterInput, String, 
         KeyValueStore<String, byte[]> accounts = context.getStateStore(StoreNames.ACCOUNTS);
         AccountResolver resolver = new AccountResolver(catalog, policies::get, accounts::get, settings.defaultPolicy(),
                 settings.topics().accounts());
-        this.scheduler = new CallScheduler(new Limiter(catalog.settings()), stores, resolver, new Forwarder(), metrics,
-                settings.leadMs(), settings.maxAttempts());
+        Limiter limiter = new Limiter(catalog.settings());
+        this.scheduler = new CallScheduler(limiter, stores, resolver, new Forwarder(), metrics, settings.leadMs(), settings.maxAttempts(),
+                settings.maxStaleReturns());
+        this.sweep = new StateSweep(limiter, stores, resolver, metrics);
         this.seenEpoch = catalog.epoch();
         context.schedule(Duration.ofMillis(settings.punctuationMs()), PunctuationType.WALL_CLOCK_TIME, this::punctuate);
+        context.schedule(SWEEP_INTERVAL, PunctuationType.WALL_CLOCK_TIME, now -> sweep.sweep(now + settings.leadMs(), SWEEP_SLICE));
     }
 
     @Override
@@ -68,13 +79,30 @@ final class LimiterProcessor implements Processor<String, LimiterInput, String, 
             // A policy or account changed: limits may have grown, so every waiting head is looked at again.
             seenEpoch = epoch;
             for (String account : stores.waitingAccounts()) {
-                scheduler.drain(account, now, true);
+                isolated(account, now, () -> scheduler.drain(account, now, true));
             }
         }
         for (String account : stores.dueAccounts(now + settings.leadMs())) {
-            scheduler.drain(account, now, false);
+            isolated(account, now, () -> scheduler.drain(account, now, false));
         }
         scheduler.expireDeadlines(now);
+    }
+
+    /**
+     * Runs one account's part of a punctuation. A failure there (a call that cannot be decided is already
+     * set aside by the scheduler; this is what is left, such as a queue index that cannot be read) is
+     * logged and counted, and the other accounts go on: a punctuation that threw would stop every account
+     * of the task at the same place, every time.
+     */
+    private void isolated(String account, long now, Runnable work) {
+        try {
+            work.run();
+        } catch (RuntimeException e) {
+            LOG.error("Waiting calls of account {} could not be looked at; the other accounts go on, and this one is tried again in {}",
+                    account, FAILED_ACCOUNT_BACKOFF, e);
+            metrics.internalError();
+            stores.postpone(account, now + settings.leadMs() + FAILED_ACCOUNT_BACKOFF.toMillis());
+        }
     }
 
     /** Forwards each kind of output to its sink, stamped with the wall-clock time of the decision. */

@@ -8,7 +8,8 @@ import io.tollgate.policy.AccountFactsMapper;
 import io.tollgate.policy.PolicyCompiler;
 import io.tollgate.policy.PolicyException;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import org.apache.kafka.common.serialization.Deserializer;
@@ -25,8 +26,8 @@ public final class PolicyCatalog {
     private final Deserializer<Policy> policyReader;
     private final Deserializer<Account> accountReader;
     private final AtomicLong epoch = new AtomicLong();
-    private final Map<String, Cached<Compiled>> policies = new ConcurrentHashMap<>();
-    private final Map<String, Cached<AccountRecord>> accounts = new ConcurrentHashMap<>();
+    private final Map<String, Cached<Compiled>> policies = bounded(MAX_CACHED);
+    private final Map<String, Cached<AccountRecord>> accounts = bounded(MAX_CACHED);
 
     /** A policy as compiled, or why it could not be. */
     public record Compiled(io.tollgate.limiter.rule.Policy policy, String problem) {
@@ -37,6 +38,21 @@ public final class PolicyCatalog {
     }
 
     private record Cached<T>(long epoch, T value) {
+    }
+
+    /**
+     * Entries kept per cache: the accounts a task decides for, many times over. Least recently used ones
+     * go first, so that a stream of account ids never seen again (or made up) cannot fill the heap.
+     */
+    static final int MAX_CACHED = 10_000;
+
+    private static <T> Map<String, T> bounded(int max) {
+        return Collections.synchronizedMap(new LinkedHashMap<>(256, 0.75f, true) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<String, T> eldest) {
+                return size() > max;
+            }
+        });
     }
 
     public PolicyCatalog(LimiterSettings settings, Deserializer<Policy> policyReader, Deserializer<Account> accountReader) {

@@ -25,7 +25,12 @@ public final class Records {
                 r.getPriority(), r.getDeadline() == null ? null : r.getDeadline().toEpochMilli());
     }
 
-    public static DispatchOutcome toOutcome(io.tollgate.avro.DispatchResult result) {
+    /**
+     * The engine's view of a result (already checked by the result intake).
+     *
+     * @param nowMs when the result is applied: the call reached the vendor before it, whatever the result says
+     */
+    public static DispatchOutcome toOutcome(io.tollgate.avro.DispatchResult result, long nowMs) {
         Outcome outcome;
         try {
             outcome = Outcome.valueOf(result.getOutcome().name());
@@ -34,11 +39,11 @@ public final class Records {
         }
         List<Charge> charges = result.getCharges().stream().map(c -> new Charge(c.getRuleId(), c.getSubject(), c.getUnits(),
                 c.getLimit(), c.getRemaining(), c.getResetAt() == null ? null : c.getResetAt().toEpochMilli(), c.getShadow())).toList();
-        boolean sent = outcome != Outcome.STALE && outcome != Outcome.NETWORK_ERROR && outcome != Outcome.NOT_SENT;
+        boolean neverSent = outcome == Outcome.STALE || outcome == Outcome.NOT_SENT || Boolean.FALSE.equals(result.getSent());
         Long planned = result.getExecuteAt() == null ? null : result.getExecuteAt().toEpochMilli();
-        Long latestArrival = sent ? result.getExecutedAt().toEpochMilli() + Math.max(0, result.getLatencyMs()) : null;
+        Long latestArrival = neverSent ? null : Math.min(nowMs, result.getExecutedAt().toEpochMilli() + Math.max(0, result.getLatencyMs()));
         return new DispatchOutcome(result.getRequestId(), result.getCredentialRef(), outcome, result.getHeaders(), charges,
-                planned, latestArrival);
+                planned, latestArrival, neverSent);
     }
 
     public static DispatchedCall dispatched(ApiRequest request, long decidedAtMs, long executeAtMs, long jitterMs, int attempt,

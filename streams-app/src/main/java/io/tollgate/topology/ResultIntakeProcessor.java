@@ -1,7 +1,11 @@
 package io.tollgate.topology;
 
 import io.tollgate.avro.DispatchResult;
+import io.tollgate.intake.Excerpt;
+import io.tollgate.intake.InvalidRequestException;
 import io.tollgate.intake.RejectCode;
+import io.tollgate.intake.RequestValidator;
+import io.tollgate.intake.ResultValidator;
 import io.tollgate.schemas.serde.WireFormatException;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -11,7 +15,10 @@ import org.apache.kafka.streams.processor.api.RecordMetadata;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Reads {@code results}; a record that cannot be read goes to {@code rejected} instead of stopping the app. */
+/**
+ * Reads {@code results}. A result is input like a request: one that cannot be read, or whose fields are
+ * out of range, goes to {@code rejected} instead of stopping the app or moving a counter.
+ */
 final class ResultIntakeProcessor implements Processor<String, byte[], String, Object> {
 
     private static final Logger LOG = LoggerFactory.getLogger(ResultIntakeProcessor.class);
@@ -32,25 +39,29 @@ final class ResultIntakeProcessor implements Processor<String, byte[], String, O
 
     @Override
     public void process(Record<String, byte[]> record) {
+        metrics.recordProcessed();
         RecordMetadata meta = context.recordMetadata().orElseThrow();
         String problem;
+        String requestId = null;
         try {
             DispatchResult result = record.value() == null ? null : results.deserialize(meta.topic(), record.value());
             if (result != null && result.getAccount().equals(record.key())) {
-                context.forward(record.withValue(new LimiterInput.Result(result)), IntakeProcessor.LIMITER);
+                requestId = RequestValidator.usableId(result.getRequestId());
+                context.forward(record.withValue(new LimiterInput.Result(ResultValidator.accept(result))), IntakeProcessor.LIMITER);
                 return;
             }
             problem = result == null ? "empty result record"
-                    : "result keyed '" + record.key() + "' is for account '" + result.getAccount() + "'";
+                    : "result keyed " + Excerpt.quote(record.key()) + " is for account " + Excerpt.quote(result.getAccount());
         } catch (WireFormatException e) {
             if (e.kind() == WireFormatException.Kind.REGISTRY_UNAVAILABLE) {
                 throw e;
             }
             problem = e.getMessage();
-        } catch (RuntimeException e) {
-            problem = e.toString();
+        } catch (InvalidRequestException e) {
+            problem = e.getMessage();
         }
-        LOG.warn("Unreadable result at {}-{}@{}: {}", meta.topic(), meta.partition(), meta.offset(), problem);
-        InputRejection.send(context, metrics, record, RejectCode.UNDECODABLE_RESULT.name(), problem, null, record.key(), null);
+        LOG.warn("Unusable result at {}-{}@{}: {}", meta.topic(), meta.partition(), meta.offset(), problem);
+        InputRejection.send(context, metrics, record, RejectCode.UNDECODABLE_RESULT.name(), problem, requestId,
+                RequestValidator.usableId(record.key()), null);
     }
 }

@@ -13,6 +13,17 @@ import java.util.concurrent.atomic.LongAdder;
 public final class TollgateMetrics {
 
     private final Map<String, LongAdder> counters = new ConcurrentHashMap<>();
+    private final LongAdder processed = new LongAdder();
+
+    /** An input record was taken in (whatever became of it): what health calls progress. */
+    public void recordProcessed() {
+        processed.increment();
+    }
+
+    /** Input records taken in since start. */
+    public long processed() {
+        return processed.sum();
+    }
 
     public void dispatched() {
         inc("tollgate_dispatched_total", "");
@@ -63,6 +74,29 @@ public final class TollgateMetrics {
      */
     public void slowResult() {
         inc("tollgate_slow_results_total", "");
+    }
+
+    /**
+     * Processing failed on a record or a call in a way no validation foresaw; it was set aside
+     * (rejected INTERNAL_ERROR) and logged. Any non-zero rate deserves a look.
+     */
+    public void internalError() {
+        inc("tollgate_internal_errors_total", "");
+    }
+
+    /** A result that belongs to no dispatch in flight: a duplicate, or one of an earlier dispatch of a call that went again. */
+    public void unmatchedResult() {
+        inc("tollgate_unmatched_results_total", "");
+    }
+
+    /** Charges given back for a call that never reached the vendor. */
+    public void refunded(String outcome) {
+        inc("tollgate_refunds_total", "outcome=\"" + outcome + "\"");
+    }
+
+    /** Counters deleted because they behaved as none (their subjects stopped calling). */
+    public void statesSwept(long count) {
+        counters.computeIfAbsent("tollgate_states_swept_total", k -> new LongAdder()).add(count);
     }
 
     public void requeued(String outcome) {

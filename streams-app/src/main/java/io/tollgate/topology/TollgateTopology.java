@@ -10,7 +10,11 @@ import io.tollgate.policy.AccountFactsMapper;
 import io.tollgate.policy.PolicyException;
 import java.time.Duration;
 import org.apache.avro.specific.SpecificRecord;
+import io.tollgate.intake.RejectCode;
+import io.tollgate.limiter.RejectReason;
+import java.util.function.BiConsumer;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.Serializer;
@@ -29,7 +33,10 @@ import org.apache.kafka.streams.state.Stores;
  *                     └─► requests-routed ─► routed-intake ─┤
  *                   (another partitioner put it elsewhere)  ├─► limiter (stores) ─┼─► delay
  * results ─► result-intake ──────────────────────────────────┘          └─► rejected  ◄── bad input
- * policies, accounts ─► global stores (validated, hot reload)
+ * policies ─► policy-gate ─┬─► policies-in-force ─► global store (hot reload)
+ *                          └─► rejected (invalid: the version in force stays)
+ * accounts ─► account-gate ─┬─► accounts-in-force ─► global store
+ *                           └─► rejected
  * </pre>
  */
 public final class TollgateTopology {
@@ -53,7 +60,7 @@ public final class TollgateTopology {
         topology.addProcessor("intake", () -> new IntakeProcessor(decoder, metrics, settings.partitions()), "requests-source");
         topology.addSink(IntakeProcessor.ROUTED_SINK, topics.routed(), new StringSerializer(), serdes.values(), "intake");
         topology.addSource("routed-source", keys, bytes, topics.routed());
-        topology.addProcessor("routed-intake", () -> new RoutedIntakeProcessor(serdes.requests(), metrics), "routed-source");
+        topology.addProcessor("routed-intake", () -> new RoutedIntakeProcessor(decoder, metrics), "routed-source");
         topology.addSource(AutoOffsetReset.earliest(), "results-source", new ResultsFirst(), keys, bytes, topics.results());
         topology.addProcessor("result-intake", () -> new ResultIntakeProcessor(serdes.results(), metrics), "results-source");
         topology.addProcessor(IntakeProcessor.LIMITER, () -> new LimiterProcessor(settings, catalog, metrics),
@@ -69,23 +76,28 @@ public final class TollgateTopology {
         topology.addSink(LimiterProcessor.REJECTED_SINK, topics.rejected(), keyWriter, serdes.values(),
                 IntakeProcessor.LIMITER, "intake", "routed-intake", "result-intake");
 
-        topology.addGlobalStore(globalStore(StoreNames.POLICIES), "policies-source", keys, bytes, topics.policies(),
+        addGate(topology, "policy", RejectCode.INVALID_POLICY.name(), topics.policies(), topics.policiesInForce(), topics.rejected(),
+                serdes.values(), (id, value) -> {
+            io.tollgate.limiter.rule.Policy policy = catalog.compile(topics.policies(), value);
+            if (!policy.id().equals(id)) {
+                throw new PolicyException("key", "record key '" + id + "' differs from the policy id '" + policy.id() + "'");
+            }
+        }, metrics);
+        addGate(topology, "account", RejectReason.INVALID_ACCOUNT.name(), topics.accounts(), topics.accountsInForce(), topics.rejected(),
+                serdes.values(), (id, value) -> {
+            Account account = catalog.readAccount(topics.accounts(), value);
+            AccountFactsMapper.toFacts(account);
+            if (!account.getId().equals(id)) {
+                throw new PolicyException("key", "record key '" + id + "' differs from the account id '" + account.getId() + "'");
+            }
+        }, metrics);
+        // The global stores read what the gates let through; they check again, in case anyone writes there directly.
+        topology.addGlobalStore(globalStore(StoreNames.POLICIES), "policies-in-force-source", keys, bytes, topics.policiesInForce(),
                 "policies-updater", () -> new GlobalRecordUpdater(StoreNames.POLICIES, "policy",
-                        (id, value) -> {
-                            io.tollgate.limiter.rule.Policy policy = catalog.compile(topics.policies(), value);
-                            if (!policy.id().equals(id)) {
-                                throw new PolicyException("key", "record key '" + id + "' differs from the policy id '" + policy.id() + "'");
-                            }
-                        }, catalog, metrics));
-        topology.addGlobalStore(globalStore(StoreNames.ACCOUNTS), "accounts-source", keys, bytes, topics.accounts(),
+                        (id, value) -> catalog.compile(topics.policiesInForce(), value), catalog, metrics));
+        topology.addGlobalStore(globalStore(StoreNames.ACCOUNTS), "accounts-in-force-source", keys, bytes, topics.accountsInForce(),
                 "accounts-updater", () -> new GlobalRecordUpdater(StoreNames.ACCOUNTS, "account",
-                        (id, value) -> {
-                            Account account = catalog.readAccount(topics.accounts(), value);
-                            AccountFactsMapper.toFacts(account);
-                            if (!account.getId().equals(id)) {
-                                throw new PolicyException("key", "record key '" + id + "' differs from the account id '" + account.getId() + "'");
-                            }
-                        }, catalog, metrics));
+                        (id, value) -> AccountFactsMapper.toFacts(catalog.readAccount(topics.accountsInForce(), value)), catalog, metrics));
         return topology;
     }
 
@@ -108,6 +120,18 @@ public final class TollgateTopology {
             Stores.windowStoreBuilder(Stores.persistentWindowStore(StoreNames.REQUEST_IDS, retention, Duration.ofMillis(1), false),
                     Serdes.Bytes(), Serdes.ByteArray()),
         };
+    }
+
+    /** {@code input ─► gate ─┬─► inForce} (valid records) {@code └─► rejected} (the others, with the field they fail on). */
+    private static void addGate(Topology topology, String what, String refusal, String input, String inForce, String rejected,
+                                Serializer<SpecificRecord> values, BiConsumer<String, byte[]> validator, TollgateMetrics metrics) {
+        String gate = what + "-gate";
+        String inForceSink = what + "-in-force-sink";
+        String rejectedSink = what + "-rejected-sink";
+        topology.addSource(AutoOffsetReset.earliest(), what + "-source", new StringDeserializer(), new ByteArrayDeserializer(), input);
+        topology.addProcessor(gate, () -> new RecordGate(what, refusal, inForceSink, rejectedSink, validator, metrics), what + "-source");
+        topology.addSink(inForceSink, inForce, new StringSerializer(), new ByteArraySerializer(), gate);
+        topology.addSink(rejectedSink, rejected, new StringSerializer(), values, gate);
     }
 
     private static StoreBuilder<?> globalStore(String name) {

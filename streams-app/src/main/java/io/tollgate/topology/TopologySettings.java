@@ -10,15 +10,16 @@ import io.tollgate.config.TopicNames;
  * @param leadMs how far ahead of the decision a call is planned to be sent (covers commit and consumer latency)
  * @param retentionMs how long request ids are remembered (idempotency) and results awaited
  * @param maxAttempts how often a call may come back (429, block, network error) before it is rejected
+ * @param maxStaleReturns how often a call may come back STALE (not sent, too late for its slot) before it is rejected
  */
 public record TopologySettings(TopicNames topics, int partitions, long leadMs, long punctuationMs, int maxRequestBytes,
-                               long retentionMs, String defaultPolicy, int maxAttempts) {
+                               long retentionMs, String defaultPolicy, int maxAttempts, int maxStaleReturns) {
 
     /** @param partitions the partition count of the per-account topics, as they exist */
     public static TopologySettings from(TollgateConfig config, int partitions) {
         return new TopologySettings(config.topics(), partitions, config.longValue(TollgateConfig.DISPATCH_LEAD_MS),
                 config.longValue(TollgateConfig.PUNCTUATION_INTERVAL_MS), config.intValue(TollgateConfig.REQUEST_MAX_BYTES),
                 config.longValue(TollgateConfig.DEDUP_RETENTION_MS), config.string(TollgateConfig.DEFAULT_POLICY),
-                config.intValue(TollgateConfig.MAX_ATTEMPTS));
+                config.intValue(TollgateConfig.MAX_ATTEMPTS), config.intValue(TollgateConfig.MAX_STALE_RETURNS));
     }
 }

@@ -69,15 +69,16 @@ class LimiterTest {
 
     @Test
     void shouldChargeNothingWhenOneRuleRefuses() {
-        Policy policy = policy(window("tight", KeyScope.CREDENTIAL, 1, 1000), window("loose", KeyScope.ACCOUNT, 100, 60_000));
+        Policy policy = policy(window("tight", KeyScope.CREDENTIAL, 1, 1000), window("loose", KeyScope.ACCOUNT, 2, 60_000));
         decide(policy, Calls.get("a", "/x"), T0);
-        Map<RuleKey, LimitState> before = new HashMap<>(states);
 
         Decision refused = decide(policy, Calls.get("b", "/x"), T0 + 10);
 
-        assertThat(refused).isInstanceOf(Decision.Delay.class);
-        assertThat(states).isEqualTo(before);
-        assertThat(((WindowLog) states.get(new RuleKey("loose", "account:acme"))).total()).isEqualTo(1);
+        assertThat(refused).isInstanceOfSatisfying(Decision.Delay.class, d -> assertThat(d.bindingRule()).isEqualTo("tight"));
+        // Had the refused call been charged to the account-wide rule, its second and last unit would be gone.
+        Call otherCredential = new Call("c", "acme", "cred-2", AuthKind.API_TOKEN, "u", "crm", "GET", "/x", "v1", null, null, 0, null);
+        assertThat(decide(policy, otherCredential, T0 + 20)).isInstanceOf(Decision.Admit.class);
+        assertThat(((WindowLog) states.get(new RuleKey("loose", "account:acme"))).total()).isEqualTo(2);
     }
 
     @Test
@@ -234,7 +235,7 @@ class LimiterTest {
 
         for (Decision.Admit admitted : java.util.List.of(a, b)) {
             FeedbackEffect effect = jittery.feedback(policy, ACME, new DispatchOutcome("x", "cred-1", Outcome.SUCCESS, Map.of(),
-                    admitted.charges(), T0, T0 + 400), states::get, T0 + 500);
+                    admitted.charges(), T0, T0 + 400L, false), states::get, T0 + 500);
             states.putAll(effect.updates());
         }
 

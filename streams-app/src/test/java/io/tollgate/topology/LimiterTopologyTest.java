@@ -69,7 +69,7 @@ class LimiterTopologyTest {
         assertThat(rejected.get(0).getSource().getOffset()).isZero();
         assertThat(rejected.get(1).getDetail()).contains("'credential_ref' is required");
         assertThat(rejected.get(1).getRequestId()).isEqualTo("j1");
-        assertThat(rejected.get(2).getDetail()).contains("cost must not be negative");
+        assertThat(rejected.get(2).getDetail()).contains("cost must be between 1 and");
         assertThat(rejected.get(2).getRequestId()).isEqualTo("j2");
         assertThat(fx.dispatchedIds()).containsExactly("j3");
     }

@@ -69,7 +69,7 @@ final class TopologyFixture implements AutoCloseable {
         LimiterSettings limiter = new LimiterSettings(jitterMs, 2000, 600_000, resultWaitMs);
         PolicyCatalog catalog = new PolicyCatalog(limiter, new AvroDeserializer<>(client, Policy.class),
                 new AvroDeserializer<>(client, Account.class));
-        TopologySettings settings = new TopologySettings(TOPICS, 1, leadMs, PUNCTUATION_MS, 64 * 1024, 86_400_000L, defaultPolicy, 3);
+        TopologySettings settings = new TopologySettings(TOPICS, 1, leadMs, PUNCTUATION_MS, 64 * 1024, 86_400_000L, defaultPolicy, 3, 4);
         TollgateTopology.ValueSerdes serdes = new TollgateTopology.ValueSerdes(values,
                 new AvroDeserializer<>(client, ApiRequest.class), new AvroDeserializer<>(client, DispatchResult.class),
                 new AvroDeserializer<>(client, Account.class));
@@ -78,6 +78,7 @@ final class TopologyFixture implements AutoCloseable {
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "tollgate-test");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:9");
         props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
+        RejectingExceptionHandler.install(props, TOPICS.rejected(), values, metrics);
         driver = new TopologyTestDriver(TollgateTopology.build(settings, serdes, catalog, metrics), props, T0);
 
         StringSerializer keys = new StringSerializer();

@@ -47,6 +47,11 @@ public record ConcurrencyLimit(long leaseMs) implements Limit {
     }
 
     @Override
+    public boolean isIdle(LimitState state, LimitContext ctx) {
+        return active(state, ctx.nowMs()).isEmpty();
+    }
+
+    @Override
     public Usage usage(LimitState state, long capacity, LimitContext ctx) {
         int inFlight = active(state, ctx.nowMs()).size();
         return new Usage(inFlight, capacity, Math.max(0, capacity - inFlight), null, null);

@@ -71,6 +71,30 @@ public record DailyQuotaLimit(ZoneSpec zone, Reset reset) implements Limit {
     }
 
     @Override
+    public LimitState refund(LimitState state, long units, long plannedMs, LimitContext ctx) {
+        if (!(state instanceof QuotaCount count)) {
+            return state;
+        }
+        ZoneId z = zone.resolve(ctx.account());
+        long plannedDay = day(plannedMs, z);
+        boolean straddled = day(plannedMs + ctx.jitterMs(), z) != plannedDay;
+        if (count.day() == plannedDay) {
+            return new QuotaCount(plannedDay, Math.max(0, count.used() - units),
+                    straddled ? Math.max(0, count.nextUsed() - units) : count.nextUsed());
+        }
+        if (straddled && count.day() == plannedDay + 1) {
+            return new QuotaCount(count.day(), Math.max(0, count.used() - units), count.nextUsed());
+        }
+        return state;
+    }
+
+    @Override
+    public boolean isIdle(LimitState state, LimitContext ctx) {
+        QuotaCount count = rolled(state, day(ctx.nowMs(), zone.resolve(ctx.account())));
+        return count.used() == 0 && count.nextUsed() == 0;
+    }
+
+    @Override
     public Usage usage(LimitState state, long capacity, LimitContext ctx) {
         ZoneId z = zone.resolve(ctx.account());
         long today = day(ctx.nowMs(), z);

@@ -57,6 +57,29 @@ public record FixedWindowLimit(long windowMs) implements Limit {
     }
 
     @Override
+    public LimitState refund(LimitState state, long units, long plannedMs, LimitContext ctx) {
+        if (!(state instanceof WindowCount count)) {
+            return state;
+        }
+        long planned = Math.floorDiv(plannedMs, windowMs) * windowMs;
+        boolean straddled = Math.floorDiv(plannedMs + ctx.jitterMs(), windowMs) * windowMs != planned;
+        if (count.windowStartMs() == planned) {
+            return new WindowCount(planned, Math.max(0, count.used() - units),
+                    straddled ? Math.max(0, count.nextUsed() - units) : count.nextUsed());
+        }
+        if (straddled && count.windowStartMs() == planned + windowMs) {
+            return new WindowCount(count.windowStartMs(), Math.max(0, count.used() - units), count.nextUsed());
+        }
+        return state;
+    }
+
+    @Override
+    public boolean isIdle(LimitState state, LimitContext ctx) {
+        WindowCount count = current(state, ctx.nowMs());
+        return count.used() == 0 && count.nextUsed() == 0;
+    }
+
+    @Override
     public Usage usage(LimitState state, long capacity, LimitContext ctx) {
         WindowCount count = current(state, ctx.nowMs());
         return new Usage(count.used(), capacity, Math.max(0, capacity - count.used()),

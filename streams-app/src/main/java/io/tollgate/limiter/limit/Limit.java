@@ -10,6 +10,12 @@ package io.tollgate.limiter.limit;
 public sealed interface Limit
         permits SlidingWindowLimit, FixedWindowLimit, TokenBucketLimit, DailyQuotaLimit, ConcurrencyLimit {
 
+    /**
+     * The longest span any limit counts over (a window, a lease, a refill period): policies are refused
+     * beyond it. It bounds how long a counter whose rule was removed can still matter.
+     */
+    long MAX_SPAN_MS = 7L * 86_400_000L;
+
     /** When {@code units} could be charged; {@link Evaluation#never()} if never. */
     Evaluation evaluate(LimitState state, long units, long capacity, LimitContext ctx);
 
@@ -41,6 +47,21 @@ public sealed interface Limit
     default LimitState observeArrival(LimitState state, long units, long plannedMs, Long latestArrivalMs, LimitContext ctx) {
         return state;
     }
+
+    /**
+     * Gives back {@code units} charged at {@code plannedMs} for a call that never reached the vendor (it
+     * came back STALE, NOT_SENT, or without a connection): the vendor never counted it, so neither should
+     * Tollgate. A limit that cannot tell the charge apart from later ones keeps it (waste, never excess).
+     */
+    default LimitState refund(LimitState state, long units, long plannedMs, LimitContext ctx) {
+        return state;
+    }
+
+    /**
+     * Whether {@code state} now behaves exactly as no state at all: it may then be deleted, so that
+     * counters of subjects that stopped calling do not stay in the store forever.
+     */
+    boolean isIdle(LimitState state, LimitContext ctx);
 
     /** Human-readable form, e.g. "20 per 2000 ms (sliding)". */
     String describe(long capacity);

@@ -111,6 +111,16 @@ public record SlidingWindowLimit(long windowMs) implements Limit {
     }
 
     @Override
+    public LimitState refund(LimitState state, long units, long plannedMs, LimitContext ctx) {
+        return state instanceof WindowLog log ? log.without(plannedMs, units) : state;
+    }
+
+    @Override
+    public boolean isIdle(LimitState state, LimitContext ctx) {
+        return counted(state, ctx).size() == 0;
+    }
+
+    @Override
     public Usage usage(LimitState state, long capacity, LimitContext ctx) {
         WindowLog log = counted(state, ctx);
         long used = log.total();

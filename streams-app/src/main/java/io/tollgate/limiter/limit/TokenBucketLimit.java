@@ -47,6 +47,15 @@ public record TokenBucketLimit(long refillUnits, long refillPeriodMs) implements
         return new BucketState(tat);
     }
 
+    /**
+     * No refund: a bucket refills by itself, and once it has been idle the charge can no longer be told
+     * apart from the refill that absorbed it, so taking it back could let one call too many through.
+     */
+    @Override
+    public boolean isIdle(LimitState state, LimitContext ctx) {
+        return tat(state) <= ctx.nowMs() * NANOS_PER_MS;
+    }
+
     @Override
     public Usage usage(LimitState state, long capacity, LimitContext ctx) {
         long now = ctx.nowMs() * NANOS_PER_MS;

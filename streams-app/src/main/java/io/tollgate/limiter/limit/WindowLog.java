@@ -131,17 +131,24 @@ public final class WindowLog implements LimitState {
             return this;
         }
         long moving = Math.min(amount, units[i]);
-        WindowLog without;
-        if (moving == units[i]) {
-            without = new WindowLog(removed(times, i), removed(units, i), removed(unconfirmed, i));
-        } else {
-            long[] u = units.clone();
-            long[] p = unconfirmed.clone();
-            u[i] -= moving;
-            p[i] = Math.min(u[i], Math.max(0, p[i] - moving));
-            without = new WindowLog(times, u, p);
+        return without(fromMs, moving).plus(toMs, moving, false);
+    }
+
+    /** Removes up to {@code amount} units charged at {@code timeMs}, awaited ones first; nothing if none are there. */
+    WindowLog without(long timeMs, long amount) {
+        int i = Arrays.binarySearch(times, timeMs);
+        if (i < 0 || amount <= 0) {
+            return this;
         }
-        return without.plus(toMs, moving, false);
+        long removing = Math.min(amount, units[i]);
+        if (removing == units[i]) {
+            return new WindowLog(removed(times, i), removed(units, i), removed(unconfirmed, i));
+        }
+        long[] u = units.clone();
+        long[] p = unconfirmed.clone();
+        u[i] -= removing;
+        p[i] = Math.min(u[i], Math.max(0, p[i] - removing));
+        return new WindowLog(times, u, p);
     }
 
     private static long[] inserted(long[] values, int at, long value) {

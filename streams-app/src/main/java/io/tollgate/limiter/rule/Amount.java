@@ -39,6 +39,10 @@ public sealed interface Amount {
      * Pipedrive's daily token budget (30,000 x plan multiplier x seats, plus top-ups).
      */
     record PlanBudget(long base, Map<String, Double> multipliers, boolean perSeat) implements Amount {
+
+        /** Far above any real budget, far below overflow when a call's units are added to it. */
+        static final double MAX_BUDGET = 1e15;
+
         public PlanBudget {
             multipliers = Map.copyOf(multipliers);
         }
@@ -51,7 +55,8 @@ public sealed interface Amount {
                         + "', but the budget has multipliers only for plans " + new TreeMap<>(multipliers).keySet());
             }
             long seats = perSeat ? Math.max(1, account.seats()) : 1;
-            return Math.round(base * multiplier * seats) + account.extraUnits();
+            // Saturates rather than overflows: policies and accounts are bounded, but a budget is never negative.
+            return Math.round(Math.min(MAX_BUDGET, (double) base * multiplier * seats)) + Math.min((long) MAX_BUDGET, Math.max(0, account.extraUnits()));
         }
     }
 }

@@ -1,5 +1,20 @@
 package io.tollgate.topology.store;
 
-/** A dispatched call waiting for its result: enough to put it back in its place if it must wait again. */
-public record InFlightCall(long seq, int attempt, long dispatchedAtMs) {
+/**
+ * A dispatched call waiting for its result: which dispatch it is (a result is matched to its attempt and
+ * slot, never to a later dispatch of the same request) and enough to put it back in its place.
+ *
+ * @param plannedAtMs the slot it was dispatched for (the dispatched record's execute_at)
+ * @param waitingSinceMs when it first started waiting: a call that comes back keeps its age, so its maximum wait bounds every return
+ * @param staleReturns how often it came back STALE (not sent: too late for its slot), which is not an attempt at the vendor
+ */
+public record InFlightCall(long seq, int attempt, long dispatchedAtMs, long plannedAtMs, long waitingSinceMs, int staleReturns) {
+
+    /** The slot of a call recorded before slots were: any result of its attempt matches it. */
+    public static final long UNKNOWN_SLOT = Long.MIN_VALUE;
+
+    /** Whether a result of ({@code attempt}, {@code executeAtMs}) is this dispatch's, not an earlier one's. */
+    public boolean isDispatch(int resultAttempt, Long resultExecuteAtMs) {
+        return resultAttempt == attempt && (plannedAtMs == UNKNOWN_SLOT || resultExecuteAtMs == null || resultExecuteAtMs == plannedAtMs);
+    }
 }

@@ -65,6 +65,14 @@ public final class Keys {
         return suffix;
     }
 
+    /** The smallest key after {@code key}: a scan from it resumes right after {@code key}. */
+    public static Bytes successor(Bytes key) {
+        byte[] k = key.get();
+        byte[] next = new byte[k.length + 1];
+        System.arraycopy(k, 0, next, 0, k.length);
+        return Bytes.wrap(next);
+    }
+
     /** The smallest key after every key starting with {@code prefix}. */
     public static Bytes upperBound(Bytes prefix) {
         byte[] p = prefix.get();

@@ -6,6 +6,7 @@ import io.tollgate.limiter.StateLookup;
 import io.tollgate.limiter.limit.LimitState;
 import io.tollgate.limiter.limit.LimitStateCodec;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,12 +18,16 @@ import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.WindowStore;
 import org.apache.kafka.streams.state.WindowStoreIterator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The limiter's state stores of one task, with the keys and encodings they use. Every store is
  * RocksDB and changelogged; nothing here lives only on the heap.
  */
 public final class LimiterStores {
+
+    private static final Logger LOG = LoggerFactory.getLogger(LimiterStores.class);
 
     private static final byte[] EMPTY = new byte[0];
 
@@ -65,6 +70,38 @@ public final class LimiterStores {
                 LimitStateCodec.encode(state)));
     }
 
+    /** A counter as stored: its account, rule and subject, and its state (null when it cannot be decoded). */
+    public record StoredState(String account, RuleKey key, LimitState state) {
+    }
+
+    /**
+     * Up to {@code max} counters after {@code afterKey} (null: from the start), in key order, for the sweep
+     * that deletes counters nobody needs any more.
+     */
+    public List<Map.Entry<Bytes, StoredState>> statesAfter(Bytes afterKey, int max) {
+        List<Map.Entry<Bytes, StoredState>> out = new ArrayList<>();
+        try (KeyValueIterator<Bytes, byte[]> it = afterKey == null ? limitState.all()
+                : limitState.range(Keys.successor(afterKey), null)) {
+            while (it.hasNext() && out.size() < max) {
+                KeyValue<Bytes, byte[]> kv = it.next();
+                String[] parts = new String(kv.key.get(), StandardCharsets.UTF_8).split("\u0000", 3);
+                LimitState state;
+                try {
+                    state = LimitStateCodec.decode(kv.value);
+                } catch (RuntimeException e) {
+                    state = null;
+                }
+                out.add(Map.entry(kv.key, parts.length == 3 ? new StoredState(parts[0], new RuleKey(parts[1], parts[2]), state)
+                        : new StoredState(null, null, state)));
+            }
+        }
+        return out;
+    }
+
+    public void deleteState(Bytes key) {
+        limitState.delete(key);
+    }
+
     // ---- waiting calls
 
     public AccountQueue queue(String account) {
@@ -94,7 +131,11 @@ public final class LimiterStores {
         Bytes key = waitingKey(account, lane, call.request().getPriority(), call.seq());
         waiting.put(key, ValueCodec.encodeWaiting(call));
         if (call.request().getDeadline() != null) {
-            deadlines.put(Keys.timed(call.request().getDeadline().toEpochMilli(), key.get()), EMPTY);
+            long deadline = call.request().getDeadline().toEpochMilli();
+            deadlines.put(Keys.timed(deadline, key.get()), EMPTY);
+            // A call can arrive with a deadline the scan has already passed (it waits behind a lane head
+            // that is not decided yet): the next scan must go back for it.
+            deadlinesScannedUpTo = Math.min(deadlinesScannedUpTo, deadline);
         }
     }
 
@@ -134,8 +175,12 @@ public final class LimiterStores {
                 Bytes waitingKey = Bytes.wrap(Keys.suffixOf(it.next().key));
                 byte[] value = waiting.get(waitingKey);
                 if (value != null) {
-                    WaitingCall call = ValueCodec.decodeWaiting(value);
-                    expired.add(new Expired(call.request().getAccount(), laneOf(waitingKey), call));
+                    try {
+                        WaitingCall call = ValueCodec.decodeWaiting(value);
+                        expired.add(new Expired(call.request().getAccount(), laneOf(waitingKey), call));
+                    } catch (RuntimeException e) {
+                        LOG.error("Waiting call at {} cannot be read; its deadline is skipped", waitingKey, e);
+                    }
                 }
             }
         }
@@ -149,6 +194,13 @@ public final class LimiterStores {
     /** Accounts with waiting calls due at or before {@code nowMs}. */
     public List<String> dueAccounts(long nowMs) {
         return schedule.due(nowMs);
+    }
+
+    /** Looks at an account's waiting calls no sooner than {@code wakeAtMs} (after a failure, so that it is not retried in a loop). */
+    public void postpone(String account, long wakeAtMs) {
+        if (schedule.has(account)) {
+            schedule.set(account, wakeAtMs);
+        }
     }
 
     /** Every account with waiting calls. */

@@ -20,6 +20,8 @@ import org.apache.avro.message.BinaryMessageEncoder;
 public final class ValueCodec {
 
     static final byte VERSION_1 = 1;
+    /** Adds the stale-return count to waiting calls, and slot, age and stale returns to calls in flight. */
+    static final byte VERSION_2 = 2;
 
     private static final BinaryMessageEncoder<ApiRequest> REQUEST_ENCODER = ApiRequest.getEncoder();
     private static final BinaryMessageDecoder<ApiRequest> REQUEST_DECODER = ApiRequest.getDecoder();
@@ -28,7 +30,7 @@ public final class ValueCodec {
     }
 
     public static byte[] encodeWaiting(WaitingCall call) {
-        return write(out -> {
+        return write(VERSION_2, out -> {
             out.writeLong(call.seq());
             out.writeLong(call.waitingSinceMs());
             out.writeInt(call.attempt());
@@ -37,11 +39,12 @@ public final class ValueCodec {
             byte[] request = REQUEST_ENCODER.encode(call.request()).array();
             out.writeInt(request.length);
             out.write(request);
+            out.writeInt(call.staleReturns());
         });
     }
 
     public static WaitingCall decodeWaiting(byte[] bytes) {
-        return read(bytes, in -> {
+        return read(bytes, (version, in) -> {
             long seq = in.readLong();
             long since = in.readLong();
             int attempt = in.readInt();
@@ -49,12 +52,13 @@ public final class ValueCodec {
             String binding = in.readUTF();
             byte[] request = new byte[in.readInt()];
             in.readFully(request);
-            return new WaitingCall(REQUEST_DECODER.decode(request), seq, since, attempt, notBefore, binding);
+            int staleReturns = version >= VERSION_2 ? in.readInt() : 0;
+            return new WaitingCall(REQUEST_DECODER.decode(request), seq, since, attempt, notBefore, binding, staleReturns);
         });
     }
 
     public static byte[] encodeQueue(AccountQueue queue) {
-        return write(out -> {
+        return write(VERSION_1, out -> {
             out.writeInt(queue.cursor());
             out.writeLong(queue.wakeAtMs());
             out.writeInt(queue.lanes().size());
@@ -69,7 +73,7 @@ public final class ValueCodec {
     }
 
     public static AccountQueue decodeQueue(byte[] bytes) {
-        return read(bytes, in -> {
+        return read(bytes, (version, in) -> {
             int cursor = in.readInt();
             long wakeAt = in.readLong();
             int n = in.readInt();
@@ -82,15 +86,27 @@ public final class ValueCodec {
     }
 
     public static byte[] encodeInFlight(InFlightCall call) {
-        return write(out -> {
+        return write(VERSION_2, out -> {
             out.writeLong(call.seq());
             out.writeInt(call.attempt());
             out.writeLong(call.dispatchedAtMs());
+            out.writeLong(call.plannedAtMs());
+            out.writeLong(call.waitingSinceMs());
+            out.writeInt(call.staleReturns());
         });
     }
 
     public static InFlightCall decodeInFlight(byte[] bytes) {
-        return read(bytes, in -> new InFlightCall(in.readLong(), in.readInt(), in.readLong()));
+        return read(bytes, (version, in) -> {
+            long seq = in.readLong();
+            int attempt = in.readInt();
+            long dispatchedAt = in.readLong();
+            if (version < VERSION_2) {
+                // Written before slots were recorded: matched by attempt alone, aged from its dispatch.
+                return new InFlightCall(seq, attempt, dispatchedAt, InFlightCall.UNKNOWN_SLOT, dispatchedAt, 0);
+            }
+            return new InFlightCall(seq, attempt, dispatchedAt, in.readLong(), in.readLong(), in.readInt());
+        });
     }
 
     private interface Writing {
@@ -98,13 +114,13 @@ public final class ValueCodec {
     }
 
     private interface Reading<T> {
-        T from(DataInputStream in) throws IOException;
+        T from(byte version, DataInputStream in) throws IOException;
     }
 
-    private static byte[] write(Writing writing) {
+    private static byte[] write(byte version, Writing writing) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(128);
         try (DataOutputStream out = new DataOutputStream(bytes)) {
-            out.writeByte(VERSION_1);
+            out.writeByte(version);
             writing.to(out);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -113,12 +129,12 @@ public final class ValueCodec {
     }
 
     private static <T> T read(byte[] bytes, Reading<T> reading) {
-        if (bytes.length == 0 || bytes[0] != VERSION_1) {
+        if (bytes.length == 0 || bytes[0] < VERSION_1 || bytes[0] > VERSION_2) {
             throw new IllegalStateException("store value format version " + (bytes.length == 0 ? "(empty)" : bytes[0])
-                    + " is not one this release reads (" + VERSION_1 + ")");
+                    + " is not one this release reads (" + VERSION_1 + " to " + VERSION_2 + ")");
         }
         try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes, 1, bytes.length - 1))) {
-            return reading.from(in);
+            return reading.from(bytes[0], in);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -6,10 +6,16 @@ import io.tollgate.avro.ApiRequest;
  * A call in the waiting queue.
  *
  * @param seq position in submission order (the request's offset in its partition)
- * @param waitingSinceMs when it started waiting, for maximum waits
- * @param attempt dispatches so far + 1
+ * @param waitingSinceMs when it first started waiting, for maximum waits (kept when it comes back after a dispatch)
+ * @param attempt dispatches the vendor saw so far + 1
  * @param notBeforeMs earliest time it may go, as last computed (informational)
  * @param bindingRule what holds it back, as last computed
+ * @param staleReturns how often it came back STALE
  */
-public record WaitingCall(ApiRequest request, long seq, long waitingSinceMs, int attempt, long notBeforeMs, String bindingRule) {
+public record WaitingCall(ApiRequest request, long seq, long waitingSinceMs, int attempt, long notBeforeMs, String bindingRule,
+                          int staleReturns) {
+
+    public WaitingCall(ApiRequest request, long seq, long waitingSinceMs, int attempt, long notBeforeMs, String bindingRule) {
+        this(request, seq, waitingSinceMs, attempt, notBeforeMs, bindingRule, 0);
+    }
 }
