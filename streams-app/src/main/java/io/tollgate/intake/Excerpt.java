@@ -17,9 +17,9 @@ public final class Excerpt {
         if (value == null) {
             return "null";
         }
-        StringBuilder out = new StringBuilder(Math.min(value.length(), MAX_CHARS) + 8).append('\'');
-        int shown = 0;
-        for (int i = 0; i < value.length() && shown < MAX_CHARS; i++, shown++) {
+        StringBuilder out = new StringBuilder(MAX_CHARS + 32).append('\'');
+        int i = 0;
+        for (; i < value.length() && out.length() <= MAX_CHARS; i++) {
             char c = value.charAt(i);
             if (Character.isISOControl(c) || Character.isSurrogate(c)) {
                 out.append(String.format("\\u%04x", (int) c));
@@ -28,7 +28,7 @@ public final class Excerpt {
             }
         }
         out.append('\'');
-        if (value.length() > MAX_CHARS) {
+        if (i < value.length()) {
             out.append("... (").append(value.length()).append(" characters)");
         }
         return out.toString();

@@ -53,9 +53,9 @@ public final class RequestDecoder {
         try {
             request = RequestValidator.accept(request);
         } catch (InvalidRequestException e) {
-            boolean copy = e.code() != RejectCode.SECRET_IN_REQUEST;
+            ApiRequest copy = e.code() == RejectCode.SECRET_IN_REQUEST ? null : RequestValidator.copyOfRefused(request);
             return new Decoded.Failed(new IntakeFailure(e.code(), e.getMessage(), RequestValidator.usableId(request.getRequestId()),
-                    RequestValidator.usableId(request.getAccount()), copy), copy ? request : null);
+                    RequestValidator.usableId(request.getAccount()), copy != null), copy);
         }
         if (key == null || !key.equals(request.getAccount())) {
             return new Decoded.Failed(new IntakeFailure(RejectCode.KEY_MISMATCH, "the record key must be the account id '"

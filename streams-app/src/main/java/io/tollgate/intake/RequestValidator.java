@@ -90,6 +90,28 @@ public final class RequestValidator {
         }
     }
 
+    /**
+     * What of a refused request may be copied to {@code rejected} so that its sender can see it: the request
+     * with its header values withheld (a value may be a credential under a name no one can foresee), or
+     * null when a time in it cannot be written as epoch milliseconds.
+     */
+    public static ApiRequest copyOfRefused(ApiRequest r) {
+        if (!fitsEpochMillis(r.getSubmittedAt()) || r.getDeadline() != null && !fitsEpochMillis(r.getDeadline())) {
+            return null;
+        }
+        ApiRequest copy = ApiRequest.newBuilder(r).build();
+        Map<String, String> names = new java.util.LinkedHashMap<>();
+        if (r.getHeaders() != null) {
+            r.getHeaders().keySet().forEach(name -> names.put(name, "[withheld]"));
+        }
+        copy.setHeaders(names);
+        return copy;
+    }
+
+    private static boolean fitsEpochMillis(Instant t) {
+        return t != null && !t.isBefore(EARLIEST) && !t.isAfter(LATEST);
+    }
+
     private static void refuseSecrets(ApiRequest r) {
         if (r.getHeaders() != null) {
             for (String name : r.getHeaders().keySet()) {

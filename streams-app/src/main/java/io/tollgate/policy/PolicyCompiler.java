@@ -266,7 +266,7 @@ public final class PolicyCompiler {
         try {
             return PathTemplate.parse(text);
         } catch (IllegalArgumentException e) {
-            throw new PolicyException(path, e.getMessage());
+            throw new PolicyException(path, e.getMessage() + ": " + io.tollgate.intake.Excerpt.quote(text));
         }
     }
 

@@ -1,18 +1,29 @@
 package io.tollgate.policy;
 
-/** A policy, account or cost table that cannot be used, with the path of the offending field. */
+/**
+ * A policy, account or cost table that cannot be used, with the path of the offending field. The path
+ * can hold names from the record itself (a plan, an API version): the message is kept to one readable
+ * line whatever they are, because it goes to the log and to {@code rejected}.
+ */
 public class PolicyException extends RuntimeException {
+
+    static final int MAX_PART = 400;
 
     private final String path;
 
     public PolicyException(String path, String problem) {
-        super(path + ": " + problem);
+        super(bounded(path) + ": " + bounded(problem));
         this.path = path;
     }
 
     public PolicyException(String path, String problem, Throwable cause) {
-        super(path + ": " + problem, cause);
+        super(bounded(path) + ": " + bounded(problem), cause);
         this.path = path;
+    }
+
+    private static String bounded(String text) {
+        String clean = String.valueOf(text).replaceAll("\\p{Cntrl}", "?");
+        return clean.length() <= MAX_PART ? clean : clean.substring(0, MAX_PART) + "... (" + clean.length() + " characters)";
     }
 
     /** Where the problem is, e.g. {@code policies[0].rules[2].slidingWindow.window}. */

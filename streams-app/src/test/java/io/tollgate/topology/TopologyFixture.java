@@ -52,6 +52,8 @@ final class TopologyFixture implements AutoCloseable {
     final TestInputTopic<String, byte[]> results;
     final TestInputTopic<String, byte[]> policies;
     final TestInputTopic<String, byte[]> accounts;
+    /** What a restored instance finds in force, whatever the policies topic holds. */
+    final TestInputTopic<String, byte[]> policiesInForce;
     final TestOutputTopic<String, DispatchedCall> dispatch;
     final TestOutputTopic<String, DelayedCall> delay;
     final TestOutputTopic<String, RejectedCall> rejected;
@@ -66,19 +68,43 @@ final class TopologyFixture implements AutoCloseable {
     }
 
     TopologyFixture(long leadMs, long jitterMs, long resultWaitMs, String defaultPolicy) throws Exception {
+        this(leadMs, jitterMs, resultWaitMs, defaultPolicy, Faults.NONE);
+    }
+
+    /**
+     * Faults no validation foresees, injected where the app cannot see them coming: a value that fails to
+     * serialize on its way out, or bytes whose deserializer throws something other than a decoding error.
+     */
+    record Faults(java.util.function.Predicate<Object> failOnWrite, java.util.function.Predicate<byte[]> failOnRead) {
+        static final Faults NONE = new Faults(v -> false, b -> false);
+    }
+
+    TopologyFixture(long leadMs, long jitterMs, long resultWaitMs, String defaultPolicy, Faults faults) throws Exception {
         LimiterSettings limiter = new LimiterSettings(jitterMs, 2000, 600_000, resultWaitMs);
         PolicyCatalog catalog = new PolicyCatalog(limiter, new AvroDeserializer<>(client, Policy.class),
                 new AvroDeserializer<>(client, Account.class));
         TopologySettings settings = new TopologySettings(TOPICS, 1, leadMs, PUNCTUATION_MS, 64 * 1024, 86_400_000L, defaultPolicy, 3, 4);
-        TollgateTopology.ValueSerdes serdes = new TollgateTopology.ValueSerdes(values,
-                new AvroDeserializer<>(client, ApiRequest.class), new AvroDeserializer<>(client, DispatchResult.class),
-                new AvroDeserializer<>(client, Account.class));
+        AvroDeserializer<ApiRequest> requestReader = new AvroDeserializer<>(client, ApiRequest.class);
+        org.apache.kafka.common.serialization.Serializer<SpecificRecord> writer = (topic, value) -> {
+            if (faults.failOnWrite().test(value)) {
+                throw new ArithmeticException("injected: long overflow");
+            }
+            return values.serialize(topic, value);
+        };
+        org.apache.kafka.common.serialization.Deserializer<ApiRequest> reader = (topic, bytes) -> {
+            if (bytes != null && faults.failOnRead().test(bytes)) {
+                throw new IllegalStateException("injected: a failure no decoder foresaw");
+            }
+            return requestReader.deserialize(topic, bytes);
+        };
+        TollgateTopology.ValueSerdes serdes = new TollgateTopology.ValueSerdes(writer, reader,
+                new AvroDeserializer<>(client, DispatchResult.class), new AvroDeserializer<>(client, Account.class));
         stateDir = Files.createTempDirectory("tollgate-ttd");
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "tollgate-test");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:9");
         props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
-        RejectingExceptionHandler.install(props, TOPICS.rejected(), values, metrics);
+        RejectingExceptionHandler.install(props, TOPICS.rejected(), writer, metrics);
         driver = new TopologyTestDriver(TollgateTopology.build(settings, serdes, catalog, metrics), props, T0);
 
         StringSerializer keys = new StringSerializer();
@@ -87,6 +113,7 @@ final class TopologyFixture implements AutoCloseable {
         results = driver.createInputTopic(TOPICS.results(), keys, bytes, T0, Duration.ZERO);
         policies = driver.createInputTopic(TOPICS.policies(), keys, bytes, T0, Duration.ZERO);
         accounts = driver.createInputTopic(TOPICS.accounts(), keys, bytes, T0, Duration.ZERO);
+        policiesInForce = driver.createInputTopic(TOPICS.policiesInForce(), keys, bytes, T0, Duration.ZERO);
         StringDeserializer keyReader = new StringDeserializer();
         dispatch = driver.createOutputTopic(TOPICS.dispatch(), keyReader, new AvroDeserializer<>(client, DispatchedCall.class));
         delay = driver.createOutputTopic(TOPICS.delay(), keyReader, new AvroDeserializer<>(client, DelayedCall.class));

@@ -5,7 +5,6 @@ import io.tollgate.schemas.registry.SchemaRegistryException;
 import java.io.IOException;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import org.apache.avro.AvroRuntimeException;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericDatumReader;
 import org.apache.avro.io.BinaryDecoder;
@@ -28,6 +27,7 @@ public class AvroDeserializer<T> implements Deserializer<T> {
     private Schema readerSchema;
     private boolean specific = true;
     private final Map<Integer, DatumReader<Object>> readers = new ConcurrentHashMap<>();
+    private final Map<Integer, Schema> writers = new ConcurrentHashMap<>();
 
     /** For reflective construction; {@link #configure} must follow. */
     public AvroDeserializer() {
@@ -55,6 +55,7 @@ public class AvroDeserializer<T> implements Deserializer<T> {
         }
         int id = WireFormat.schemaId(bytes);
         DatumReader<Object> reader = readers.computeIfAbsent(id, this::readerFor);
+        AvroBoundsCheck.check(writers.get(id), bytes, WireFormat.HEADER_SIZE, bytes.length - WireFormat.HEADER_SIZE);
         BinaryDecoder decoder = DecoderFactory.get().binaryDecoder(bytes, WireFormat.HEADER_SIZE,
                 bytes.length - WireFormat.HEADER_SIZE, null);
         try {
@@ -64,9 +65,13 @@ public class AvroDeserializer<T> implements Deserializer<T> {
                         "Avro payload with schema id " + id + " has trailing bytes", null);
             }
             return (T) value;
-        } catch (IOException | AvroRuntimeException | ClassCastException | IndexOutOfBoundsException e) {
+        } catch (WireFormatException e) {
+            throw e;
+        } catch (IOException | RuntimeException e) {
+            // Whatever the reader throws on bytes that are not what they claim (a length beyond the record,
+            // an index out of range, a limit of Avro's own) means the same: they are not a record of this schema.
             throw new WireFormatException(WireFormatException.Kind.UNDECODABLE,
-                    "Avro payload does not match its writer schema (id " + id + "): " + e, e);
+                    "Avro payload does not match its writer schema (id " + id + "): " + e.getClass().getSimpleName(), e);
         }
     }
 
@@ -79,6 +84,7 @@ public class AvroDeserializer<T> implements Deserializer<T> {
                     : WireFormatException.Kind.REGISTRY_UNAVAILABLE,
                     "Cannot get schema id " + id + " from the registry: " + e.getMessage(), e);
         }
+        writers.put(id, writer);
         Schema reader = readerSchema;
         if (reader == null && specific) {
             Class<?> generated = SpecificData.get().getClass(writer);

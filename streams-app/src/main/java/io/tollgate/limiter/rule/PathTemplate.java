@@ -22,7 +22,7 @@ public final class PathTemplate {
 
     public static PathTemplate parse(String text) {
         if (text == null || !text.startsWith("/")) {
-            throw new IllegalArgumentException("path template must start with '/': " + text);
+            throw new IllegalArgumentException("a path template must start with '/'");
         }
         List<String> parts = split(text);
         boolean trailing = !parts.isEmpty() && parts.get(parts.size() - 1).equals("**");
@@ -31,10 +31,10 @@ public final class PathTemplate {
         }
         for (String part : parts) {
             if (part.equals("**")) {
-                throw new IllegalArgumentException("'**' may only end a path template: " + text);
+                throw new IllegalArgumentException("'**' may only end a path template");
             }
             if (part.startsWith("{") != part.endsWith("}")) {
-                throw new IllegalArgumentException("unbalanced braces in path template segment '" + part + "': " + text);
+                throw new IllegalArgumentException("unbalanced braces in a segment of the path template");
             }
         }
         return new PathTemplate(text, List.copyOf(parts), trailing);

@@ -1,0 +1,83 @@
+package io.tollgate.topology;
+
+import static io.tollgate.topology.TopologyFixture.request;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.tollgate.config.StoreNames;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.IntStream;
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** Nothing waits or stays in a store longer than it must: deadlines are found wherever a call waits, idle counters go. */
+class StoreHygieneTopologyTest {
+
+    private TopologyFixture fx;
+
+    @AfterEach
+    void close() throws Exception {
+        fx.close();
+    }
+
+    @Test
+    void shouldRejectACallWhoseDeadlineHasPassedWhileItWaitsBehindTheHeadOfItsLane() throws Exception {
+        fx = new TopologyFixture(0, 0, "");
+        fx.seed("""
+                policies:
+                  - id: p
+                    rules: [{id: slow, key: credential, slidingWindow: {limit: 1, window: 10s}}]
+                accounts: [{id: acme, policy: p}]
+                """);
+        fx.send(request("first").build());
+        fx.send(request("head").build());
+        fx.advance(1000);
+
+        // Already past when it arrives, behind a head that waits nine more seconds.
+        fx.send(request("late").setDeadline(TopologyFixture.T0.plusMillis(500)).build());
+        fx.advance(100);
+
+        assertThat(fx.rejected()).singleElement().satisfies(r -> {
+            assertThat(r.getRequestId()).isEqualTo("late");
+            assertThat(r.getReason()).isEqualTo("DEADLINE_PASSED");
+        });
+        assertThat(fx.dispatchedIds()).containsExactly("first");
+    }
+
+    @Test
+    void shouldDeleteCountersOfSubjectsThatStoppedCallingAndKeepTheOthers() throws Exception {
+        fx = new TopologyFixture(0, 0, "");
+        fx.seed("""
+                policies:
+                  - id: p
+                    rules:
+                      - {id: per-user, key: user, slidingWindow: {limit: 5, window: 2s}}
+                      - {id: daily, key: account, dailyQuota: {limit: 1000}}
+                accounts: [{id: acme, policy: p}]
+                """);
+        IntStream.range(0, 50).forEach(i -> fx.send(request("r" + i).setUser("user-" + i).build()));
+        assertThat(keys()).hasSize(51);
+
+        fx.advance(12_000);
+
+        assertThat(keys()).as("the day's count stays; the users' windows are long over").singleElement()
+                .satisfies(k -> assertThat(k).startsWith("acme\u0000daily\u0000"));
+        assertThat(fx.metrics.count("tollgate_states_swept_total", "")).isEqualTo(50);
+    }
+
+    private List<String> keys() {
+        KeyValueStore<Bytes, byte[]> store = fx.driver.getKeyValueStore(StoreNames.LIMIT_STATE);
+        List<String> keys = new ArrayList<>();
+        try (KeyValueIterator<Bytes, byte[]> it = store.all()) {
+            while (it.hasNext()) {
+                KeyValue<Bytes, byte[]> kv = it.next();
+                keys.add(new String(kv.key.get(), java.nio.charset.StandardCharsets.UTF_8));
+            }
+        }
+        return keys;
+    }
+}
