@@ -13,6 +13,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.LongSupplier;
 import org.apache.kafka.common.TopicPartition;
+import io.tollgate.schemas.serde.WireFormatException;
+import org.apache.kafka.common.errors.SerializationException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,6 +27,8 @@ import org.slf4j.LoggerFactory;
 final class DispatchScheduler implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(DispatchScheduler.class);
+    /** A slot further ahead than this is not one a limiter planned (it plans dispatch.lead.ms ahead). */
+    static final long MAX_AHEAD_MS = 10 * 60_000L;
 
     private final VendorSender sender;
     private final ResultPublisher results;
@@ -34,6 +38,7 @@ final class DispatchScheduler implements AutoCloseable {
     private final ScheduledExecutorService timer;
     private final Map<TopicPartition, Set<Slot>> waiting = new ConcurrentHashMap<>();
     private final AtomicReference<Exception> fatal = new AtomicReference<>();
+    private final java.util.concurrent.atomic.AtomicBoolean shortSlotWarned = new java.util.concurrent.atomic.AtomicBoolean();
 
     DispatchScheduler(VendorSender sender, ResultPublisher results, OffsetTracker offsets, LongSupplier clock, long sendMarginMs) {
         this.sender = sender;
@@ -50,9 +55,17 @@ final class DispatchScheduler implements AutoCloseable {
 
     void submit(TopicPartition tp, long offset, DispatchedCall call) {
         offsets.begin(tp, offset);
+        long wait = call.getExecuteAt().toEpochMilli() - clock.getAsLong();
+        if (wait > MAX_AHEAD_MS) {
+            // No limiter plans that far ahead: a clock far behind, or a record not written by Tollgate. Held on
+            // the timer, it would hold back every offset of its partition; it goes back to the limiter instead.
+            publish(tp, offset, call, CallResult.notSent(Outcome.STALE, "its slot opens in " + wait
+                    + " ms, further ahead than any limiter plans: is the dispatcher's clock behind?", clock.getAsLong()));
+            return;
+        }
         Slot slot = new Slot(tp, offset, call);
         waiting.computeIfAbsent(tp, p -> ConcurrentHashMap.newKeySet()).add(slot);
-        slot.future = timer.schedule(slot, Math.max(0, call.getExecuteAt().toEpochMilli() - clock.getAsLong()), TimeUnit.MILLISECONDS);
+        slot.future = timer.schedule(slot, Math.max(0, wait), TimeUnit.MILLISECONDS);
     }
 
     /** A call waiting for its slot. Cancelled when its partition is revoked, so only one owner sends it. */
@@ -83,21 +96,41 @@ final class DispatchScheduler implements AutoCloseable {
             if (mine != null) {
                 mine.remove(this);
             }
-            if (!cancelled) {
+            if (cancelled) {
+                return;
+            }
+            try {
                 send(tp, offset, call);
+            } catch (RuntimeException e) {
+                // Whatever fails here would otherwise be lost on the timer thread, with no result and the
+                // partition's offsets stuck behind the call: it goes back to the limiter instead.
+                LOG.error("Call {} could not be sent; it goes back to the limiter", call.getRequest().getRequestId(), e);
+                publish(tp, offset, call, CallResult.notSent(Outcome.NETWORK_ERROR, "the dispatcher failed to send it ("
+                        + e.getClass().getSimpleName() + "); not sent", clock.getAsLong()));
             }
         }
     }
 
     private void send(TopicPartition tp, long offset, DispatchedCall call) {
         long now = clock.getAsLong();
-        if (now > call.getExpiresAt().toEpochMilli() - sendMarginMs) {
-            publish(tp, offset, call, new CallResult(Outcome.STALE, null, 0, Map.of(),
-                    "received or started " + (now - call.getExecuteAt().toEpochMilli()) + " ms after its slot opened", now));
+        long executeAt = call.getExecuteAt().toEpochMilli();
+        long expiresAt = call.getExpiresAt().toEpochMilli();
+        if (expiresAt - executeAt <= sendMarginMs) {
+            if (shortSlotWarned.compareAndSet(false, true)) {
+                LOG.error("Calls arrive with slots of {} ms, no longer than dispatch.send.margin.ms={}: none can be sent in time. "
+                        + "Set the limiter's dispatch.jitter.ms above the margin.", expiresAt - executeAt, sendMarginMs);
+            }
+            publish(tp, offset, call, CallResult.notSent(Outcome.STALE, "its slot of " + (expiresAt - executeAt)
+                    + " ms is no longer than dispatch.send.margin.ms=" + sendMarginMs + "; raise the limiter's dispatch.jitter.ms", now));
             return;
         }
-        sender.send(call.getRequest(), call.getExecuteAt().toEpochMilli()).whenComplete((result, failure) -> publish(tp, offset, call, failure == null ? result
-                : new CallResult(Outcome.OUTCOME_UNKNOWN, null, clock.getAsLong() - now, Map.of(), String.valueOf(failure), now)));
+        if (now > expiresAt - sendMarginMs) {
+            publish(tp, offset, call, CallResult.notSent(Outcome.STALE,
+                    "received or started " + (now - executeAt) + " ms after its slot opened", now));
+            return;
+        }
+        sender.send(call.getRequest(), executeAt).whenComplete((result, failure) -> publish(tp, offset, call, failure == null ? result
+                : new CallResult(Outcome.OUTCOME_UNKNOWN, null, clock.getAsLong() - now, Map.of(), failure.getClass().getSimpleName(), now, true)));
     }
 
     private void publish(TopicPartition tp, long offset, DispatchedCall call, CallResult result) {
@@ -110,6 +143,15 @@ final class DispatchScheduler implements AutoCloseable {
                     fatal.compareAndSet(null, e);
                 }
             });
+        } catch (SerializationException e) {
+            if (e instanceof WireFormatException w && w.kind() == WireFormatException.Kind.REGISTRY_UNAVAILABLE) {
+                fatal.compareAndSet(null, e);
+                return;
+            }
+            // This record's result cannot be written at all (a value the schema cannot hold): the task goes
+            // on with the others, and the call stays in the log with its offset.
+            LOG.error("The result of call {} at {}@{} cannot be serialized; it is skipped", call.getRequest().getRequestId(), tp, offset, e);
+            offsets.done(tp, offset);
         } catch (RuntimeException e) {
             fatal.compareAndSet(null, e);
         }

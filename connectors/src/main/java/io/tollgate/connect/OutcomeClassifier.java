@@ -40,6 +40,16 @@ final class OutcomeClassifier {
         return SAFE.contains(method.toUpperCase(Locale.ROOT)) ? Outcome.NETWORK_ERROR : Outcome.OUTCOME_UNKNOWN;
     }
 
+    /** Whether the failure came before a connection was made: then the vendor surely did not see the call. */
+    static boolean neverConnected(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof ConnectException || t instanceof HttpConnectTimeoutException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** The vendor's block is an HTML page (seed 002: Cloudflare), not the API's JSON 403. */
     private static boolean isBlockPage(String contentType, String body) {
         String type = contentType == null ? "" : contentType.toLowerCase(Locale.ROOT);

@@ -40,6 +40,7 @@ final class ResultPublisher implements AutoCloseable {
                 .setExecutedAt(Instant.ofEpochMilli(result.executedAtMs()))
                 .setExecuteAt(call.getExecuteAt())
                 .setAttempt(call.getAttempt())
+                .setSent(result.sent())
                 .setRequest(call.getRequest())
                 .setCharges(charges)
                 .build();

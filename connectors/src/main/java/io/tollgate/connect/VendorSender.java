@@ -25,6 +25,8 @@ import java.util.function.LongSupplier;
  */
 final class VendorSender implements AutoCloseable {
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(VendorSender.class);
+
     /** Headers java.net.http sets itself and refuses from callers. */
     private static final Set<String> RESTRICTED = Set.of("connection", "content-length", "expect", "host", "upgrade");
     static final String REQUEST_ID_HEADER = "X-Tollgate-Request-Id";
@@ -55,29 +57,54 @@ final class VendorSender implements AutoCloseable {
                 .build();
     }
 
+    /**
+     * Sends a call. Every failure becomes a result: a credential the provider does not know ends the call
+     * (NOT_SENT); a provider that fails, or a vendor that cannot be reached, sends it back to wait
+     * (NETWORK_ERROR, not sent). No text in a result holds the secret: it is taken out of the body, the
+     * headers and every exception message.
+     */
     CompletableFuture<CallResult> send(ApiRequest request, long slotMs) {
         long start = clock.getAsLong();
+        String secret;
+        try {
+            secret = credentials.resolve(request.getCredentialRef());
+        } catch (CredentialResolver.UnknownCredentialException e) {
+            return CompletableFuture.completedFuture(CallResult.notSent(Outcome.NOT_SENT, e.getMessage(), start));
+        } catch (RuntimeException e) {
+            // The provider itself failed (a file that cannot be read, a vault that does not answer): the call
+            // may well go later, so it goes back to wait, paused like a call the vendor could not be reached for.
+            LOG.warn("Credential provider failed for reference '{}' ({}); the call goes back to the limiter", request.getCredentialRef(),
+                    e.getClass().getName());
+            return CompletableFuture.completedFuture(CallResult.notSent(Outcome.NETWORK_ERROR, "the credential provider failed ("
+                    + e.getClass().getSimpleName() + "); not sent", start));
+        }
+        Redaction redaction = new Redaction(secret);
         HttpRequest http;
         try {
-            http = build(request, slotMs);
-        } catch (CredentialResolver.UnknownCredentialException | IllegalArgumentException e) {
-            return CompletableFuture.completedFuture(new CallResult(Outcome.NOT_SENT, null, 0, Map.of(), e.getMessage(), start));
+            http = build(request, slotMs, secret);
+        } catch (IllegalArgumentException e) {
+            return CompletableFuture.completedFuture(CallResult.notSent(Outcome.NOT_SENT, "not a valid HTTP request: "
+                    + redaction.apply(String.valueOf(e.getMessage())), start));
         }
         return this.http.sendAsync(http, HttpResponse.BodyHandlers.ofByteArray())
                 .handle((response, failure) -> {
                     long latency = clock.getAsLong() - start;
                     if (failure != null) {
-                        return new CallResult(OutcomeClassifier.ofFailure(failure, request.getMethod()), null, latency, Map.of(),
-                                describe(failure), start);
+                        Outcome outcome = OutcomeClassifier.ofFailure(failure, request.getMethod());
+                        return new CallResult(outcome, null, latency, Map.of(), redaction.apply(describe(failure)), start,
+                                !OutcomeClassifier.neverConnected(failure));
                     }
                     String body = new String(response.body(), StandardCharsets.UTF_8);
                     String contentType = response.headers().firstValue("content-type").orElse(null);
+                    // Redacted before it is cut: a cut through the secret would leave half of it.
+                    String excerpt = redaction.apply(body);
                     return new CallResult(OutcomeClassifier.of(response.statusCode(), contentType, body), response.statusCode(), latency,
-                            rateLimitHeaders(response.headers()), body.substring(0, Math.min(body.length(), excerptChars)), start);
+                            redaction.apply(rateLimitHeaders(response.headers())), excerpt.substring(0, Math.min(excerpt.length(), excerptChars)),
+                            start, true);
                 });
     }
 
-    private HttpRequest build(ApiRequest request, long slotMs) {
+    private HttpRequest build(ApiRequest request, long slotMs, String secret) {
         URI base = config.baseUrl(request.getVendor());
         String baseText = base.toString().endsWith("/") ? base.toString().substring(0, base.toString().length() - 1) : base.toString();
         URI uri = URI.create(baseText + request.getPath());
@@ -89,7 +116,6 @@ final class VendorSender implements AutoCloseable {
         });
         builder.header(REQUEST_ID_HEADER, request.getRequestId());
         builder.header(SLOT_HEADER, Long.toString(slotMs));
-        String secret = credentials.resolve(request.getCredentialRef());
         uri = (request.getAuthKind() == AuthKind.OAUTH ? oauth : apiToken).apply(uri, builder, secret);
         ByteBuffer body = request.getBody();
         HttpRequest.BodyPublisher publisher = body == null ? HttpRequest.BodyPublishers.noBody()

@@ -86,15 +86,43 @@ class DispatchSchedulerTest {
     }
 
     @Test
-    void shouldNotSendCallsOfARevokedPartitionAndLeaveThemUncommitted() throws Exception {
-        scheduler.submit(TP, 11, Fixtures.dispatched(Fixtures.request("moved").build(), System.currentTimeMillis() + 300, 100));
+    void shouldNotSendCallsOfARevokedPartitionAndLeaveThemUncommitted() {
+        TopicPartition kept = new TopicPartition("tollgate.dispatch", 1);
+        long slot = System.currentTimeMillis() + 300;
+        scheduler.submit(TP, 11, Fixtures.dispatched(Fixtures.request("moved").build(), slot, 100));
+        scheduler.submit(kept, 5, Fixtures.dispatched(Fixtures.request("stays").build(), slot + 50, 100));
 
         scheduler.revoke(List.of(TP));
-        Thread.sleep(600);
 
-        assertThat(vendor.received).isEmpty();
-        assertThat(producer.history()).isEmpty();
+        // The call that stays has a later slot: once it is sent, the revoked one's slot is long past.
+        await().atMost(Duration.ofSeconds(5)).until(() -> producer.history().size() == 1);
+        assertThat(vendor.received).extracting(r -> r.headers().get("X-tollgate-request-id").get(0)).containsExactly("stays");
         assertThat(offsets.committable(List.of(TP))).isEmpty();
+    }
+
+    @Test
+    void shouldReturnEveryCallStaleWithTheCauseWhenSlotsAreShorterThanTheMargin() {
+        scheduler.submit(TP, 2, Fixtures.dispatched(Fixtures.request("tight").build(), System.currentTimeMillis() + 100, 10));
+
+        await().atMost(Duration.ofSeconds(5)).until(() -> producer.history().size() == 1);
+
+        DispatchResult result = (DispatchResult) producer.history().get(0).value();
+        assertThat(result.getOutcome()).isEqualTo(Outcome.STALE);
+        assertThat(result.getSent()).isFalse();
+        assertThat(result.getBodyExcerpt()).contains("no longer than dispatch.send.margin.ms=10");
+        assertThat(vendor.received).isEmpty();
+    }
+
+    @Test
+    void shouldNotHoldACallWhoseSlotIsFurtherAheadThanAnyLimiterPlans() {
+        scheduler.submit(TP, 9, Fixtures.dispatched(Fixtures.request("year-9999").build(), 253_402_300_799_000L, 100));
+
+        assertThat(producer.history()).singleElement().satisfies(r -> {
+            assertThat(((DispatchResult) r.value()).getOutcome()).isEqualTo(Outcome.STALE);
+            assertThat(((DispatchResult) r.value()).getBodyExcerpt()).contains("further ahead than any limiter plans");
+        });
+        producer.completeNext();
+        assertThat(offsets.committable(List.of(TP))).containsEntry(TP, new OffsetAndMetadata(10));
     }
 
     @Test

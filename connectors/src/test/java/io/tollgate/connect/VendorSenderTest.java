@@ -5,8 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.tollgate.avro.AuthKind;
 import io.tollgate.avro.Outcome;
 import java.net.ServerSocket;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.Set;
+import org.apache.kafka.common.config.ConfigData;
+import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.common.config.provider.ConfigProvider;
 import org.apache.kafka.common.config.provider.FileConfigProvider;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -66,11 +71,69 @@ class VendorSenderTest {
     }
 
     @Test
-    void shouldNotSendWhenTheCredentialIsUnknownAndNeverShowASecret() throws Exception {
+    void shouldNotSendWhenTheCredentialIsUnknown() throws Exception {
         CallResult result = sender.send(Fixtures.request("r3").setCredentialRef("nobody/knows").build(), 0).get();
 
         assertThat(result.outcome()).isEqualTo(Outcome.NOT_SENT);
+        assertThat(result.sent()).isFalse();
         assertThat(result.excerpt()).contains("nobody/knows");
+        assertThat(vendor.received).isEmpty();
+    }
+
+    @Test
+    void shouldKeepASecretThatCannotBeAHeaderOutOfTheResult() throws Exception {
+        // A secret with a trailing newline, placed in a header: the HTTP client refuses it, quoting the value.
+        VendorSender headerAuth = sender(vendor.url(), Map.of(HttpDispatchSinkConfig.API_TOKEN_AUTH, "header:X-Api-Token"));
+        Files.writeString(dir.resolve("credentials.properties"), "pipedrive/acme=" + Fixtures.SECRET + "\\n\n");
+
+        CallResult result = headerAuth.send(Fixtures.request("r4").build(), 0).get();
+
+        assertThat(result.outcome()).isEqualTo(Outcome.NOT_SENT);
+        assertThat(result.excerpt()).contains("not a valid HTTP request").doesNotContain(Fixtures.SECRET);
+        assertThat(vendor.received).isEmpty();
+    }
+
+    @Test
+    void shouldRedactTheSecretWhereTheVendorEchoesIt() throws Exception {
+        vendor.answers = r -> new LocalHttpServer.Answer(401, "application/json", "{\"error\":\"token " + Fixtures.SECRET + " is not valid\"}",
+                Map.of("x-ratelimit-remaining", Fixtures.SECRET), 0);
+
+        CallResult result = sender.send(Fixtures.request("r5").build(), 0).get();
+
+        assertThat(result.status()).isEqualTo(401);
+        assertThat(result.excerpt()).isEqualTo("{\"error\":\"token [redacted] is not valid\"}");
+        assertThat(result.headers()).containsEntry("x-ratelimit-remaining", "[redacted]");
+    }
+
+    @Test
+    void shouldSendACallBackWhenTheCredentialProviderFails() throws Exception {
+        Files.delete(dir.resolve("credentials.properties"));
+        VendorSender failing = new VendorSender(new HttpDispatchSinkConfig(Fixtures.config(vendor.url(), dir.resolve("credentials.properties"))),
+                new CredentialResolver(new ConfigProvider() {
+                    @Override
+                    public ConfigData get(String path) {
+                        throw new ConfigException("vault sealed");
+                    }
+
+                    @Override
+                    public ConfigData get(String path, Set<String> keys) {
+                        throw new ConfigException("vault sealed");
+                    }
+
+                    @Override
+                    public void close() {
+                    }
+
+                    @Override
+                    public void configure(Map<String, ?> configs) {
+                    }
+                }, "", "raw", 0, System::currentTimeMillis), System::currentTimeMillis);
+
+        CallResult result = failing.send(Fixtures.request("r6").build(), 0).get();
+
+        assertThat(result.outcome()).as("sent back to wait, the credential paused").isEqualTo(Outcome.NETWORK_ERROR);
+        assertThat(result.sent()).isFalse();
+        assertThat(result.excerpt()).isEqualTo("the credential provider failed (ConfigException); not sent");
         assertThat(vendor.received).isEmpty();
     }
 
@@ -104,6 +167,7 @@ class VendorSenderTest {
         CallResult post = unreachable.send(Fixtures.request("p").setMethod("POST").build(), 0).get();
 
         assertThat(post.outcome()).as("not sent, so safe to send again").isEqualTo(Outcome.NETWORK_ERROR);
+        assertThat(post.sent()).isFalse();
         assertThat(post.excerpt()).doesNotContain(Fixtures.SECRET);
     }
 
@@ -115,6 +179,7 @@ class VendorSenderTest {
         CallResult post = sender.send(Fixtures.request("p").setMethod("POST").build(), 0).get();
 
         assertThat(get.outcome()).isEqualTo(Outcome.NETWORK_ERROR);
+        assertThat(get.sent()).as("it reached the vendor, which may have counted it").isTrue();
         assertThat(post.outcome()).isEqualTo(Outcome.OUTCOME_UNKNOWN);
         assertThat(post.excerpt()).contains("HttpTimeoutException").doesNotContain(Fixtures.SECRET);
     }

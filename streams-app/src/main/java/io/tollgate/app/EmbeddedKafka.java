@@ -35,14 +35,18 @@ public final class EmbeddedKafka implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedKafka.class);
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
 
-    private final KafkaRaftServer server;
+    private KafkaRaftServer server;
+    private final Properties props;
     private final Path logDir;
     private final String bootstrapServers;
+    private final String saslBootstrapServers;
 
-    private EmbeddedKafka(KafkaRaftServer server, Path logDir, String bootstrapServers) {
+    private EmbeddedKafka(KafkaRaftServer server, Properties props, Path logDir, String bootstrapServers, String saslBootstrapServers) {
         this.server = server;
+        this.props = props;
         this.logDir = logDir;
         this.bootstrapServers = bootstrapServers;
+        this.saslBootstrapServers = saslBootstrapServers;
     }
 
     public static EmbeddedKafka start() {
@@ -51,18 +55,34 @@ public final class EmbeddedKafka implements AutoCloseable {
 
     /** Starts a broker; {@code overrides} are broker settings for special tests. */
     public static EmbeddedKafka start(Map<String, String> overrides) {
+        return start(overrides, Map.of());
+    }
+
+    /**
+     * Starts a broker that also listens with SASL/PLAIN for {@code saslUsers} (user name to password), so
+     * that clients configured with Kafka's security settings can be tried against it.
+     */
+    public static EmbeddedKafka start(Map<String, String> overrides, Map<String, String> saslUsers) {
         Path logDir = null;
         KafkaRaftServer server = null;
         try {
             logDir = Files.createTempDirectory("tollgate-kafka");
             int brokerPort = freePort();
             int controllerPort = freePort();
+            int saslPort = saslUsers.isEmpty() ? 0 : freePort();
+            String sasl = saslUsers.isEmpty() ? "" : ",SASL_PLAINTEXT://127.0.0.1:" + saslPort;
             Properties props = new Properties();
             props.put("process.roles", "broker,controller");
             props.put("node.id", "1");
-            props.put("listeners", "PLAINTEXT://127.0.0.1:" + brokerPort + ",CONTROLLER://127.0.0.1:" + controllerPort);
-            props.put("advertised.listeners", "PLAINTEXT://127.0.0.1:" + brokerPort);
-            props.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+            props.put("listeners", "PLAINTEXT://127.0.0.1:" + brokerPort + sasl + ",CONTROLLER://127.0.0.1:" + controllerPort);
+            props.put("advertised.listeners", "PLAINTEXT://127.0.0.1:" + brokerPort + sasl);
+            props.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT,SASL_PLAINTEXT:SASL_PLAINTEXT");
+            if (!saslUsers.isEmpty()) {
+                StringBuilder jaas = new StringBuilder("org.apache.kafka.common.security.plain.PlainLoginModule required");
+                saslUsers.forEach((user, password) -> jaas.append(" user_").append(user).append("=\"").append(password).append('"'));
+                props.put("sasl.enabled.mechanisms", "PLAIN");
+                props.put("listener.name.sasl_plaintext.plain.sasl.jaas.config", jaas.append(';').toString());
+            }
             props.put("controller.listener.names", "CONTROLLER");
             props.put("inter.broker.listener.name", "PLAINTEXT");
             props.put("controller.quorum.bootstrap.servers", "127.0.0.1:" + controllerPort);
@@ -77,6 +97,9 @@ public final class EmbeddedKafka implements AutoCloseable {
             props.put("share.coordinator.state.topic.replication.factor", "1");
             props.put("share.coordinator.state.topic.min.isr", "1");
             props.put("group.initial.rebalance.delay.ms", "0");
+            // A transaction left open by a process that died is aborted when this check finds it past its timeout:
+            // every second rather than every ten, so that its partitions are readable again soon after.
+            props.put("transaction.abort.timed.out.transaction.cleanup.interval.ms", "1000");
             props.put("log.segment.bytes", String.valueOf(16 * 1024 * 1024));
             props.putAll(overrides);
             format(props, logDir);
@@ -86,7 +109,7 @@ public final class EmbeddedKafka implements AutoCloseable {
             String bootstrap = "127.0.0.1:" + brokerPort;
             awaitReady(bootstrap);
             LOG.info("Embedded Kafka broker (KRaft) ready at {}", bootstrap);
-            return new EmbeddedKafka(server, logDir, bootstrap);
+            return new EmbeddedKafka(server, props, logDir, bootstrap, saslUsers.isEmpty() ? null : "127.0.0.1:" + saslPort);
         } catch (Exception e) {
             if (server != null) {
                 server.shutdown();
@@ -101,11 +124,33 @@ public final class EmbeddedKafka implements AutoCloseable {
         return bootstrapServers;
     }
 
+    /** The SASL_PLAINTEXT listener, when the broker was started with SASL users; else null. */
+    public String saslBootstrapServers() {
+        return saslBootstrapServers;
+    }
+
+    /** Stops the broker and keeps its log directory, as a broker that goes down for maintenance does. */
+    public synchronized void stopBroker() {
+        if (server != null) {
+            server.shutdown();
+            server.awaitShutdown();
+            server = null;
+        }
+    }
+
+    /** Starts the broker again on the same log directory and ports. */
+    public synchronized void startBroker() throws InterruptedException {
+        if (server == null) {
+            server = new KafkaRaftServer(KafkaConfig.fromProps(props), Time.SYSTEM);
+            server.startup();
+            awaitReady(bootstrapServers);
+        }
+    }
+
     @Override
     public void close() {
         try {
-            server.shutdown();
-            server.awaitShutdown();
+            stopBroker();
         } finally {
             deleteQuietly(logDir);
         }

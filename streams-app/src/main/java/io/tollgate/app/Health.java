@@ -11,6 +11,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 import org.apache.kafka.common.Metric;
 import org.apache.kafka.common.MetricName;
 import org.apache.kafka.streams.KafkaStreams;
@@ -21,7 +22,7 @@ import org.apache.kafka.streams.KafkaStreams;
  *
  * <ul>
  *   <li><b>Live</b> ({@code /health}): not in ERROR; fewer than {@value #MAX_THREAD_FAILURES} stream-thread
- *       failures in the last {@link #FAILURE_WINDOW}; and not stalled, which is records waiting on the input
+ *       failures in the last minute; and not stalled, which is records waiting on the input
  *       partitions (consumer lag) while no record has been processed for {@code health.stall.timeout.ms}.</li>
  *   <li><b>Ready</b> ({@code /ready}): live, and RUNNING (not starting, not rebalancing): it decides calls now.</li>
  * </ul>
@@ -29,13 +30,15 @@ import org.apache.kafka.streams.KafkaStreams;
 public final class Health implements AutoCloseable {
 
     static final int MAX_THREAD_FAILURES = 3;
-    static final Duration FAILURE_WINDOW = Duration.ofMinutes(5);
+    /** Failures this far apart are not "keep failing"; and a recovered app is live again this long after its last one. */
+    static final Duration FAILURE_WINDOW = Duration.ofMinutes(1);
 
     /** What {@code /health} and {@code /ready} answer. */
     public record Status(boolean live, boolean ready, String streams, List<String> problems) {
     }
 
-    private final KafkaStreams streams;
+    private final Supplier<KafkaStreams.State> state;
+    private final LongSupplier inputLag;
     private final TollgateMetrics metrics;
     private final long stallTimeoutMs;
     private final LongSupplier clock;
@@ -46,8 +49,20 @@ public final class Health implements AutoCloseable {
     private long stalledSince = -1;
     private long lastLag;
 
-    Health(KafkaStreams streams, TollgateMetrics metrics, long stallTimeoutMs, LongSupplier clock) {
-        this.streams = streams;
+    /** Watches a running Kafka Streams client, sampling its progress once a second. */
+    static Health of(KafkaStreams streams, TollgateMetrics metrics, long stallTimeoutMs) {
+        Health health = new Health(streams::state, () -> inputLag(streams), metrics, stallTimeoutMs, System::currentTimeMillis);
+        health.sampler.scheduleAtFixedRate(health::sample, 1, 1, TimeUnit.SECONDS);
+        return health;
+    }
+
+    /**
+     * @param state the Kafka Streams state, now
+     * @param inputLag records waiting on the input partitions, now
+     */
+    Health(Supplier<KafkaStreams.State> state, LongSupplier inputLag, TollgateMetrics metrics, long stallTimeoutMs, LongSupplier clock) {
+        this.state = state;
+        this.inputLag = inputLag;
         this.metrics = metrics;
         this.stallTimeoutMs = stallTimeoutMs;
         this.clock = clock;
@@ -56,7 +71,6 @@ public final class Health implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        sampler.scheduleAtFixedRate(this::sample, 1, 1, TimeUnit.SECONDS);
     }
 
     /** A stream thread died (it is replaced; too many in a row means the app cannot make progress). */
@@ -70,11 +84,11 @@ public final class Health implements AutoCloseable {
     synchronized void sample() {
         long now = clock.getAsLong();
         long processed = metrics.processed();
-        lastLag = inputLag();
+        lastLag = inputLag.getAsLong();
         if (processed != lastProcessed) {
             lastProcessed = processed;
             stalledSince = -1;
-        } else if (lastLag > 0 && streams.state() == KafkaStreams.State.RUNNING) {
+        } else if (lastLag > 0 && state.get() == KafkaStreams.State.RUNNING) {
             stalledSince = stalledSince < 0 ? now : stalledSince;
         } else {
             stalledSince = -1;
@@ -84,13 +98,13 @@ public final class Health implements AutoCloseable {
     public synchronized Status status() {
         long now = clock.getAsLong();
         prune(now);
-        KafkaStreams.State state = streams.state();
+        KafkaStreams.State state = this.state.get();
         List<String> problems = new ArrayList<>();
         if (state == KafkaStreams.State.ERROR || state == KafkaStreams.State.PENDING_ERROR || state == KafkaStreams.State.NOT_RUNNING) {
             problems.add("Kafka Streams is " + state);
         }
         if (failures.size() >= MAX_THREAD_FAILURES) {
-            problems.add(failures.size() + " stream thread failures in the last " + FAILURE_WINDOW.toMinutes() + " minutes (last: "
+            problems.add(failures.size() + " stream thread failures in the last " + FAILURE_WINDOW.toSeconds() + " s (last: "
                     + lastFailure + ")");
         }
         if (stalledSince >= 0 && now - stalledSince >= stallTimeoutMs) {
@@ -107,7 +121,7 @@ public final class Health implements AutoCloseable {
     }
 
     /** Records waiting on the partitions the stream threads consume, as their consumers last measured. */
-    private long inputLag() {
+    private static long inputLag(KafkaStreams streams) {
         long lag = 0;
         for (Map.Entry<MetricName, ? extends Metric> e : streams.metrics().entrySet()) {
             MetricName name = e.getKey();

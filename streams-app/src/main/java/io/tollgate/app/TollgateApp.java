@@ -28,6 +28,7 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
@@ -90,6 +91,10 @@ public final class TollgateApp implements AutoCloseable {
                 // The embedded broker starts empty every time: so must the state that mirrors it.
                 runtime.put(TollgateConfig.STATE_DIR, java.nio.file.Files.createTempDirectory("tollgate-state").toString());
             }
+            if (config.isEmbedded() && config.isDefault(TollgateConfig.STANDBY_REPLICAS)) {
+                // One instance on its own broker: there is nowhere to put a standby.
+                runtime.put(TollgateConfig.STANDBY_REPLICAS, "0");
+            }
             if (config.isEmbedded() && config.string(TollgateConfig.POLICY_FILE).isBlank()) {
                 runtime.put(TollgateConfig.POLICY_FILE, "classpath:presets/demo.yaml");
             }
@@ -117,6 +122,7 @@ public final class TollgateApp implements AutoCloseable {
 
         Map<String, Object> clients = new HashMap<>();
         clients.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.string(TollgateConfig.BOOTSTRAP_SERVERS));
+        clients.putAll(config.clientSecurity());
         clients.putAll(config.withPrefix("admin."));
         int partitions;
         try (Admin admin = Admin.create(clients)) {
@@ -134,13 +140,13 @@ public final class TollgateApp implements AutoCloseable {
 
         TollgateMetrics metrics = new TollgateMetrics();
         PolicyCatalog catalog = new PolicyCatalog(limiter, serdes.deserializer(Policy.class), serdes.deserializer(Account.class));
-        Topology topology = TollgateTopology.build(TopologySettings.from(config, partitions), new TollgateTopology.ValueSerdes(serdes.serializer(),
+        Topology topology = TollgateTopology.build(TopologySettings.from(config, partitions, instanceName(config)), new TollgateTopology.ValueSerdes(serdes.serializer(),
                 serdes.deserializer(ApiRequest.class), serdes.deserializer(DispatchResult.class), serdes.deserializer(Account.class)),
                 catalog, metrics);
         Properties props = streamsProps(config);
         RejectingExceptionHandler.install(props, topics.rejected(), serdes.serializer(), metrics);
         KafkaStreams streams = new KafkaStreams(topology, props);
-        Health health = new Health(streams, metrics, config.longValue(TollgateConfig.HEALTH_STALL_TIMEOUT_MS), System::currentTimeMillis);
+        Health health = Health.of(streams, metrics, config.longValue(TollgateConfig.HEALTH_STALL_TIMEOUT_MS));
         streams.setUncaughtExceptionHandler(e -> {
             LOG.error("Stream thread failed; replacing it, it resumes from the last commit", e);
             health.threadFailed(e);
@@ -172,7 +178,13 @@ public final class TollgateApp implements AutoCloseable {
         p.put(StreamsConfig.consumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG), "6000");
         p.put(StreamsConfig.consumerPrefix(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG), "1500");
         p.put(StreamsConfig.producerPrefix(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG), "10000");
+        // A task stays with an instance that has its state until another has caught up as a warm-up replica
+        // (checked every minute): an instance that comes back empty must not take tasks it would first have to
+        // restore, and stall their accounts meanwhile.
+        p.put(StreamsConfig.ACCEPTABLE_RECOVERY_LAG_CONFIG, "100");
+        p.put(StreamsConfig.PROBING_REBALANCE_INTERVAL_MS_CONFIG, "60000");
         staticMembershipId(config).ifPresent(id -> p.put(StreamsConfig.consumerPrefix(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG), id));
+        p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, "true");
         // Requests and results of a task are independent streams: process whichever has data, without
         // waiting to align their timestamps (a result must release a permit or correct a window at once).
         p.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, "-1");
@@ -188,10 +200,17 @@ public final class TollgateApp implements AutoCloseable {
         // result at most a few hundred records behind.
         p.put(StreamsConfig.mainConsumerPrefix(ConsumerConfig.MAX_POLL_RECORDS_CONFIG), "100");
         p.put(StreamsConfig.mainConsumerPrefix(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG), String.valueOf(16 * 1024));
+        // Security settings at the top level reach every client Kafka Streams makes (consumers, producers, admin).
+        config.clientSecurity().forEach(p::put);
         config.withPrefix("streams.").forEach(p::put);
         config.withPrefix("producer.").forEach((k, v) -> p.put(StreamsConfig.producerPrefix(k), v));
         config.withPrefix("consumer.").forEach((k, v) -> p.put(StreamsConfig.consumerPrefix(k), v));
         return p;
+    }
+
+    /** How this instance names itself in the decisions it makes: its instance id, or its REST address. */
+    static String instanceName(TollgateConfig config) {
+        return staticMembershipId(config).orElse(config.string(TollgateConfig.REST_HOST) + ":" + config.string(TollgateConfig.REST_PORT));
     }
 
     /**
@@ -219,11 +238,12 @@ public final class TollgateApp implements AutoCloseable {
         return legal.isEmpty() ? java.util.Optional.empty() : java.util.Optional.of(legal.length() > 200 ? legal.substring(0, 200) : legal);
     }
 
-    private static Map<String, Object> producerProps(TollgateConfig config) {
+    static Map<String, Object> producerProps(TollgateConfig config) {
         Map<String, Object> p = new HashMap<>();
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.string(TollgateConfig.BOOTSTRAP_SERVERS));
         p.put(ProducerConfig.ACKS_CONFIG, "all");
         p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        p.putAll(config.clientSecurity());
         p.putAll(config.withPrefix("producer."));
         return p;
     }
@@ -294,7 +314,11 @@ public final class TollgateApp implements AutoCloseable {
     @Override
     public void close() {
         long budgetMs = config.longValue(TollgateConfig.SHUTDOWN_TIMEOUT_MS);
-        if (!streams.close(org.apache.kafka.streams.CloseOptions.timeout(Duration.ofMillis(budgetMs * 2 / 3)))) {
+        // Leave the group even as a static member: its partitions move to warm standbys at once, instead of
+        // after a session timeout. (Static membership still spares a rebalance when a crashed instance returns.)
+        CloseOptions options = CloseOptions.timeout(Duration.ofMillis(budgetMs * 2 / 3))
+                .withGroupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP);
+        if (!streams.close(options)) {
             LOG.warn("Kafka Streams did not close within {} ms (state {})", budgetMs * 2 / 3, streams.state());
         }
         health.close();

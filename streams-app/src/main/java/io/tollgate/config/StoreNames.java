@@ -13,10 +13,15 @@ public final class StoreNames {
     public static final String ACCOUNT_QUEUES = "account-queues";
     /** Waiting calls by deadline, so a call whose deadline passes is rejected wherever it waits. */
     public static final String DEADLINES = "deadlines";
-    /** Dispatched calls awaiting their result. */
-    public static final String IN_FLIGHT = "in-flight";
-    /** Request ids seen recently, for idempotency. */
-    public static final String REQUEST_IDS = "request-ids";
+    /**
+     * Dispatched calls awaiting their result, keyed by account and request id. (Key-value stores with a
+     * sweep, not window stores: Kafka Streams 4.3 does not find the committed offsets of a segmented
+     * store on a clean hand-over under exactly-once, and wipes the whole task. The window stores of
+     * earlier releases were "in-flight" and "request-ids".)
+     */
+    public static final String IN_FLIGHT = "calls-in-flight";
+    /** Request ids seen recently, for idempotency, keyed by account and request id; the value is when. */
+    public static final String REQUEST_IDS = "request-id-memory";
     /** Global: policies by id. */
     public static final String POLICIES = "policies";
     /** Global: accounts by id. */

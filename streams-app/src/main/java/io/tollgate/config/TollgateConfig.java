@@ -16,7 +16,8 @@ import java.util.TreeMap;
  * ({@code TOLLGATE_FOO_BAR} is {@code foo.bar}) &lt; command line ({@code --foo.bar=value}). Parsed once
  * and validated at start: an unknown key or a bad value stops the app with a message naming the key
  * and the layer it came from. Keys under {@code streams.}, {@code producer.}, {@code consumer.} and
- * {@code admin.} pass through to Kafka.
+ * {@code admin.} pass through to those Kafka clients; {@code security.protocol}, {@code sasl.*} and
+ * {@code ssl.*} to all of them.
  */
 public final class TollgateConfig {
 
@@ -53,6 +54,8 @@ public final class TollgateConfig {
 
     private static final Map<String, String> DEFAULTS = defaults();
     private static final String[] PASS_THROUGH = {"streams.", "producer.", "consumer.", "admin."};
+    /** Kafka security settings: given once, they reach every client Tollgate creates (admin, producer, Streams). */
+    private static final String[] CLIENT_SECURITY = {"security.protocol", "sasl.", "ssl."};
 
     private final Map<String, String> values;
     private final Map<String, String> origins;
@@ -152,7 +155,7 @@ public final class TollgateConfig {
         for (String key : values.keySet()) {
             if (!DEFAULTS.containsKey(key) && !isPassThrough(key)) {
                 throw new ConfigException("unknown configuration key '" + key + "' (from " + origins.get(key)
-                        + "); known keys: " + new TreeMap<>(DEFAULTS).keySet() + " and streams.*, producer.*, consumer.*, admin.*");
+                        + "); known keys: " + new TreeMap<>(DEFAULTS).keySet() + " and streams.*, producer.*, consumer.*, admin.*, security.protocol, sasl.*, ssl.*");
             }
         }
         positive(TOPIC_PARTITIONS);
@@ -201,7 +204,27 @@ public final class TollgateConfig {
                 return true;
             }
         }
+        return isClientSecurity(key);
+    }
+
+    private static boolean isClientSecurity(String key) {
+        for (String prefix : CLIENT_SECURITY) {
+            if (key.equals(prefix) || prefix.endsWith(".") && key.startsWith(prefix)) {
+                return true;
+            }
+        }
         return false;
+    }
+
+    /** {@code security.protocol}, {@code sasl.*} and {@code ssl.*}: for every Kafka client. */
+    public Map<String, String> clientSecurity() {
+        Map<String, String> out = new LinkedHashMap<>();
+        values.forEach((k, v) -> {
+            if (isClientSecurity(k)) {
+                out.put(k, v);
+            }
+        });
+        return out;
     }
 
     private void positive(String key) {

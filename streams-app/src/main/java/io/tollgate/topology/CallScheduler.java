@@ -280,16 +280,16 @@ final class CallScheduler {
     void onResult(DispatchResult result, long wallNow) {
         String account = result.getAccount();
         metrics.result(result.getOutcome().name());
-        InFlightCall inFlight = stores.inFlight(account, result.getRequestId(), wallNow);
+        InFlightCall inFlight = stores.inFlight(account, result.getRequestId());
         Long executeAt = result.getExecuteAt() == null ? null : result.getExecuteAt().toEpochMilli();
         if (inFlight == null || !inFlight.isDispatch(result.getAttempt(), executeAt)) {
             // A duplicate (the dispatcher delivers results at least once), the result of an earlier dispatch of
-            // a call that has gone again, or one older than the in-flight retention: its effects were applied
-            // once already, or belong to another dispatch.
+            // a call that has gone again, or one of a call forgotten after the retention: its effects were
+            // applied once already, or belong to another dispatch.
             metrics.unmatchedResult();
             return;
         }
-        stores.removeInFlight(account, result.getRequestId(), wallNow);
+        stores.removeInFlight(account, result.getRequestId());
         long planned = wallNow + leadMs;
         AccountResolver.Resolution r = accounts.resolve(account);
         DispatchOutcome outcome = Records.toOutcome(result, wallNow);

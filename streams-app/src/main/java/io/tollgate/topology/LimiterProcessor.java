@@ -8,6 +8,8 @@ import io.tollgate.limiter.Limiter;
 import io.tollgate.topology.store.LimiterStores;
 import java.time.Duration;
 import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -60,7 +62,10 @@ final class LimiterProcessor implements Processor<String, LimiterInput, String, 
         this.sweep = new StateSweep(limiter, stores, resolver, metrics);
         this.seenEpoch = catalog.epoch();
         context.schedule(Duration.ofMillis(settings.punctuationMs()), PunctuationType.WALL_CLOCK_TIME, this::punctuate);
-        context.schedule(SWEEP_INTERVAL, PunctuationType.WALL_CLOCK_TIME, now -> sweep.sweep(now + settings.leadMs(), SWEEP_SLICE));
+        context.schedule(SWEEP_INTERVAL, PunctuationType.WALL_CLOCK_TIME, now -> {
+            sweep.sweep(now + settings.leadMs(), SWEEP_SLICE);
+            stores.forgetExpired(now, SWEEP_SLICE);
+        });
     }
 
     @Override
@@ -105,21 +110,29 @@ final class LimiterProcessor implements Processor<String, LimiterInput, String, 
         }
     }
 
-    /** Forwards each kind of output to its sink, stamped with the wall-clock time of the decision. */
+    /** Forwards each kind of output to its sink, stamped with the wall-clock time of the decision and the instance that made it. */
     private final class Forwarder implements Outbox {
+
+        private final Headers headers = new RecordHeaders().add(TopologySettings.INSTANCE_HEADER,
+                settings.instance().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+
         @Override
         public void dispatch(String account, DispatchedCall call) {
-            context.forward(new Record<>(account, (SpecificRecord) call, context.currentSystemTimeMs()), DISPATCH_SINK);
+            forward(account, call, DISPATCH_SINK);
         }
 
         @Override
         public void delay(String account, DelayedCall call) {
-            context.forward(new Record<>(account, (SpecificRecord) call, context.currentSystemTimeMs()), DELAY_SINK);
+            forward(account, call, DELAY_SINK);
         }
 
         @Override
         public void reject(String account, RejectedCall call) {
-            context.forward(new Record<>(account, (SpecificRecord) call, context.currentSystemTimeMs()), REJECTED_SINK);
+            forward(account, call, REJECTED_SINK);
+        }
+
+        private void forward(String account, SpecificRecord value, String sink) {
+            context.forward(new Record<>(account, value, context.currentSystemTimeMs(), headers), sink);
         }
     }
 }

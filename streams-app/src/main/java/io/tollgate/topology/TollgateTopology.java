@@ -8,7 +8,6 @@ import io.tollgate.config.TopicNames;
 import io.tollgate.intake.RequestDecoder;
 import io.tollgate.policy.AccountFactsMapper;
 import io.tollgate.policy.PolicyException;
-import java.time.Duration;
 import org.apache.avro.specific.SpecificRecord;
 import io.tollgate.intake.RejectCode;
 import io.tollgate.limiter.RejectReason;
@@ -66,7 +65,7 @@ public final class TollgateTopology {
         topology.addProcessor(IntakeProcessor.LIMITER, () -> new LimiterProcessor(settings, catalog, metrics),
                 "intake", "routed-intake", "result-intake");
 
-        for (StoreBuilder<?> store : limiterStores(settings.retentionMs())) {
+        for (StoreBuilder<?> store : limiterStores()) {
             topology.addStateStore(store, IntakeProcessor.LIMITER);
         }
 
@@ -106,8 +105,7 @@ public final class TollgateTopology {
      * of an account write the same keys (its budget, its credentials' windows) within one commit, and
      * the cache turns those writes into one RocksDB write and one changelog record per key and commit.
      */
-    private static StoreBuilder<?>[] limiterStores(long retentionMs) {
-        Duration retention = Duration.ofMillis(retentionMs);
+    private static StoreBuilder<?>[] limiterStores() {
         return new StoreBuilder<?>[] {
             Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.LIMIT_STATE), Serdes.Bytes(), Serdes.ByteArray())
                     .withCachingEnabled(),
@@ -115,10 +113,8 @@ public final class TollgateTopology {
             Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.ACCOUNT_QUEUES), Serdes.Bytes(), Serdes.ByteArray())
                     .withCachingEnabled(),
             Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.DEADLINES), Serdes.Bytes(), Serdes.ByteArray()),
-            Stores.windowStoreBuilder(Stores.persistentWindowStore(StoreNames.IN_FLIGHT, retention, Duration.ofMillis(1), false),
-                    Serdes.Bytes(), Serdes.ByteArray()),
-            Stores.windowStoreBuilder(Stores.persistentWindowStore(StoreNames.REQUEST_IDS, retention, Duration.ofMillis(1), false),
-                    Serdes.Bytes(), Serdes.ByteArray()),
+            Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.IN_FLIGHT), Serdes.Bytes(), Serdes.ByteArray()),
+            Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.REQUEST_IDS), Serdes.Bytes(), Serdes.ByteArray()),
         };
     }
 

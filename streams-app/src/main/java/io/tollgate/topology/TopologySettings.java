@@ -11,15 +11,21 @@ import io.tollgate.config.TopicNames;
  * @param retentionMs how long request ids are remembered (idempotency) and results awaited
  * @param maxAttempts how often a call may come back (429, block, network error) before it is rejected
  * @param maxStaleReturns how often a call may come back STALE (not sent, too late for its slot) before it is rejected
+ * @param instance names this instance in the {@value #INSTANCE_HEADER} header of every decision, so that it can be
+ *     told which instance decided a call (after a fail-over, say)
  */
 public record TopologySettings(TopicNames topics, int partitions, long leadMs, long punctuationMs, int maxRequestBytes,
-                               long retentionMs, String defaultPolicy, int maxAttempts, int maxStaleReturns) {
+                               long retentionMs, String defaultPolicy, int maxAttempts, int maxStaleReturns, String instance) {
+
+    /** The header naming the instance that made a decision. */
+    public static final String INSTANCE_HEADER = "tollgate-instance";
+
 
     /** @param partitions the partition count of the per-account topics, as they exist */
-    public static TopologySettings from(TollgateConfig config, int partitions) {
+    public static TopologySettings from(TollgateConfig config, int partitions, String instance) {
         return new TopologySettings(config.topics(), partitions, config.longValue(TollgateConfig.DISPATCH_LEAD_MS),
                 config.longValue(TollgateConfig.PUNCTUATION_INTERVAL_MS), config.intValue(TollgateConfig.REQUEST_MAX_BYTES),
                 config.longValue(TollgateConfig.DEDUP_RETENTION_MS), config.string(TollgateConfig.DEFAULT_POLICY),
-                config.intValue(TollgateConfig.MAX_ATTEMPTS), config.intValue(TollgateConfig.MAX_STALE_RETURNS));
+                config.intValue(TollgateConfig.MAX_ATTEMPTS), config.intValue(TollgateConfig.MAX_STALE_RETURNS), instance);
     }
 }

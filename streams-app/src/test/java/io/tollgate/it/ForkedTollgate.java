@@ -21,8 +21,14 @@ final class ForkedTollgate implements AutoCloseable {
     }
 
     static ForkedTollgate start(Map<String, String> settings, Path log) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx384m", "-cp", System.getProperty("java.class.path"), "io.tollgate.app.TollgateMain"));
+        return start(settings, log, List.of());
+    }
+
+    /** @param jvmOptions such as {@code -Dlog4j2.configurationFile=...} */
+    static ForkedTollgate start(Map<String, String> settings, Path log, List<String> jvmOptions) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx384m"));
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), "io.tollgate.app.TollgateMain"));
         settings.forEach((k, v) -> command.add("--" + k + "=" + v));
         Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         ForkedTollgate forked = new ForkedTollgate(process, log);
@@ -41,6 +47,12 @@ final class ForkedTollgate implements AutoCloseable {
             }
             Thread.sleep(100);
         }
+    }
+
+    /** SIGTERM, as an orchestrator stops a process; @return whether it exited within {@code timeout}. */
+    boolean terminate(Duration timeout) throws InterruptedException {
+        process.destroy();
+        return process.waitFor(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
     }
 
     /** SIGKILL: no shutdown hook, no commit, an open transaction left behind. */

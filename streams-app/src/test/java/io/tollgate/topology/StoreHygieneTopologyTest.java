@@ -69,6 +69,40 @@ class StoreHygieneTopologyTest {
         assertThat(fx.metrics.count("tollgate_states_swept_total", "")).isEqualTo(50);
     }
 
+    @Test
+    void shouldForgetRequestIdsAndCallsInFlightAfterTheRetention() throws Exception {
+        fx = new TopologyFixture(0, 0, 0, "", TopologyFixture.Faults.NONE, 30_000);
+        fx.seed("""
+                policies:
+                  - id: p
+                    rules: [{id: burst, key: credential, slidingWindow: {limit: 100, window: 2s}}]
+                accounts: [{id: acme, policy: p}]
+                """);
+        IntStream.range(0, 20).forEach(i -> fx.send(request("r" + i).build()));
+        fx.send(request("r0").build());
+        assertThat(fx.rejected()).singleElement().satisfies(r -> assertThat(r.getReason()).isEqualTo("DUPLICATE_REQUEST"));
+        assertThat(count(StoreNames.REQUEST_IDS)).isEqualTo(20);
+        assertThat(count(StoreNames.IN_FLIGHT)).isEqualTo(20);
+
+        fx.advance(41_000);
+
+        assertThat(count(StoreNames.REQUEST_IDS)).isZero();
+        assertThat(count(StoreNames.IN_FLIGHT)).isZero();
+        fx.send(request("r0").build());
+        assertThat(fx.dispatchedIds()).as("an id is a duplicate only within the retention").endsWith("r0");
+    }
+
+    private long count(String store) {
+        KeyValueStore<Bytes, byte[]> kv = fx.driver.getKeyValueStore(store);
+        try (KeyValueIterator<Bytes, byte[]> it = kv.all()) {
+            long n = 0;
+            for (; it.hasNext(); it.next()) {
+                n++;
+            }
+            return n;
+        }
+    }
+
     private List<String> keys() {
         KeyValueStore<Bytes, byte[]> store = fx.driver.getKeyValueStore(StoreNames.LIMIT_STATE);
         List<String> keys = new ArrayList<>();

@@ -80,10 +80,15 @@ final class TopologyFixture implements AutoCloseable {
     }
 
     TopologyFixture(long leadMs, long jitterMs, long resultWaitMs, String defaultPolicy, Faults faults) throws Exception {
+        this(leadMs, jitterMs, resultWaitMs, defaultPolicy, faults, 86_400_000L);
+    }
+
+    /** @param retentionMs how long request ids and calls in flight are remembered */
+    TopologyFixture(long leadMs, long jitterMs, long resultWaitMs, String defaultPolicy, Faults faults, long retentionMs) throws Exception {
         LimiterSettings limiter = new LimiterSettings(jitterMs, 2000, 600_000, resultWaitMs);
         PolicyCatalog catalog = new PolicyCatalog(limiter, new AvroDeserializer<>(client, Policy.class),
                 new AvroDeserializer<>(client, Account.class));
-        TopologySettings settings = new TopologySettings(TOPICS, 1, leadMs, PUNCTUATION_MS, 64 * 1024, 86_400_000L, defaultPolicy, 3, 4);
+        TopologySettings settings = new TopologySettings(TOPICS, 1, leadMs, PUNCTUATION_MS, 64 * 1024, retentionMs, defaultPolicy, 3, 4, "test-instance");
         AvroDeserializer<ApiRequest> requestReader = new AvroDeserializer<>(client, ApiRequest.class);
         org.apache.kafka.common.serialization.Serializer<SpecificRecord> writer = (topic, value) -> {
             if (faults.failOnWrite().test(value)) {

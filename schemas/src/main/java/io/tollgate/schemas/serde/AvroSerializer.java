@@ -59,8 +59,9 @@ public class AvroSerializer<T extends GenericContainer> implements Serializer<T>
         try {
             id = autoRegister ? registry.register(subject, schema) : registry.idOf(subject, schema);
         } catch (SchemaRegistryException e) {
-            throw new SerializationException("Cannot " + (autoRegister ? "register" : "find") + " schema "
-                    + schema.getFullName() + " under subject " + subject + ": " + e.getMessage(), e);
+            // Not the record's fault: callers must retry later, not set the record aside.
+            throw new WireFormatException(WireFormatException.Kind.REGISTRY_UNAVAILABLE, "Cannot " + (autoRegister ? "register" : "find")
+                    + " schema " + schema.getFullName() + " under subject " + subject + ": " + e.getMessage(), e);
         }
         ByteArrayOutputStream out = new ByteArrayOutputStream(256);
         out.writeBytes(WireFormat.header(id));

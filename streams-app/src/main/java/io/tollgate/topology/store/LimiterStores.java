@@ -7,17 +7,15 @@ import io.tollgate.limiter.limit.LimitState;
 import io.tollgate.limiter.limit.LimitStateCodec;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.api.ProcessingContext;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
-import org.apache.kafka.streams.state.WindowStore;
-import org.apache.kafka.streams.state.WindowStoreIterator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,9 +33,11 @@ public final class LimiterStores {
     private final KeyValueStore<Bytes, byte[]> waiting;
     private final KeyValueStore<Bytes, byte[]> queues;
     private final KeyValueStore<Bytes, byte[]> deadlines;
-    private final WindowStore<Bytes, byte[]> inFlight;
-    private final WindowStore<Bytes, byte[]> requestIds;
+    private final KeyValueStore<Bytes, byte[]> inFlight;
+    private final KeyValueStore<Bytes, byte[]> requestIds;
     private final long retentionMs;
+    private Bytes idsCursor;
+    private Bytes inFlightCursor;
     private final WakeSchedule schedule = new WakeSchedule();
     /** Deadlines before this were all handled: scans start here, past the tombstones of earlier ones. */
     private long deadlinesScannedUpTo;
@@ -230,41 +230,70 @@ public final class LimiterStores {
         throw new IllegalStateException("malformed waiting key");
     }
 
-    // ---- calls in flight and request ids (windowed: they expire on their own after the retention)
+    // ---- calls in flight and request ids (forgotten after the retention by the sweep)
 
-    public InFlightCall inFlight(String account, String requestId, long nowMs) {
-        KeyValue<Long, byte[]> found = latest(inFlight, Keys.joined(account, requestId), nowMs);
-        return found == null ? null : ValueCodec.decodeInFlight(found.value);
+    public InFlightCall inFlight(String account, String requestId) {
+        byte[] bytes = inFlight.get(Keys.joined(account, requestId));
+        return bytes == null ? null : ValueCodec.decodeInFlight(bytes);
     }
 
     public void putInFlight(String account, String requestId, InFlightCall call) {
-        inFlight.put(Keys.joined(account, requestId), ValueCodec.encodeInFlight(call), call.dispatchedAtMs());
+        inFlight.put(Keys.joined(account, requestId), ValueCodec.encodeInFlight(call));
     }
 
-    public void removeInFlight(String account, String requestId, long nowMs) {
-        Bytes key = Keys.joined(account, requestId);
-        KeyValue<Long, byte[]> found = latest(inFlight, key, nowMs);
-        if (found != null) {
-            inFlight.put(key, null, found.key);
-        }
+    public void removeInFlight(String account, String requestId) {
+        inFlight.delete(Keys.joined(account, requestId));
     }
 
     public boolean seen(String account, String requestId, long nowMs) {
-        return latest(requestIds, Keys.joined(account, requestId), nowMs) != null;
+        byte[] at = requestIds.get(Keys.joined(account, requestId));
+        return at != null && ByteBuffer.wrap(at).getLong() > nowMs - retentionMs;
     }
 
     public void remember(String account, String requestId, long nowMs) {
-        requestIds.put(Keys.joined(account, requestId), EMPTY, nowMs);
+        requestIds.put(Keys.joined(account, requestId), ByteBuffer.allocate(8).putLong(nowMs).array());
     }
 
-    private KeyValue<Long, byte[]> latest(WindowStore<Bytes, byte[]> store, Bytes key, long nowMs) {
-        KeyValue<Long, byte[]> last = null;
-        try (WindowStoreIterator<byte[]> it = store.fetch(key, Instant.ofEpochMilli(Math.max(0, nowMs - retentionMs)),
-                Instant.ofEpochMilli(nowMs + 60_000))) {
-            while (it.hasNext()) {
-                last = it.next();
+    /**
+     * Forgets up to {@code max} request ids and calls in flight older than the retention, continuing
+     * where the last call stopped: a result that never came, an id no one will send again.
+     *
+     * @return how many were forgotten
+     */
+    public int forgetExpired(long nowMs, int max) {
+        long cutoff = nowMs - retentionMs;
+        Swept ids = forget(requestIds, idsCursor, max, bytes -> bytes.length < 8 || ByteBuffer.wrap(bytes).getLong() <= cutoff);
+        Swept calls = forget(inFlight, inFlightCursor, max, bytes -> {
+            try {
+                return ValueCodec.decodeInFlight(bytes).dispatchedAtMs() <= cutoff;
+            } catch (RuntimeException e) {
+                return false;
+            }
+        });
+        idsCursor = ids.cursor();
+        inFlightCursor = calls.cursor();
+        return ids.forgotten() + calls.forgotten();
+    }
+
+    /** Where the next slice starts (null: from the beginning), and how many entries this one deleted. */
+    private record Swept(Bytes cursor, int forgotten) {
+    }
+
+    private static Swept forget(KeyValueStore<Bytes, byte[]> store, Bytes cursor, int max, Predicate<byte[]> expired) {
+        List<Bytes> gone = new ArrayList<>();
+        Bytes last = null;
+        int looked = 0;
+        try (KeyValueIterator<Bytes, byte[]> it = cursor == null ? store.all() : store.range(Keys.successor(cursor), null)) {
+            while (it.hasNext() && looked < max) {
+                KeyValue<Bytes, byte[]> kv = it.next();
+                looked++;
+                last = kv.key;
+                if (expired.test(kv.value)) {
+                    gone.add(kv.key);
+                }
             }
         }
-        return last;
+        gone.forEach(store::delete);
+        return new Swept(looked < max ? null : last, gone.size());
     }
 }

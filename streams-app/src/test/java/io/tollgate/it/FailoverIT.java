@@ -1,0 +1,277 @@
+package io.tollgate.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.tollgate.avro.ApiRequest;
+import io.tollgate.avro.AuthKind;
+import io.tollgate.avro.DispatchedCall;
+import io.tollgate.avro.RejectedCall;
+import io.tollgate.config.TollgateConfig;
+import io.tollgate.topology.TopologySettings;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Collectors;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.Header;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Two instances with standby replicas under steady traffic; one is killed with SIGKILL, restarted, killed
+ * and restarted on an empty state directory, and stopped cleanly. Read with read_committed, every request
+ * ends exactly once, no credential goes over its limit, the accounts of the killed instance get decisions
+ * again within 15 s, those of the survivor never wait more than 2 s, and no hand-over wipes a task's state.
+ */
+class FailoverIT extends TollgateITBase {
+
+    /** Kept after the run (target/ is not cleaned by the test), to read what each instance did. */
+    private static final Path LOGS = Path.of("target", "failover-logs");
+    private static final int ACCOUNTS = 6;
+    /** Kafka Streams' task life cycle in the logs, to see where the time of a fail-over goes. */
+    private static final List<String> JVM = List.of("-Dlog4j2.configurationFile=classpath:log4j2-forked-streams.xml");
+    private static final int RATE_PER_SECOND = 12;
+    private static final String POLICY;
+
+    static {
+        StringBuilder yaml = new StringBuilder("""
+                policies:
+                  - id: p
+                    rules:
+                      - {id: burst, key: credential, slidingWindow: {limit: 6, window: 2s}}
+                accounts:
+                """);
+        for (int i = 0; i < ACCOUNTS; i++) {
+            yaml.append("  - {id: acct-").append(i).append(", policy: p}\n");
+        }
+        POLICY = yaml.toString();
+    }
+
+    /** A decision as a read_committed reader sees it. */
+    record Decision(String id, String account, long decidedAtMs, String instance, long readAtMs) {
+    }
+
+    private final List<Decision> decisions = new CopyOnWriteArrayList<>();
+    private final Map<String, Integer> endings = new ConcurrentHashMap<>();
+    private final Set<String> sent = ConcurrentHashMap.newKeySet();
+    private final List<DispatchedCall> dispatched = new CopyOnWriteArrayList<>();
+
+    @Test
+    void shouldFailOverFastSafelyAndWithoutWipingState() throws Exception {
+        Path policy = Files.writeString(work.resolve("failover.yaml"), POLICY);
+        Files.createDirectories(LOGS);
+        Map<String, String> common = new HashMap<>(Map.of(
+                TollgateConfig.BOOTSTRAP_SERVERS, kafka.bootstrapServers(),
+                TollgateConfig.SCHEMA_REGISTRY_URL, registry.url(),
+                TollgateConfig.TOPIC_PREFIX, "fo.",
+                TollgateConfig.TOPIC_PARTITIONS, "4",
+                TollgateConfig.APPLICATION_ID, "tollgate-failover",
+                TollgateConfig.POLICY_FILE, policy.toString(),
+                TollgateConfig.REST_PORT, "0",
+                TollgateConfig.STANDBY_REPLICAS, "1",
+                TollgateConfig.RESULT_WAIT_MS, "0"));
+        AtomicBoolean running = new AtomicBoolean(true);
+        List<String> report = new ArrayList<>();
+
+        try (ForkedTollgate a = ForkedTollgate.start(with(common, "a", "state-a"), LOGS.resolve("fo-a.log"), JVM)) {
+            ForkedTollgate b = ForkedTollgate.start(with(common, "b", "state-b"), LOGS.resolve("fo-b-1.log"), JVM);
+            Thread producer = new Thread(() -> produce(running), "failover-traffic");
+            Thread reader = new Thread(this::read, "failover-reader");
+            producer.start();
+            reader.start();
+            try {
+                awaitDecisionsBy("b", Duration.ofSeconds(60));
+                pause(Duration.ofSeconds(6));
+
+                // 1. SIGKILL, no restart: the survivor takes over from its standbys.
+                long kill = System.currentTimeMillis();
+                Set<String> ofB = accountsDecidedBy("b", kill - 3000, kill);
+                b.kill();
+                pause(Duration.ofSeconds(22));
+                report.add(measure("SIGKILL of b, no restart", kill, ofB));
+
+                // 2. b comes back on its own state directory: tasks move back to it, cleanly.
+                long rejoin = System.currentTimeMillis();
+                b = ForkedTollgate.start(with(common, "b", "state-b"), LOGS.resolve("fo-b-2.log"), JVM);
+                awaitDecisionsBy("b", Duration.ofSeconds(60));
+                pause(Duration.ofSeconds(8));
+
+                // 3. SIGKILL and an immediate restart on an empty state directory.
+                long kill2 = System.currentTimeMillis();
+                Set<String> ofB2 = accountsDecidedBy("b", kill2 - 3000, kill2);
+                b.kill();
+                b = ForkedTollgate.start(with(common, "b", "state-b-empty"), LOGS.resolve("fo-b-3.log"), JVM);
+                pause(Duration.ofSeconds(20));
+                report.add(measure("SIGKILL of b, restart on an empty state directory", kill2, ofB2));
+
+                // 4. A clean stop (SIGTERM): a hand-over with nothing lost to wipe.
+                long stop = System.currentTimeMillis();
+                Set<String> ofB3 = accountsDecidedBy("b", stop - 3000, stop);
+                assertThat(b.terminate(Duration.ofSeconds(40))).isTrue();
+                pause(Duration.ofSeconds(14));
+                report.add(measure("SIGTERM of b (clean hand-over)", stop, ofB3));
+                report.add("rejoin of b with its state: tasks moved back at " + (firstDecisionBy("b", rejoin) - rejoin) + " ms");
+            } finally {
+                running.set(false);
+                producer.join(10_000);
+                b.close();
+            }
+            awaitAllEnded(Duration.ofSeconds(120));
+            reader.join(10_000);
+
+            assertThat(endings.keySet()).containsExactlyInAnyOrderElementsOf(sent);
+            assertThat(endings.entrySet().stream().filter(e -> e.getValue() != 1).toList()).as("ended more than once").isEmpty();
+            Map<String, List<DispatchedCall>> byCredential = dispatched.stream().collect(Collectors.groupingBy(d -> d.getRequest().getCredentialRef()));
+            for (List<DispatchedCall> calls : byCredential.values()) {
+                assertThat(LimiterIT.maxInAnyWindow(calls, DispatchedCall::getExecuteAt, 2000)).isLessThanOrEqualTo(6);
+            }
+            // The survivor takes over, gives tasks back and takes them again; b starts afresh: none of these may wipe a
+            // task. (b restarting on the state a SIGKILL left must wipe it: under exactly-once it may hold uncommitted writes.)
+            String logs = Files.readString(LOGS.resolve("fo-a.log")) + Files.readString(LOGS.resolve("fo-b-3.log"));
+            assertThat(logs).as("no task state wiped").doesNotContain("TaskCorruptedException").doesNotContain("did not find checkpoint offsets");
+            assertThat(logs).as("no survivor fenced").doesNotContain("InvalidProducerEpochException").doesNotContain("ProducerFencedException");
+            System.out.printf("FailoverIT: %d requests, each ended once (%d dispatched); no credential over 6 per 2 s%n", sent.size(),
+                    dispatched.size());
+        }
+    }
+
+    /** Recovery of the moved accounts, and the longest wait of the survivor's, around {@code eventMs}. */
+    private String measure(String what, long eventMs, Set<String> moved) {
+        long recovery = 0;
+        for (String account : moved) {
+            long first = decisions.stream().filter(d -> d.account().equals(account) && d.decidedAtMs() > eventMs)
+                    .mapToLong(Decision::decidedAtMs).min().orElse(Long.MAX_VALUE);
+            recovery = Math.max(recovery, first - eventMs);
+        }
+        long survivorGap = 0;
+        long gapStart = 0;
+        for (int i = 0; i < ACCOUNTS; i++) {
+            String account = "acct-" + i;
+            if (moved.contains(account)) {
+                continue;
+            }
+            List<Long> times = decisions.stream().filter(d -> d.account().equals(account) && d.decidedAtMs() > eventMs - 2000
+                    && d.decidedAtMs() < eventMs + 15_000).map(Decision::decidedAtMs).sorted().toList();
+            for (int k = 1; k < times.size(); k++) {
+                if (times.get(k) - times.get(k - 1) > survivorGap) {
+                    survivorGap = times.get(k) - times.get(k - 1);
+                    gapStart = times.get(k - 1);
+                }
+            }
+        }
+        String line = what + ": " + moved.size() + " accounts moved, decided again after " + recovery + " ms; the survivor's longest gap "
+                + survivorGap + " ms (from " + java.time.LocalTime.ofInstant(Instant.ofEpochMilli(gapStart), java.time.ZoneOffset.UTC) + ")";
+        System.out.println("FailoverIT: " + line);
+        assertThat(recovery).as(what + ": accounts of b decided again within 15 s").isLessThanOrEqualTo(15_000);
+        assertThat(survivorGap).as(what + ": accounts of a never wait more than 2 s").isLessThanOrEqualTo(2_000);
+        return line;
+    }
+
+    private Map<String, String> with(Map<String, String> common, String instance, String stateDir) {
+        Map<String, String> settings = new HashMap<>(common);
+        settings.put(TollgateConfig.INSTANCE_ID, instance);
+        settings.put(TollgateConfig.STATE_DIR, work.resolve(stateDir).toString());
+        return settings;
+    }
+
+    private void produce(AtomicBoolean running) {
+        try (KafkaProducer<String, SpecificRecord> producer = KafkaTestSupport.avroProducer(kafka.bootstrapServers(), registry.url())) {
+            long n = 0;
+            long next = System.nanoTime();
+            while (running.get()) {
+                String account = "acct-" + (n % ACCOUNTS);
+                String id = account + "-" + n++;
+                sent.add(id);
+                producer.send(new ProducerRecord<>("fo.requests", account, ApiRequest.newBuilder().setRequestId(id).setAccount(account)
+                        .setCredentialRef("cred-" + account).setAuthKind(AuthKind.API_TOKEN).setIntegration("crm").setMethod("GET")
+                        .setPath("/v1/deals/1").setHeaders(new HashMap<>()).setSubmittedAt(Instant.now()).build()));
+                next += TimeUnit.SECONDS.toNanos(1) / RATE_PER_SECOND;
+                TimeUnit.NANOSECONDS.sleep(Math.max(0, next - System.nanoTime()));
+            }
+            producer.flush();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void read() {
+        try (KafkaConsumer<String, DispatchedCall> dispatch = KafkaTestSupport.committedConsumer(kafka.bootstrapServers(), registry.url(),
+                DispatchedCall.class, "fo.dispatch");
+             KafkaConsumer<String, RejectedCall> rejected = KafkaTestSupport.committedConsumer(kafka.bootstrapServers(), registry.url(),
+                     RejectedCall.class, "fo.rejected")) {
+            while (!stopReading) {
+                long now = System.currentTimeMillis();
+                for (ConsumerRecord<String, DispatchedCall> r : dispatch.poll(Duration.ofMillis(100))) {
+                    String id = r.value().getRequest().getRequestId();
+                    endings.merge(id, 1, Integer::sum);
+                    dispatched.add(r.value());
+                    decisions.add(new Decision(id, r.key(), r.value().getDecidedAt().toEpochMilli(), instanceOf(r.headers().lastHeader(
+                            TopologySettings.INSTANCE_HEADER)), now));
+                }
+                for (ConsumerRecord<String, RejectedCall> r : rejected.poll(Duration.ofMillis(20))) {
+                    endings.merge(r.value().getRequestId(), 1, Integer::sum);
+                }
+            }
+        }
+    }
+
+    private volatile boolean stopReading;
+
+    /** Until every request sent has ended, then a last quiet while in which nothing may end a second time. */
+    private void awaitAllEnded(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!endings.keySet().containsAll(sent) && System.nanoTime() < deadline) {
+            TimeUnit.MILLISECONDS.sleep(200);
+        }
+        int seen = -1;
+        while (seen != decisions.size()) {
+            seen = decisions.size();
+            TimeUnit.SECONDS.sleep(3);
+        }
+        stopReading = true;
+    }
+
+    private static String instanceOf(Header header) {
+        return header == null ? "?" : new String(header.value(), StandardCharsets.UTF_8);
+    }
+
+    private Set<String> accountsDecidedBy(String instance, long fromMs, long toMs) {
+        return decisions.stream().filter(d -> d.instance().equals(instance) && d.decidedAtMs() >= fromMs && d.decidedAtMs() <= toMs)
+                .map(Decision::account).collect(Collectors.toSet());
+    }
+
+    private long firstDecisionBy(String instance, long afterMs) {
+        return decisions.stream().filter(d -> d.instance().equals(instance) && d.decidedAtMs() > afterMs).mapToLong(Decision::decidedAtMs)
+                .min().orElse(Long.MAX_VALUE);
+    }
+
+    private void awaitDecisionsBy(String instance, Duration timeout) throws InterruptedException {
+        long since = System.currentTimeMillis();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (firstDecisionBy(instance, since) == Long.MAX_VALUE) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("instance " + instance + " decided nothing within " + timeout);
+            }
+            TimeUnit.MILLISECONDS.sleep(100);
+        }
+    }
+
+    /** Traffic goes on meanwhile: the phases of the test are lengths of time under load, not waits for a condition. */
+    private static void pause(Duration duration) throws InterruptedException {
+        TimeUnit.MILLISECONDS.sleep(duration.toMillis());
+    }
+}
