@@ -91,6 +91,8 @@ public final class Sandbox implements AutoCloseable {
             dispatch.put("errors.tolerance", "all");
             dispatch.put("errors.deadletterqueue.topic.name", prefix + "dispatch-dlq");
             dispatch.put("errors.deadletterqueue.topic.replication.factor", "1");
+            // The same margin the limiter's configuration was checked against (dispatch.jitter.ms must exceed it).
+            dispatch.put("dispatch.send.margin.ms", app.config().string(TollgateConfig.DISPATCH_SEND_MARGIN_MS));
             dispatch.putAll(connector);
             connect.putConnector(CONNECTOR, dispatch, Duration.ofSeconds(60));
             return new Sandbox(work, kafka, registry, vendor, app, connect);
@@ -126,6 +128,16 @@ public final class Sandbox implements AutoCloseable {
 
     public String bootstrapServers() {
         return kafka.bootstrapServers();
+    }
+
+    /** Where the broker keeps every topic's data. */
+    public Path brokerLogDir() {
+        return kafka.logDir();
+    }
+
+    /** Tollgate's Kafka Streams state directory. */
+    public Path stateDir() {
+        return work.resolve("state");
     }
 
     public String registryUrl() {

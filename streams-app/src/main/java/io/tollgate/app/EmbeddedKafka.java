@@ -124,6 +124,11 @@ public final class EmbeddedKafka implements AutoCloseable {
         return bootstrapServers;
     }
 
+    /** The broker's log directory: every topic's data, as files. */
+    public Path logDir() {
+        return logDir;
+    }
+
     /** The SASL_PLAINTEXT listener, when the broker was started with SASL users; else null. */
     public String saslBootstrapServers() {
         return saslBootstrapServers;

@@ -122,6 +122,12 @@ public final class SimulatedVendor implements AutoCloseable {
             exchange.getRequestBody().readAllBytes();
             String method = exchange.getRequestMethod().toUpperCase(Locale.ROOT);
             String path = exchange.getRequestURI().getRawPath();
+            if (path.endsWith("/echo")) {
+                // A vendor error page that quotes the request line, credential and all: the dispatcher must not pass it on.
+                respond(exchange, 400, "text/plain", "bad request: " + method + " " + exchange.getRequestURI(), Map.of());
+                record(new VendorCall(arrival, "?", "?", requestId(exchange), method, path, 400, "echo", 0, lateness(exchange, arrival)));
+                return;
+            }
             Token token = authenticate(exchange);
             if (token == null) {
                 respond(exchange, 401, "application/json", "{\"success\":false,\"error\":\"unauthorized access\",\"errorCode\":401}", Map.of());
