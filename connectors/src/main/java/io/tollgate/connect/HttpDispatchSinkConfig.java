@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
@@ -126,6 +127,20 @@ public final class HttpDispatchSinkConfig extends AbstractConfig {
 
     public Map<String, Object> producerConfig() {
         return originalsWithPrefix(RESULTS_PRODUCER_PREFIX);
+    }
+
+    /**
+     * Everything the results producer is created with: idempotent writes of every result, and whatever
+     * {@code results.producer.*} adds or overrides (Kafka's security settings among them).
+     */
+    public Map<String, Object> resultsProducerConfig() {
+        Map<String, Object> producer = new LinkedHashMap<>();
+        producer.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, getString(RESULTS_BOOTSTRAP));
+        producer.put(ProducerConfig.ACKS_CONFIG, "all");
+        producer.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        producer.put(ProducerConfig.LINGER_MS_CONFIG, 1);
+        producer.putAll(producerConfig());
+        return producer;
     }
 
     private static Map<String, URI> parseVendorUrls(List<String> pairs) {

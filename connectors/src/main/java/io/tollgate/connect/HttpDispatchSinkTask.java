@@ -6,11 +6,9 @@ import io.tollgate.schemas.serde.AvroDeserializer;
 import io.tollgate.schemas.serde.AvroSerializer;
 import io.tollgate.schemas.serde.WireFormatException;
 import java.util.Collection;
-import java.util.HashMap;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.provider.ConfigProvider;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -57,13 +55,8 @@ public final class HttpDispatchSinkTask extends SinkTask {
         credentials = new CredentialResolver(provider, config.getString(HttpDispatchSinkConfig.CREDENTIALS_PATH),
                 config.getString(HttpDispatchSinkConfig.CREDENTIALS_KEY_FORMAT), config.getLong(HttpDispatchSinkConfig.CREDENTIALS_CACHE_MS),
                 System::currentTimeMillis);
-        Map<String, Object> producer = new HashMap<>();
-        producer.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.getString(HttpDispatchSinkConfig.RESULTS_BOOTSTRAP));
-        producer.put(ProducerConfig.ACKS_CONFIG, "all");
-        producer.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-        producer.put(ProducerConfig.LINGER_MS_CONFIG, 1);
-        producer.putAll(config.producerConfig());
-        results = new ResultPublisher(new KafkaProducer<>(producer, new StringSerializer(), new AvroSerializer<>(registry, true)),
+        results = new ResultPublisher(new KafkaProducer<>(config.resultsProducerConfig(), new StringSerializer(),
+                new AvroSerializer<>(registry, true)),
                 config.getString(HttpDispatchSinkConfig.RESULTS_TOPIC));
         offsets = new OffsetTracker();
         scheduler = new DispatchScheduler(new VendorSender(config, credentials, System::currentTimeMillis), results, offsets,

@@ -43,6 +43,21 @@ class HttpDispatchSinkConfigTest {
     }
 
     @Test
+    void shouldPassKafkaSecuritySettingsToTheResultsProducer() {
+        Map<String, String> props = valid();
+        props.put("results.producer.security.protocol", "SASL_SSL");
+        props.put("results.producer.sasl.mechanism", "SCRAM-SHA-512");
+        props.put("results.producer.sasl.jaas.config", "org.apache.kafka.common.security.scram.ScramLoginModule required;");
+        props.put("results.producer.ssl.truststore.location", "/etc/kafka/truststore.jks");
+
+        Map<String, Object> producer = new HttpDispatchSinkConfig(props).resultsProducerConfig();
+
+        assertThat(producer).containsEntry("bootstrap.servers", "127.0.0.1:9").containsEntry("security.protocol", "SASL_SSL")
+                .containsEntry("sasl.mechanism", "SCRAM-SHA-512").containsEntry("ssl.truststore.location", "/etc/kafka/truststore.jks")
+                .containsEntry("enable.idempotence", true).containsKey("sasl.jaas.config");
+    }
+
+    @Test
     void shouldGroupTheConfigurationForConnectUis() {
         assertThat(HttpDispatchSinkConfig.CONFIG.groups()).containsExactly("Vendors", "Credentials", "Timing", "Results");
         assertThat(new HttpDispatchSinkConnector().config().names()).contains(HttpDispatchSinkConfig.CREDENTIALS_PROVIDER);

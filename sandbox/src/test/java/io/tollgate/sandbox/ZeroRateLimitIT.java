@@ -62,7 +62,10 @@ class ZeroRateLimitIT {
 
             Awaitility.await().atMost(Duration.ofSeconds(150)).pollInterval(Duration.ofMillis(500))
                     .until(() -> measured(sandbox).size() >= sent.size());
-            Awaitility.await().pollDelay(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5)).until(() -> true);
+            // Then two quiet seconds: a call sent twice would show up in them.
+            java.util.concurrent.atomic.AtomicInteger seen = new java.util.concurrent.atomic.AtomicInteger(-1);
+            Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofSeconds(2))
+                    .until(() -> seen.getAndSet(sandbox.vendor().calls().size()) == sandbox.vendor().calls().size());
             List<VendorCall> calls = measured(sandbox);
             long elapsed = System.currentTimeMillis() - start;
 

@@ -49,4 +49,17 @@ class TollgateConfigTest {
         assertThat(config.describe().get("streams.sasl.jaas.config")).startsWith("[hidden]").doesNotContain("secret-jaas");
         assertThat(config.describe().get("producer.linger.ms")).startsWith("7");
     }
+
+    @Test
+    void shouldRefuseSettingsUnderWhichNoCallCouldBeSentInTime() {
+        assertThatThrownBy(() -> TollgateConfig.load(new String[] {"--dispatch.jitter.ms=0"}, Map.of()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("dispatch.jitter.ms (0, from argument --dispatch.jitter.ms) must be above the dispatcher's "
+                        + "dispatch.send.margin.ms (50)");
+        assertThatThrownBy(() -> TollgateConfig.load(new String[] {"--commit.interval.ms=500"}, Map.of()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("commit.interval.ms (500, from argument --commit.interval.ms) must be below dispatch.lead.ms (300)");
+        assertThat(TollgateConfig.load(new String[] {"--dispatch.jitter.ms=80", "--dispatch.send.margin.ms=30"}, Map.of())
+                .longValue(TollgateConfig.DISPATCH_JITTER_MS)).isEqualTo(80);
+    }
 }

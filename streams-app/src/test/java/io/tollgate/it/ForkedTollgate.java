@@ -8,6 +8,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
 
 /** Tollgate in a separate JVM, so a test can kill it the hard way (SIGKILL) in the middle of traffic. */
 final class ForkedTollgate implements AutoCloseable {
@@ -37,15 +39,14 @@ final class ForkedTollgate implements AutoCloseable {
     }
 
     void awaitLog(String text, Duration timeout) throws IOException, InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!Files.readString(log).contains(text)) {
-            if (!process.isAlive()) {
-                throw new IllegalStateException("forked Tollgate exited with " + process.exitValue() + ":\n" + Files.readString(log));
-            }
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("forked Tollgate did not log '" + text + "' within " + timeout + ":\n" + Files.readString(log));
-            }
-            Thread.sleep(100);
+        try {
+            Awaitility.await().atMost(timeout).pollInterval(Duration.ofMillis(100))
+                    .failFast("forked Tollgate exited", () -> !process.isAlive())
+                    .until(() -> Files.readString(log).contains(text));
+        } catch (ConditionTimeoutException e) {
+            throw new IllegalStateException("forked Tollgate did not log '" + text + "' within " + timeout + ":\n" + Files.readString(log), e);
+        } catch (org.awaitility.core.TerminalFailureException e) {
+            throw new IllegalStateException("forked Tollgate exited with " + process.exitValue() + ":\n" + Files.readString(log), e);
         }
     }
 

@@ -37,6 +37,7 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 
 /** Off the happy path on a real broker: poison records, a broker that restarts, a secured listener, a bounded shutdown. */
@@ -223,30 +224,19 @@ class RobustnessIT extends TollgateITBase {
     }
 
     static void awaitStatus(URI uri, int status, Duration timeout) throws Exception {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        HttpResponse<String> last = get(uri);
-        while (last.statusCode() != status && System.nanoTime() < deadline) {
-            TimeUnit.MILLISECONDS.sleep(200);
-            last = get(uri);
-        }
-        assertThat(last.statusCode()).as(last.body()).isEqualTo(status);
-        JsonNode body = JSON.readTree(last.body());
+        Awaitility.await().atMost(timeout).pollInterval(Duration.ofMillis(200)).until(() -> get(uri).statusCode() == status);
+        JsonNode body = JSON.readTree(get(uri).body());
         assertThat(body.path("status").asText()).isEqualTo(status == 200 ? "UP" : "DOWN");
     }
 
     /** Until the app's main consumer has lost every connection to the broker: the outage has reached it. */
-    private static void awaitDisconnected(TollgateApp app, Duration timeout) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (System.nanoTime() < deadline) {
+    private static void awaitDisconnected(TollgateApp app, Duration timeout) {
+        Awaitility.await().atMost(timeout).pollInterval(Duration.ofMillis(100)).until(() -> {
             List<Double> connections = app.streams().metrics().entrySet().stream()
                     .filter(e -> e.getKey().name().equals("connection-count") && e.getKey().group().equals("consumer-metrics")
                             && e.getKey().tags().getOrDefault("client-id", "").contains("StreamThread-"))
                     .map(e -> ((Number) e.getValue().metricValue()).doubleValue()).toList();
-            if (!connections.isEmpty() && connections.stream().allMatch(c -> c == 0)) {
-                return;
-            }
-            TimeUnit.MILLISECONDS.sleep(100);
-        }
-        throw new AssertionError("the app still had connections " + timeout + " after the broker stopped");
+            return !connections.isEmpty() && connections.stream().allMatch(c -> c == 0);
+        });
     }
 }
