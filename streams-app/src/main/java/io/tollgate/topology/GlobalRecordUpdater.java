@@ -55,9 +55,14 @@ final class GlobalRecordUpdater implements Processor<String, byte[], Void, Void>
         try {
             validator.accept(record.key(), record.value());
         } catch (RuntimeException e) {
-            LOG.error("Refused {} '{}': {}. The previous version stays in force.", what, record.key(), e.getMessage());
-            metrics.policyRefused();
-            return;
+            if (!RejectingExceptionHandler.isTransient(e)) {
+                LOG.error("Refused {} '{}': {}. The previous version stays in force.", what, record.key(), e.getMessage());
+                metrics.policyRefused();
+                return;
+            }
+            // The registry could not be asked. The gate let this record through, so it is taken as it is; it is
+            // compiled again when first used, once the registry answers.
+            LOG.warn("{} '{}' stored without a second check: {}", what, record.key(), e.getMessage());
         }
         store.put(record.key(), record.value());
         LOG.info("{} '{}' updated", what, record.key());

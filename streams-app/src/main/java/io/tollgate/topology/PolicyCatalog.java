@@ -94,6 +94,9 @@ public final class PolicyCatalog {
             try {
                 return new Compiled(compile("policies", bytes), null);
             } catch (RuntimeException e) {
+                if (RejectingExceptionHandler.isTransient(e)) {
+                    throw e; // the registry is away: not cached, and the record is processed again later
+                }
                 return new Compiled(null, "policy '" + id + "' cannot be used: " + e.getMessage());
             }
         });
@@ -110,6 +113,9 @@ public final class PolicyCatalog {
                 Account account = readAccount("accounts", bytes);
                 return new AccountRecord(AccountFactsMapper.toFacts(account), account.getPolicyId(), null);
             } catch (RuntimeException e) {
+                if (RejectingExceptionHandler.isTransient(e)) {
+                    throw e;
+                }
                 return new AccountRecord(null, null, "account '" + id + "' cannot be used: " + e.getMessage());
             }
         });

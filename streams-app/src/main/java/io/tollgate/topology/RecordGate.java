@@ -60,6 +60,10 @@ final class RecordGate implements Processor<String, byte[], String, Object> {
         try {
             validator.accept(record.key(), record.value());
         } catch (RuntimeException e) {
+            if (RejectingExceptionHandler.isTransient(e)) {
+                // The registry could not be asked: not the record's fault. The task retries it from its last commit.
+                throw e;
+            }
             refuse(record, e.getMessage());
             return;
         }

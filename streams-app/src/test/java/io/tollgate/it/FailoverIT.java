@@ -95,8 +95,7 @@ class FailoverIT extends TollgateITBase {
             producer.start();
             reader.start();
             try {
-                awaitDecisionsBy("b", Duration.ofSeconds(60));
-                pause(Duration.ofSeconds(6));
+                awaitStableOwnership(Set.of("a", "b"), Duration.ofSeconds(120));
 
                 // 1. SIGKILL, no restart: the survivor takes over from its standbys.
                 long kill = System.currentTimeMillis();
@@ -109,10 +108,9 @@ class FailoverIT extends TollgateITBase {
                 // until b has caught up as a warm-up replica and a probing rebalance (every minute) moves them.
                 long rejoin = System.currentTimeMillis();
                 b = ForkedTollgate.start(with(common, "b", "state-b"), LOGS.resolve("fo-b-2.log"), JVM);
-                awaitDecisionsBy("b", Duration.ofSeconds(120));
+                awaitStableOwnership(Set.of("a", "b"), Duration.ofSeconds(150));
                 System.out.println("FailoverIT: b back on its own state directory; it decides again after "
                         + (firstDecisionBy("b", rejoin) - rejoin) + " ms (warm-up, then a probing rebalance)");
-                pause(Duration.ofSeconds(6));
 
                 // 2. SIGKILL and an immediate restart on an empty state directory.
                 long kill2 = System.currentTimeMillis();
@@ -121,6 +119,7 @@ class FailoverIT extends TollgateITBase {
                 b = ForkedTollgate.start(with(common, "b", "state-b-empty"), LOGS.resolve("fo-b-3.log"), JVM);
                 pause(Duration.ofSeconds(20));
                 measure("SIGKILL of b, restart on an empty state directory", kill2, ofB2);
+                awaitStableOwnership(Set.of("a"), Duration.ofSeconds(60));
 
                 // 3. A clean stop (SIGTERM) of a, which owns every task now: b's warm replicas take over.
                 long stop = System.currentTimeMillis();
@@ -257,10 +256,18 @@ class FailoverIT extends TollgateITBase {
                 .min().orElse(Long.MAX_VALUE);
     }
 
-    private void awaitDecisionsBy(String instance, Duration timeout) {
-        long since = System.currentTimeMillis();
-        Awaitility.await("decisions by " + instance).atMost(timeout).pollInterval(Duration.ofMillis(100))
-                .until(() -> firstDecisionBy(instance, since) != Long.MAX_VALUE);
+    /**
+     * Until, for the last five seconds, every account was decided by one instance only, and {@code owners} are among
+     * the instances that did: no task is moving when the next event comes, so who owned what is known.
+     */
+    private void awaitStableOwnership(Set<String> owners, Duration timeout) {
+        Awaitility.await("stable ownership by " + owners).atMost(timeout).pollInterval(Duration.ofMillis(500)).until(() -> {
+            long now = System.currentTimeMillis();
+            Map<String, Set<String>> byAccount = decisions.stream().filter(d -> d.decidedAtMs() > now - 5000)
+                    .collect(Collectors.groupingBy(Decision::account, Collectors.mapping(Decision::instance, Collectors.toSet())));
+            return byAccount.size() == ACCOUNTS && byAccount.values().stream().allMatch(i -> i.size() == 1)
+                    && byAccount.values().stream().flatMap(Set::stream).collect(Collectors.toSet()).containsAll(owners);
+        });
     }
 
     /** Traffic goes on meanwhile: the phases of the test are lengths of time under load, not waits for a condition. */

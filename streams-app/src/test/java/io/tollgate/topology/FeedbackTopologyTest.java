@@ -36,17 +36,6 @@ class FeedbackTopologyTest {
         fx.close();
     }
 
-    private static DispatchResult result(DispatchedCall call, Outcome outcome, Integer status, Map<String, String> headers) {
-        return DispatchResult.newBuilder()
-                .setRequestId(call.getRequest().getRequestId())
-                .setAccount(call.getRequest().getAccount())
-                .setCredentialRef(call.getRequest().getCredentialRef())
-                .setOutcome(outcome).setStatus(status).setLatencyMs(5).setHeaders(headers)
-                .setExecuteAt(call.getExecuteAt()).setExecutedAt(call.getExecuteAt()).setAttempt(call.getAttempt())
-                .setRequest(call.getRequest()).setCharges(call.getCharges())
-                .build();
-    }
-
     @Test
     void shouldRequeueA429AndPauseTheCredentialUntilTheVendorsReset() throws Exception {
         fx = new TopologyFixture(0, 0, "");
@@ -55,7 +44,7 @@ class FeedbackTopologyTest {
         DispatchedCall a = fx.dispatched().get(0);
 
         fx.advance(100);
-        fx.result(result(a, Outcome.RATE_LIMITED, 429, Map.of("x-ratelimit-remaining", "0", "x-ratelimit-reset", "3")));
+        fx.result(TopologyFixture.resultOf(a, Outcome.RATE_LIMITED, 429, Map.of("x-ratelimit-remaining", "0", "x-ratelimit-reset", "3")));
         fx.send(request("b").build());
         fx.advance(2950);
 
@@ -79,7 +68,7 @@ class FeedbackTopologyTest {
         IntStream.range(0, 7).forEach(i -> fx.send(request("r" + i).build()));
         DispatchedCall r0 = fx.dispatched().get(0);
 
-        fx.result(result(r0, Outcome.STALE, null, Map.of()));
+        fx.result(TopologyFixture.resultOf(r0, Outcome.STALE, null, Map.of()));
         fx.advance(2000);
 
         assertThat(fx.dispatchedIds()).containsExactly("r0", "r1", "r2", "r3", "r4", "r0", "r5", "r6");
@@ -93,8 +82,8 @@ class FeedbackTopologyTest {
         fx.send(request("a").build());
         DispatchedCall a = fx.dispatched().get(0);
 
-        fx.result(result(a, Outcome.RATE_LIMITED, 429, Map.of()));
-        fx.result(result(a, Outcome.RATE_LIMITED, 429, Map.of()));
+        fx.result(TopologyFixture.resultOf(a, Outcome.RATE_LIMITED, 429, Map.of()));
+        fx.result(TopologyFixture.resultOf(a, Outcome.RATE_LIMITED, 429, Map.of()));
         fx.advance(3000);
 
         assertThat(fx.dispatchedIds()).containsExactly("a", "a");
@@ -107,7 +96,7 @@ class FeedbackTopologyTest {
         fx.seed(BURST_WITH_FEEDBACK);
         fx.send(request("a").build());
         // Someone outside Tollgate used the same token: the vendor has 1 left where Tollgate thinks 4.
-        fx.result(result(fx.dispatched().get(0), Outcome.SUCCESS, 200, Map.of("x-ratelimit-remaining", "1", "x-ratelimit-reset", "2")));
+        fx.result(TopologyFixture.resultOf(fx.dispatched().get(0), Outcome.SUCCESS, 200, Map.of("x-ratelimit-remaining", "1", "x-ratelimit-reset", "2")));
         IntStream.range(0, 3).forEach(i -> fx.send(request("n" + i).build()));
 
         assertThat(fx.dispatchedIds()).containsExactly("a", "n0");
@@ -124,7 +113,7 @@ class FeedbackTopologyTest {
         assertThat(fx.dispatchedIds()).containsExactly("c0", "c1", "c2");
         assertThat(fx.delayed()).first().extracting(DelayedCall::getBindingRule).isEqualTo("concurrent-connections");
 
-        fx.result(result(fx.dispatched().get(1), Outcome.SUCCESS, 200, Map.of()));
+        fx.result(TopologyFixture.resultOf(fx.dispatched().get(1), Outcome.SUCCESS, 200, Map.of()));
 
         assertThat(fx.dispatchedIds()).containsExactly("c0", "c1", "c2", "c3");
     }
@@ -135,7 +124,7 @@ class FeedbackTopologyTest {
         fx.seed(BURST_WITH_FEEDBACK);
         fx.send(request("a").build());
 
-        fx.result(result(fx.dispatched().get(0), Outcome.BLOCKED, 403, Map.of()));
+        fx.result(TopologyFixture.resultOf(fx.dispatched().get(0), Outcome.BLOCKED, 403, Map.of()));
         fx.send(request("b").build());
         fx.send(request("other-token").setCredentialRef("cred-2").setIntegration("other").build());
         fx.advance(60_000);
@@ -184,7 +173,7 @@ class FeedbackTopologyTest {
         for (int attempt = 1; attempt <= 3; attempt++) {
             DispatchedCall call = fx.dispatched().get(attempt - 1);
             assertThat(call.getAttempt()).isEqualTo(attempt);
-            fx.result(result(call, Outcome.NETWORK_ERROR, null, Map.of()));
+            fx.result(TopologyFixture.resultOf(call, Outcome.NETWORK_ERROR, null, Map.of()));
             fx.advance(1950);
             assertThat(fx.dispatchedIds()).as("the credential pauses before trying again").hasSize(attempt);
             fx.advance(100);
@@ -206,7 +195,7 @@ class FeedbackTopologyTest {
         fx.advance(400);
         // r0..r4 were sent on time but answered 350 ms later: the vendor may have counted them at +350.
         for (DispatchedCall call : fx.dispatched().subList(0, 5)) {
-            fx.result(DispatchResult.newBuilder(result(call, Outcome.SUCCESS, 200, Map.of()))
+            fx.result(DispatchResult.newBuilder(TopologyFixture.resultOf(call, Outcome.SUCCESS, 200, Map.of()))
                     .setExecuteAt(call.getExecuteAt()).setExecutedAt(call.getExecuteAt()).setLatencyMs(350).build());
         }
 
@@ -228,7 +217,7 @@ class FeedbackTopologyTest {
 
         // The results come late (a busy pipeline), and say the calls arrived on time: r5 goes at once.
         for (DispatchedCall call : fx.dispatched().subList(0, 5)) {
-            fx.result(DispatchResult.newBuilder(result(call, Outcome.SUCCESS, 200, Map.of()))
+            fx.result(DispatchResult.newBuilder(TopologyFixture.resultOf(call, Outcome.SUCCESS, 200, Map.of()))
                     .setExecutedAt(call.getExecuteAt()).setLatencyMs(20).build());
         }
         assertThat(fx.dispatchedIds()).hasSize(6);

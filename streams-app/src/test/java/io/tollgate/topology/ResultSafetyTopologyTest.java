@@ -43,18 +43,6 @@ class ResultSafetyTopologyTest {
         fx.close();
     }
 
-    private static DispatchResult result(DispatchedCall call, Outcome outcome, Integer status, Map<String, String> headers) {
-        return DispatchResult.newBuilder()
-                .setRequestId(call.getRequest().getRequestId())
-                .setAccount(call.getRequest().getAccount())
-                .setCredentialRef(call.getRequest().getCredentialRef())
-                .setOutcome(outcome).setStatus(status).setLatencyMs(5).setHeaders(headers)
-                .setExecuteAt(call.getExecuteAt()).setExecutedAt(call.getExecuteAt()).setAttempt(call.getAttempt())
-                .setSent(outcome == Outcome.STALE || outcome == Outcome.NOT_SENT ? false : null)
-                .setRequest(call.getRequest()).setCharges(call.getCharges())
-                .build();
-    }
-
     @Test
     void shouldApplyAResultToItsOwnDispatchAndNeverToALaterOne() throws Exception {
         fx = new TopologyFixture(0, 0, "");
@@ -62,19 +50,19 @@ class ResultSafetyTopologyTest {
         fx.send(request("post").setMethod("POST").build());
         DispatchedCall first = fx.dispatched().get(0);
         fx.advance(100);
-        fx.result(result(first, Outcome.STALE, null, Map.of()));
+        fx.result(TopologyFixture.resultOf(first, Outcome.STALE, null, Map.of()));
         DispatchedCall second = fx.dispatched().get(1);
         assertThat(second.getExecuteAt()).isAfter(first.getExecuteAt());
 
         // The dispatcher delivers results at least once: the first STALE comes again, late, while the
         // second dispatch is in flight. It must not send the POST a third time.
-        fx.result(result(first, Outcome.STALE, null, Map.of()));
+        fx.result(TopologyFixture.resultOf(first, Outcome.STALE, null, Map.of()));
         fx.advance(100);
         assertThat(fx.dispatchedIds()).containsExactly("post", "post");
         assertThat(fx.metrics.count("tollgate_unmatched_results_total", "")).isEqualTo(1);
 
         // The second dispatch's own result still counts: a 429 sends it back once more.
-        fx.result(result(second, Outcome.RATE_LIMITED, 429, Map.of("retry-after", "1")));
+        fx.result(TopologyFixture.resultOf(second, Outcome.RATE_LIMITED, 429, Map.of("retry-after", "1")));
         fx.advance(1100);
         assertThat(fx.dispatchedIds()).containsExactly("post", "post", "post");
         assertThat(fx.dispatched().get(2).getAttempt()).isEqualTo(2);
@@ -88,7 +76,7 @@ class ResultSafetyTopologyTest {
 
         for (int i = 0; i < 5; i++) {
             List<DispatchedCall> sent = fx.dispatched();
-            fx.result(result(sent.get(sent.size() - 1), Outcome.STALE, null, Map.of()));
+            fx.result(TopologyFixture.resultOf(sent.get(sent.size() - 1), Outcome.STALE, null, Map.of()));
             fx.advance(100);
         }
 
@@ -108,7 +96,7 @@ class ResultSafetyTopologyTest {
         for (int i = 0; i < 3; i++) {
             List<DispatchedCall> sent = fx.dispatched();
             fx.advance(400);
-            fx.result(result(sent.get(sent.size() - 1), Outcome.STALE, null, Map.of()));
+            fx.result(TopologyFixture.resultOf(sent.get(sent.size() - 1), Outcome.STALE, null, Map.of()));
         }
 
         assertThat(fx.dispatchedIds()).hasSize(3);
@@ -125,12 +113,12 @@ class ResultSafetyTopologyTest {
 
         // The dispatcher was away: all three come back STALE. Their charges to the daily quota are given
         // back, so they go again today instead of waiting for tomorrow's quota.
-        first.forEach(d -> fx.result(result(d, Outcome.STALE, null, Map.of())));
+        first.forEach(d -> fx.result(TopologyFixture.resultOf(d, Outcome.STALE, null, Map.of())));
         fx.advance(100);
         assertThat(fx.dispatchedIds()).containsExactly("p0", "p1", "p2", "p0", "p1", "p2");
 
         // NOT_SENT (an unknown credential, say) ends the call and gives its charge back: one more fits today.
-        fx.result(result(fx.dispatched().get(3), Outcome.NOT_SENT, null, Map.of()));
+        fx.result(TopologyFixture.resultOf(fx.dispatched().get(3), Outcome.NOT_SENT, null, Map.of()));
         fx.send(request("p3").setMethod("POST").build());
         fx.send(request("p4").setMethod("POST").build());
         assertThat(fx.dispatchedIds()).containsExactly("p0", "p1", "p2", "p0", "p1", "p2", "p3");
@@ -146,7 +134,7 @@ class ResultSafetyTopologyTest {
         fx = new TopologyFixture(0, 0, "");
         fx.seed(POLICY);
         fx.send(request("a").build());
-        fx.result(result(fx.dispatched().get(0), Outcome.BLOCKED, 403, Map.of()));
+        fx.result(TopologyFixture.resultOf(fx.dispatched().get(0), Outcome.BLOCKED, 403, Map.of()));
 
         fx.send(request("hook").setCategory("webhook").build());
         fx.advance(1000);
@@ -161,7 +149,7 @@ class ResultSafetyTopologyTest {
         fx.seed(POLICY);
         fx.send(request("a").build());
 
-        fx.result(result(fx.dispatched().get(0), Outcome.RATE_LIMITED, 429, Map.of("retry-after", "1e300", "x-ratelimit-reset", "NaN")));
+        fx.result(TopologyFixture.resultOf(fx.dispatched().get(0), Outcome.RATE_LIMITED, 429, Map.of("retry-after", "1e300", "x-ratelimit-reset", "NaN")));
         fx.send(request("b").build());
         fx.advance(100);
 
@@ -178,10 +166,10 @@ class ResultSafetyTopologyTest {
         fx.send(request("a").build());
         DispatchedCall a = fx.dispatched().get(0);
 
-        DispatchResult forged = result(a, Outcome.RATE_LIMITED, 429, Map.of());
+        DispatchResult forged = TopologyFixture.resultOf(a, Outcome.RATE_LIMITED, 429, Map.of());
         forged.setRequest(request("a").setPath("/v1/deals?api_token=stolen").build());
         fx.result(forged);
-        DispatchResult overflowing = result(a, Outcome.SUCCESS, 200, Map.of());
+        DispatchResult overflowing = TopologyFixture.resultOf(a, Outcome.SUCCESS, 200, Map.of());
         overflowing.setLatencyMs(Long.MAX_VALUE);
         fx.result(overflowing);
         fx.advance(3000);

@@ -187,6 +187,20 @@ final class TopologyFixture implements AutoCloseable {
         return dispatched().stream().map(d -> d.getRequest().getRequestId()).toList();
     }
 
+    /** What a dispatcher would report for {@code call}: sent on time, answered in 5 ms; never sent for STALE and NOT_SENT. */
+    static DispatchResult resultOf(DispatchedCall call, io.tollgate.avro.Outcome outcome, Integer status, Map<String, String> headers) {
+        boolean neverSent = outcome == io.tollgate.avro.Outcome.STALE || outcome == io.tollgate.avro.Outcome.NOT_SENT;
+        return DispatchResult.newBuilder()
+                .setRequestId(call.getRequest().getRequestId())
+                .setAccount(call.getRequest().getAccount())
+                .setCredentialRef(call.getRequest().getCredentialRef())
+                .setOutcome(outcome).setStatus(status).setLatencyMs(5).setHeaders(headers)
+                .setExecuteAt(call.getExecuteAt()).setExecutedAt(call.getExecuteAt()).setAttempt(call.getAttempt())
+                .setSent(neverSent ? false : null)
+                .setRequest(call.getRequest()).setCharges(call.getCharges())
+                .build();
+    }
+
     static ApiRequest.Builder request(String id) {
         return ApiRequest.newBuilder()
                 .setRequestId(id)
