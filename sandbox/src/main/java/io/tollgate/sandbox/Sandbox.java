@@ -1,5 +1,6 @@
 package io.tollgate.sandbox;
 
+import io.tollgate.app.BoundedShutdown;
 import io.tollgate.app.EmbeddedKafka;
 import io.tollgate.app.TollgateApp;
 import io.tollgate.config.ConfigException;
@@ -187,11 +188,10 @@ public final class Sandbox implements AutoCloseable {
             return;
         }
         CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            System.out.println("Tollgate: stopping");
+        BoundedShutdown.onExit("Tollgate", Duration.ofMillis(sandbox.tollgate().config().longValue(TollgateConfig.SHUTDOWN_TIMEOUT_MS)), () -> {
             sandbox.close();
             stopped.countDown();
-        }, "sandbox-shutdown"));
+        });
         Watch.recordEndpoints(sandbox.bootstrapServers(), sandbox.registryUrl(), sandbox.tollgate().config().topics().prefix());
         System.out.println(SandboxReport.banner(sandbox));
         DemoTraffic traffic = demo ? DemoTraffic.start(sandbox) : null;

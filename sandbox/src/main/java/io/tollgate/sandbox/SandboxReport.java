@@ -25,7 +25,7 @@ final class SandboxReport {
                 "Tollgate is running (embedded broker, schema registry, Connect worker and a simulated vendor; no Docker)",
                 "  Kafka bootstrap      " + bootstrap,
                 "  Schema registry      " + sandbox.registryUrl(),
-                "  Tollgate REST        " + app.restUrl() + "/health   " + app.restUrl() + "/metrics",
+                "  Tollgate REST        " + app.restUrl() + "/health   /ready   /metrics",
                 "  Connect REST         " + sandbox.connect().restUrl().resolve("/connectors/" + Sandbox.CONNECTOR + "/status"),
                 "  Simulated vendor     " + sandbox.vendor().url() + "   (Pipedrive rules for account acme, forms platform for forms-org)",
                 "  Topics               requests " + t.requests() + " -> dispatch " + t.dispatch() + " -> HTTP -> results " + t.results(),
@@ -53,7 +53,9 @@ final class SandboxReport {
     static String status(Sandbox sandbox, DemoTraffic traffic) {
         TollgateMetrics m = sandbox.tollgate().metrics();
         List<VendorCall> calls = sandbox.vendor().calls();
+        io.tollgate.app.Health.Status health = sandbox.tollgate().health();
         StringBuilder line = new StringBuilder("Tollgate: " + sandbox.tollgate().streams().state()
+                + (health.live() ? "" : "  DOWN " + health.problems())
                 + (traffic == null ? "" : "  demo sent=" + traffic.sent())
                 + "  dispatched=" + m.count("tollgate_dispatched_total", "")
                 + "  delayed=" + total(m, "tollgate_delayed_total")
