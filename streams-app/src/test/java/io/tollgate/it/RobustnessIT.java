@@ -11,6 +11,7 @@ import io.tollgate.avro.AuthKind;
 import io.tollgate.avro.DispatchedCall;
 import io.tollgate.avro.RejectedCall;
 import io.tollgate.config.TollgateConfig;
+import io.tollgate.schemas.registry.InProcessSchemaRegistry;
 import io.tollgate.schemas.registry.SchemaRegistryClient;
 import io.tollgate.schemas.serde.AvroSerializer;
 import java.net.URI;
@@ -184,6 +185,32 @@ class RobustnessIT extends TollgateITBase {
                 }
                 assertThat(app.config().describe().get("sasl.jaas.config")).startsWith("[hidden]");
                 assertThat(get(app.restUrl().resolve("/metrics")).body()).doesNotContain(password);
+            }
+        }
+    }
+
+    @Test
+    void shouldSayItIsDownWhileItCannotDecodeAndGoOnOnceItCan() throws Exception {
+        InProcessSchemaRegistry own = InProcessSchemaRegistry.start(0);
+        int port = java.net.URI.create(own.url()).getPort();
+        Map<String, String> settings = Map.of(TollgateConfig.SCHEMA_REGISTRY_URL, own.url());
+        try (TollgateApp app = startTollgate("registry", POLICY, settings);
+             KafkaProducer<String, byte[]> raw = KafkaTestSupport.rawProducer(app.bootstrapServers())) {
+            own.close();
+            // Avro under a schema id this instance has never looked up: it must ask the registry, which is gone.
+            raw.send(new ProducerRecord<>("registry.requests", "acme", new byte[] {0, 0, 0, 0x27, 0x0f, 2, 4, 6}));
+            raw.flush();
+
+            awaitStatus(app.restUrl().resolve("/health"), 503, Duration.ofSeconds(90));
+            assertThat(get(app.restUrl().resolve("/health")).body()).contains("stream thread failures");
+            assertThat(get(app.restUrl().resolve("/ready")).statusCode()).isEqualTo(503);
+
+            // The registry comes back (empty): the record is not lost, and now has an answer.
+            try (InProcessSchemaRegistry back = InProcessSchemaRegistry.start(port);
+                 KafkaConsumer<String, RejectedCall> rejected = KafkaTestSupport.committedConsumer(app.bootstrapServers(), back.url(),
+                         RejectedCall.class, "registry.rejected")) {
+                assertThat(KafkaTestSupport.readUntil(rejected, r -> !r.isEmpty(), Duration.ofSeconds(60)))
+                        .extracting(r -> r.value().getReason()).containsExactly("UNKNOWN_SCHEMA");
             }
         }
     }
