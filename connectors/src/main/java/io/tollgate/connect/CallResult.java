@@ -10,13 +10,22 @@ import java.util.Map;
  * @param headers the vendor's rate-limit headers, lower-case names
  * @param excerpt the start of the response body, or what went wrong when there was none; never a secret
  * @param sent false when the call surely did not reach the vendor (not sent, no connection made), so that the
- *     limiter gives its charges back; true when it did or may have
+ *     limiter gives its charges back; true when it did or may have; null when this dispatcher cannot tell
  */
 record CallResult(Outcome outcome, Integer status, long latencyMs, Map<String, String> headers, String excerpt, long executedAtMs,
-                  boolean sent) {
+                  Boolean sent) {
 
     /** A call that did not leave the dispatcher. */
     static CallResult notSent(Outcome outcome, String why, long atMs) {
         return new CallResult(outcome, null, 0, Map.of(), why, atMs, false);
+    }
+
+    /**
+     * A call too late for its slot. Whether anyone sent it is known only when this task held it from before its
+     * slot opened: a record that arrives late may be a redelivery of one a previous owner was sending when it
+     * stopped, and its charges must then stay.
+     */
+    static CallResult stale(String why, long atMs, boolean heldSinceBeforeItsSlot) {
+        return new CallResult(Outcome.STALE, null, 0, Map.of(), why, atMs, heldSinceBeforeItsSlot ? Boolean.FALSE : null);
     }
 }

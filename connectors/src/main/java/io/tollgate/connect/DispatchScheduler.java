@@ -39,6 +39,7 @@ final class DispatchScheduler implements AutoCloseable {
     private final Map<TopicPartition, Set<Slot>> waiting = new ConcurrentHashMap<>();
     private final AtomicReference<Exception> fatal = new AtomicReference<>();
     private final java.util.concurrent.atomic.AtomicBoolean shortSlotWarned = new java.util.concurrent.atomic.AtomicBoolean();
+    private final java.util.concurrent.atomic.AtomicInteger sending = new java.util.concurrent.atomic.AtomicInteger();
 
     DispatchScheduler(VendorSender sender, ResultPublisher results, OffsetTracker offsets, LongSupplier clock, long sendMarginMs) {
         this.sender = sender;
@@ -63,7 +64,7 @@ final class DispatchScheduler implements AutoCloseable {
                     + " ms, further ahead than any limiter plans: is the dispatcher's clock behind?", clock.getAsLong()));
             return;
         }
-        Slot slot = new Slot(tp, offset, call);
+        Slot slot = new Slot(tp, offset, call, wait > 0);
         waiting.computeIfAbsent(tp, p -> ConcurrentHashMap.newKeySet()).add(slot);
         slot.future = timer.schedule(slot, Math.max(0, wait), TimeUnit.MILLISECONDS);
     }
@@ -73,13 +74,16 @@ final class DispatchScheduler implements AutoCloseable {
         private final TopicPartition tp;
         private final long offset;
         private final DispatchedCall call;
+        /** Received before its slot opened: no earlier owner of the partition can have started it. */
+        private final boolean early;
         private volatile boolean cancelled;
         private volatile ScheduledFuture<?> future;
 
-        Slot(TopicPartition tp, long offset, DispatchedCall call) {
+        Slot(TopicPartition tp, long offset, DispatchedCall call, boolean early) {
             this.tp = tp;
             this.offset = offset;
             this.call = call;
+            this.early = early;
         }
 
         void cancel() {
@@ -100,7 +104,7 @@ final class DispatchScheduler implements AutoCloseable {
                 return;
             }
             try {
-                send(tp, offset, call);
+                send(tp, offset, call, early);
             } catch (RuntimeException e) {
                 // Whatever fails here would otherwise be lost on the timer thread, with no result and the
                 // partition's offsets stuck behind the call: it goes back to the limiter instead.
@@ -111,7 +115,7 @@ final class DispatchScheduler implements AutoCloseable {
         }
     }
 
-    private void send(TopicPartition tp, long offset, DispatchedCall call) {
+    private void send(TopicPartition tp, long offset, DispatchedCall call, boolean early) {
         long now = clock.getAsLong();
         long executeAt = call.getExecuteAt().toEpochMilli();
         long expiresAt = call.getExpiresAt().toEpochMilli();
@@ -120,17 +124,36 @@ final class DispatchScheduler implements AutoCloseable {
                 LOG.error("Calls arrive with slots of {} ms, no longer than dispatch.send.margin.ms={}: none can be sent in time. "
                         + "Set the limiter's dispatch.jitter.ms above the margin.", expiresAt - executeAt, sendMarginMs);
             }
-            publish(tp, offset, call, CallResult.notSent(Outcome.STALE, "its slot of " + (expiresAt - executeAt)
-                    + " ms is no longer than dispatch.send.margin.ms=" + sendMarginMs + "; raise the limiter's dispatch.jitter.ms", now));
+            publish(tp, offset, call, CallResult.stale("its slot of " + (expiresAt - executeAt)
+                    + " ms is no longer than dispatch.send.margin.ms=" + sendMarginMs + "; raise the limiter's dispatch.jitter.ms", now, early));
             return;
         }
         if (now > expiresAt - sendMarginMs) {
-            publish(tp, offset, call, CallResult.notSent(Outcome.STALE,
-                    "received or started " + (now - executeAt) + " ms after its slot opened", now));
+            publish(tp, offset, call, CallResult.stale("received or started " + (now - executeAt) + " ms after its slot opened", now, early));
             return;
         }
-        sender.send(call.getRequest(), executeAt).whenComplete((result, failure) -> publish(tp, offset, call, failure == null ? result
-                : new CallResult(Outcome.OUTCOME_UNKNOWN, null, clock.getAsLong() - now, Map.of(), failure.getClass().getSimpleName(), now, true)));
+        sending.incrementAndGet();
+        sender.send(call.getRequest(), executeAt).whenComplete((result, failure) -> {
+            try {
+                publish(tp, offset, call, failure == null ? result : new CallResult(Outcome.OUTCOME_UNKNOWN, null,
+                        clock.getAsLong() - now, Map.of(), failure.getClass().getSimpleName(), now, true));
+            } finally {
+                sending.decrementAndGet();
+            }
+        });
+    }
+
+    /**
+     * Waits, at most {@code timeout}, until no HTTP call of this task is still under way: a task that stops
+     * first lets the calls it started finish and their results be written, so that their partition's next
+     * owner does not take them for calls never sent.
+     */
+    boolean awaitCallsUnderWay(java.time.Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (sending.get() > 0 && System.nanoTime() < deadline) {
+            TimeUnit.MILLISECONDS.sleep(20);
+        }
+        return sending.get() == 0;
     }
 
     private void publish(TopicPartition tp, long offset, DispatchedCall call, CallResult result) {

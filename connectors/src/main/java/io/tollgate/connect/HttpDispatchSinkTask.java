@@ -138,6 +138,14 @@ public final class HttpDispatchSinkTask extends SinkTask {
     public void stop() {
         if (scheduler != null) {
             scheduler.close();
+            try {
+                if (!scheduler.awaitCallsUnderWay(java.time.Duration.ofMillis(config.getLong(HttpDispatchSinkConfig.REQUEST_TIMEOUT_MS)))) {
+                    LOG.warn("Calls still under way when the task stopped: their results are not written, and their partition's next "
+                            + "owner will see them again");
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
         if (results != null) {
             results.close();

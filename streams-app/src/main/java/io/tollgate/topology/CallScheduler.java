@@ -132,7 +132,7 @@ final class CallScheduler {
         out.dispatch(account, Records.dispatched(call.request(), wallNow, planned, limiter.settings().jitterMs(), call.attempt(),
                 admit.charges(), admit.shadowViolations()));
         stores.putInFlight(account, call.request().getRequestId(), new InFlightCall(call.seq(), call.attempt(), wallNow, planned,
-                call.waitingSinceMs(), call.staleReturns()));
+                call.waitingSinceMs(), call.staleReturns(), admit.charges()));
         metrics.dispatched();
         if (admit.exempt()) {
             metrics.exempt();
@@ -292,7 +292,7 @@ final class CallScheduler {
         stores.removeInFlight(account, result.getRequestId());
         long planned = wallNow + leadMs;
         AccountResolver.Resolution r = accounts.resolve(account);
-        DispatchOutcome outcome = Records.toOutcome(result, wallNow);
+        DispatchOutcome outcome = Records.toOutcome(result, inFlight.charges(), wallNow);
         if (!r.ok()) {
             if (outcome.outcome().requeues()) {
                 reject(account, result.getRequest(), r.failure(), r.detail(), null, null, wallNow);
@@ -311,12 +311,12 @@ final class CallScheduler {
         if (effect.blocked()) {
             metrics.blocked();
         }
-        if (outcome.neverSent() && !result.getCharges().isEmpty()) {
+        if (outcome.neverSent() && !outcome.charges().isEmpty()) {
             metrics.refunded(outcome.outcome().name());
         }
         boolean stale = outcome.outcome() == Outcome.STALE;
         InFlightCall returned = new InFlightCall(inFlight.seq(), inFlight.attempt() + (stale ? 0 : 1), inFlight.dispatchedAtMs(),
-                inFlight.plannedAtMs(), inFlight.waitingSinceMs(), inFlight.staleReturns() + (stale ? 1 : 0));
+                inFlight.plannedAtMs(), inFlight.waitingSinceMs(), inFlight.staleReturns() + (stale ? 1 : 0), inFlight.charges());
         if (effect.requeue() && stale && returned.staleReturns() > maxStaleReturns) {
             reject(account, result.getRequest(), RejectCode.ATTEMPTS_EXHAUSTED.name(), "the call came back STALE "
                     + returned.staleReturns() + " times: the dispatcher cannot send calls within their slots (is its clock ahead, or "

@@ -27,9 +27,14 @@ final class LimiterProcessor implements Processor<String, LimiterInput, String, 
     static final String DISPATCH_SINK = "dispatch-sink";
     static final String DELAY_SINK = "delay-sink";
     static final String REJECTED_SINK = "rejected-sink";
-    /** Every few seconds, a slice of the counters is looked at: a full pass over a million counters takes under three hours. */
-    private static final Duration SWEEP_INTERVAL = Duration.ofSeconds(10);
+    /**
+     * Every second a slice of the counters is looked at (a full pass over a million takes under twenty minutes),
+     * and a larger one of request ids and calls in flight: each decision adds one of each, so the slice must
+     * outrun the fastest decision rate for the stores to stay bounded.
+     */
+    private static final Duration SWEEP_INTERVAL = Duration.ofSeconds(1);
     private static final int SWEEP_SLICE = 1000;
+    private static final int FORGET_SLICE = 20_000;
     private static final Duration FAILED_ACCOUNT_BACKOFF = Duration.ofSeconds(5);
     private static final Logger LOG = LoggerFactory.getLogger(LimiterProcessor.class);
 
@@ -63,8 +68,8 @@ final class LimiterProcessor implements Processor<String, LimiterInput, String, 
         this.seenEpoch = catalog.epoch();
         context.schedule(Duration.ofMillis(settings.punctuationMs()), PunctuationType.WALL_CLOCK_TIME, this::punctuate);
         context.schedule(SWEEP_INTERVAL, PunctuationType.WALL_CLOCK_TIME, now -> {
-            sweep.sweep(now + settings.leadMs(), SWEEP_SLICE);
-            stores.forgetExpired(now, SWEEP_SLICE);
+            isolated("the counter sweep", () -> sweep.sweep(now + settings.leadMs(), SWEEP_SLICE));
+            isolated("forgetting request ids and calls in flight", () -> stores.forgetExpired(now, FORGET_SLICE));
         });
     }
 
@@ -99,6 +104,16 @@ final class LimiterProcessor implements Processor<String, LimiterInput, String, 
      * logged and counted, and the other accounts go on: a punctuation that threw would stop every account
      * of the task at the same place, every time.
      */
+    /** Housekeeping that fails is logged and counted; it must not take the punctuation, or the next one, down with it. */
+    private void isolated(String what, Runnable work) {
+        try {
+            work.run();
+        } catch (RuntimeException e) {
+            LOG.error("{} failed; it is tried again next time", what, e);
+            metrics.internalError();
+        }
+    }
+
     private void isolated(String account, long now, Runnable work) {
         try {
             work.run();

@@ -28,18 +28,23 @@ public final class Records {
     /**
      * The engine's view of a result (already checked by the result intake).
      *
+     * @param charged what the limiter recorded it charged the call; null to take the result's word (a call recorded
+     *     before charges were kept)
      * @param nowMs when the result is applied: the call reached the vendor before it, whatever the result says
      */
-    public static DispatchOutcome toOutcome(io.tollgate.avro.DispatchResult result, long nowMs) {
+    public static DispatchOutcome toOutcome(io.tollgate.avro.DispatchResult result, List<Charge> charged, long nowMs) {
         Outcome outcome;
         try {
             outcome = Outcome.valueOf(result.getOutcome().name());
         } catch (IllegalArgumentException e) {
             outcome = Outcome.UNKNOWN;
         }
-        List<Charge> charges = result.getCharges().stream().map(c -> new Charge(c.getRuleId(), c.getSubject(), c.getUnits(),
-                c.getLimit(), c.getRemaining(), c.getResetAt() == null ? null : c.getResetAt().toEpochMilli(), c.getShadow())).toList();
-        boolean neverSent = outcome == Outcome.STALE || outcome == Outcome.NOT_SENT || Boolean.FALSE.equals(result.getSent());
+        List<Charge> charges = charged != null ? charged : result.getCharges().stream().map(c -> new Charge(c.getRuleId(), c.getSubject(),
+                c.getUnits(), c.getLimit(), c.getRemaining(), c.getResetAt() == null ? null : c.getResetAt().toEpochMilli(), c.getShadow()))
+                .toList();
+        // Only the dispatcher's word that it did not send the call gives its charges back: a STALE record may be the
+        // redelivery of one an earlier owner of the partition was sending when it stopped.
+        boolean neverSent = Boolean.FALSE.equals(result.getSent());
         Long planned = result.getExecuteAt() == null ? null : result.getExecuteAt().toEpochMilli();
         Long latestArrival = neverSent ? null : Math.min(nowMs, result.getExecutedAt().toEpochMilli() + Math.max(0, result.getLatencyMs()));
         return new DispatchOutcome(result.getRequestId(), result.getCredentialRef(), outcome, result.getHeaders(), charges,

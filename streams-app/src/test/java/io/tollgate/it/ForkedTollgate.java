@@ -50,6 +50,20 @@ final class ForkedTollgate implements AutoCloseable {
         }
     }
 
+    Path log() {
+        return log;
+    }
+
+    /**
+     * Whether this instance's consumer group is settled, as its log says: its last word on the group is that it
+     * synced (it needs Kafka's ConsumerCoordinator at INFO, as log4j2-forked-streams.xml has it).
+     */
+    boolean groupSettled() throws IOException {
+        List<String> lines = Files.readAllLines(log).stream()
+                .filter(l -> l.contains("joining group") || l.contains("synced group")).toList();
+        return !lines.isEmpty() && lines.get(lines.size() - 1).contains("Successfully synced group");
+    }
+
     /** SIGTERM, as an orchestrator stops a process; @return whether it exited within {@code timeout}. */
     boolean terminate(Duration timeout) throws InterruptedException {
         process.destroy();

@@ -130,6 +130,36 @@ class ResultSafetyTopologyTest {
     }
 
     @Test
+    void shouldKeepTheChargesOfAStaleCallThatAnEarlierDispatcherMayHaveSent() throws Exception {
+        fx = new TopologyFixture(0, 0, "");
+        fx.seed(POLICY);
+        IntStream.range(0, 3).forEach(i -> fx.send(request("p" + i).setMethod("POST").build()));
+
+        // Received after its slot by a new owner of the partition: the dispatcher cannot say whether it was sent.
+        DispatchResult unknown = TopologyFixture.resultOf(fx.dispatched().get(0), Outcome.STALE, null, Map.of());
+        unknown.setSent(null);
+        fx.result(unknown);
+        fx.advance(100);
+
+        assertThat(fx.metrics.count("tollgate_refunds_total", "outcome=\"STALE\"")).isZero();
+        assertThat(fx.dispatchedIds()).as("the quota of 3 is spent: it waits for tomorrow's").containsExactly("p0", "p1", "p2");
+    }
+
+    @Test
+    void shouldGiveBackWhatTheLimiterChargedAndNotWhatAResultClaims() throws Exception {
+        fx = new TopologyFixture(0, 0, "");
+        fx.seed(POLICY);
+        IntStream.range(0, 3).forEach(i -> fx.send(request("p" + i).setMethod("POST").build()));
+
+        DispatchResult inflated = TopologyFixture.resultOf(fx.dispatched().get(0), Outcome.NOT_SENT, null, Map.of());
+        inflated.getCharges().forEach(c -> c.setUnits(1_000_000L));
+        fx.result(inflated);
+        IntStream.range(3, 6).forEach(i -> fx.send(request("p" + i).setMethod("POST").build()));
+
+        assertThat(fx.dispatchedIds()).as("one unit given back, not a million").containsExactly("p0", "p1", "p2", "p3");
+    }
+
+    @Test
     void shouldHoldExemptCallsToo_WhileTheVendorPausesTheirCredential() throws Exception {
         fx = new TopologyFixture(0, 0, "");
         fx.seed(POLICY);

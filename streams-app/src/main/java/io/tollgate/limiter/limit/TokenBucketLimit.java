@@ -11,6 +11,8 @@ package io.tollgate.limiter.limit;
 public record TokenBucketLimit(long refillUnits, long refillPeriodMs) implements Limit {
 
     private static final long NANOS_PER_MS = 1_000_000L;
+    /** About 73 years: added to any time this century, it stays far below overflow. */
+    private static final long MAX_COST_NANOS = Long.MAX_VALUE / 4;
 
     public TokenBucketLimit {
         if (refillUnits <= 0 || refillPeriodMs <= 0) {
@@ -73,8 +75,10 @@ public record TokenBucketLimit(long refillUnits, long refillPeriodMs) implements
         return Math.max(1, refillPeriodMs * NANOS_PER_MS / refillUnits);
     }
 
+    /** Saturates far beyond any time a bucket counts to, rather than overflow: a policy can hold a slow refill and a large capacity. */
     private long cost(long units) {
-        return units * unitInterval();
+        long interval = unitInterval();
+        return units > MAX_COST_NANOS / interval ? MAX_COST_NANOS : units * interval;
     }
 
     /** Burst tolerance less the jitter, but never below what one call of this size needs. */

@@ -1,5 +1,8 @@
 package io.tollgate.topology.store;
 
+import io.tollgate.limiter.Charge;
+import java.util.List;
+
 /**
  * A dispatched call waiting for its result: which dispatch it is (a result is matched to its attempt and
  * slot, never to a later dispatch of the same request) and enough to put it back in its place.
@@ -7,8 +10,15 @@ package io.tollgate.topology.store;
  * @param plannedAtMs the slot it was dispatched for (the dispatched record's execute_at)
  * @param waitingSinceMs when it first started waiting: a call that comes back keeps its age, so its maximum wait bounds every return
  * @param staleReturns how often it came back STALE (not sent: too late for its slot), which is not an attempt at the vendor
+ * @param charges what the call was charged, as the limiter recorded it: a result's feedback acts on these, not on
+ *     what the result says it was charged (null for calls recorded before charges were kept)
  */
-public record InFlightCall(long seq, int attempt, long dispatchedAtMs, long plannedAtMs, long waitingSinceMs, int staleReturns) {
+public record InFlightCall(long seq, int attempt, long dispatchedAtMs, long plannedAtMs, long waitingSinceMs, int staleReturns,
+                           List<Charge> charges) {
+
+    public InFlightCall {
+        charges = charges == null ? null : List.copyOf(charges);
+    }
 
     /** The slot of a call recorded before slots were: any result of its attempt matches it. */
     public static final long UNKNOWN_SLOT = Long.MIN_VALUE;

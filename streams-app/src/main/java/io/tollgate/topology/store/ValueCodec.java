@@ -1,6 +1,7 @@
 package io.tollgate.topology.store;
 
 import io.tollgate.avro.ApiRequest;
+import io.tollgate.limiter.Charge;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
@@ -22,6 +23,8 @@ public final class ValueCodec {
     static final byte VERSION_1 = 1;
     /** Adds the stale-return count to waiting calls, and slot, age and stale returns to calls in flight. */
     static final byte VERSION_2 = 2;
+    /** Adds to calls in flight what they were charged. */
+    static final byte VERSION_3 = 3;
 
     private static final BinaryMessageEncoder<ApiRequest> REQUEST_ENCODER = ApiRequest.getEncoder();
     private static final BinaryMessageDecoder<ApiRequest> REQUEST_DECODER = ApiRequest.getDecoder();
@@ -86,13 +89,24 @@ public final class ValueCodec {
     }
 
     public static byte[] encodeInFlight(InFlightCall call) {
-        return write(VERSION_2, out -> {
+        return write(VERSION_3, out -> {
             out.writeLong(call.seq());
             out.writeInt(call.attempt());
             out.writeLong(call.dispatchedAtMs());
             out.writeLong(call.plannedAtMs());
             out.writeLong(call.waitingSinceMs());
             out.writeInt(call.staleReturns());
+            List<Charge> charges = call.charges() == null ? List.of() : call.charges();
+            out.writeInt(charges.size());
+            for (Charge c : charges) {
+                out.writeUTF(c.ruleId());
+                out.writeUTF(c.subject());
+                out.writeLong(c.units());
+                out.writeLong(c.limit());
+                out.writeLong(c.remaining());
+                out.writeLong(c.resetAtMs() == null ? Long.MIN_VALUE : c.resetAtMs());
+                out.writeBoolean(c.shadow());
+            }
         });
     }
 
@@ -103,9 +117,26 @@ public final class ValueCodec {
             long dispatchedAt = in.readLong();
             if (version < VERSION_2) {
                 // Written before slots were recorded: matched by attempt alone, aged from its dispatch.
-                return new InFlightCall(seq, attempt, dispatchedAt, InFlightCall.UNKNOWN_SLOT, dispatchedAt, 0);
+                return new InFlightCall(seq, attempt, dispatchedAt, InFlightCall.UNKNOWN_SLOT, dispatchedAt, 0, null);
             }
-            return new InFlightCall(seq, attempt, dispatchedAt, in.readLong(), in.readLong(), in.readInt());
+            long planned = in.readLong();
+            long since = in.readLong();
+            int staleReturns = in.readInt();
+            if (version < VERSION_3) {
+                return new InFlightCall(seq, attempt, dispatchedAt, planned, since, staleReturns, null);
+            }
+            int n = in.readInt();
+            List<Charge> charges = new ArrayList<>(n);
+            for (int i = 0; i < n; i++) {
+                String rule = in.readUTF();
+                String subject = in.readUTF();
+                long units = in.readLong();
+                long limit = in.readLong();
+                long remaining = in.readLong();
+                long reset = in.readLong();
+                charges.add(new Charge(rule, subject, units, limit, remaining, reset == Long.MIN_VALUE ? null : reset, in.readBoolean()));
+            }
+            return new InFlightCall(seq, attempt, dispatchedAt, planned, since, staleReturns, charges);
         });
     }
 
@@ -129,9 +160,9 @@ public final class ValueCodec {
     }
 
     private static <T> T read(byte[] bytes, Reading<T> reading) {
-        if (bytes.length == 0 || bytes[0] < VERSION_1 || bytes[0] > VERSION_2) {
+        if (bytes.length == 0 || bytes[0] < VERSION_1 || bytes[0] > VERSION_3) {
             throw new IllegalStateException("store value format version " + (bytes.length == 0 ? "(empty)" : bytes[0])
-                    + " is not one this release reads (" + VERSION_1 + " to " + VERSION_2 + ")");
+                    + " is not one this release reads (" + VERSION_1 + " to " + VERSION_3 + ")");
         }
         try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes, 1, bytes.length - 1))) {
             return reading.from(bytes[0], in);

@@ -94,4 +94,19 @@ class FixedWindowAndBucketProperties {
     Arbitrary<List<Integer>> events() {
         return Arbitraries.integers().between(-5, 5).list().ofMaxSize(200);
     }
+
+    /** A slow refill and a large capacity, as a policy may hold them: the bucket's arithmetic saturates instead of wrapping. */
+    @Property(tries = 200)
+    void shouldNeverAdmitBeyondABucketsCapacityHoweverLargeItsNumbers(@ForAll @LongRange(min = 1, max = 1_000_000_000_000L) long capacity,
+                                                                       @ForAll @LongRange(min = 1, max = 604_800_000L) long everyMs,
+                                                                       @ForAll @LongRange(min = 1, max = 1_000_000_000L) long units) {
+        TokenBucketLimit bucket = new TokenBucketLimit(1, everyMs);
+        LimitContext ctx = new LimitContext(1_790_000_000_000L, 0, AccountFacts.of("acme", null, 1, ZoneOffset.UTC));
+        long first = Math.min(units, capacity);
+        LimitState state = bucket.charge(null, first, capacity, "r1", ctx).state();
+
+        // Right after a charge, a call of the whole capacity cannot fit again (unless the bucket is tiny and fully refilled, which it is not at once).
+        assertThat(bucket.evaluate(state, capacity, capacity, ctx).admitsAt(ctx.nowMs())).isFalse();
+        assertThat(bucket.usage(state, capacity, ctx).used()).isBetween(1L, capacity);
+    }
 }
