@@ -44,6 +44,8 @@ class FailoverIT extends TollgateITBase {
     /** Kept after the run, one folder a run (a rerun keeps the first run's), to read what each instance did. */
     private final Path logs = Path.of("target", "failover-logs", java.time.LocalTime.now().toString().replace(':', '-'));
     private static final int ACCOUNTS = 6;
+    /** The target: accounts owned by the instance that survives a SIGKILL never wait more than this. */
+    private static final Duration SURVIVOR_TARGET = Duration.ofSeconds(2);
     /** Kafka Streams' task life cycle in the logs, to see where the time of a fail-over goes. */
     private static final List<String> JVM = List.of("-Dlog4j2.configurationFile=classpath:log4j2-forked-streams.xml");
     private static final int RATE_PER_SECOND = 12;
@@ -102,7 +104,7 @@ class FailoverIT extends TollgateITBase {
                 Set<String> ofB = accountsDecidedBy("b", kill - 3000, kill);
                 b.kill();
                 pause(Duration.ofSeconds(22));
-                measure("SIGKILL of b, no restart", kill, ofB);
+                measure("SIGKILL of b, no restart", kill, ofB, SURVIVOR_TARGET);
 
                 // b comes back on the state the kill left (wiped, as exactly-once requires). Its tasks stay with a
                 // until b has caught up as a warm-up replica and a probing rebalance (every minute) moves them.
@@ -118,7 +120,7 @@ class FailoverIT extends TollgateITBase {
                 b.kill();
                 b = ForkedTollgate.start(with(common, "b", "state-b-empty"), logs.resolve("fo-b-3.log"), JVM);
                 pause(Duration.ofSeconds(20));
-                measure("SIGKILL of b, restart on an empty state directory", kill2, ofB2);
+                measure("SIGKILL of b, restart on an empty state directory", kill2, ofB2, SURVIVOR_TARGET);
                 awaitStableOwnership(Set.of("a"), Duration.ofSeconds(90), a, b);
 
                 // 3. A clean stop (SIGTERM) of a, which owns every task now: b's warm replicas take over.
@@ -126,7 +128,8 @@ class FailoverIT extends TollgateITBase {
                 Set<String> ofA = accountsDecidedBy("a", stop - 3000, stop);
                 assertThat(a.terminate(Duration.ofSeconds(40))).isTrue();
                 pause(Duration.ofSeconds(12));
-                measure("SIGTERM of a (clean hand-over)", stop, ofA);
+                // The 2 s is for a takeover after a crash; here the survivor also opens every task it takes over.
+                measure("SIGTERM of a (clean hand-over)", stop, ofA, Duration.ofSeconds(5));
             } finally {
                 running.set(false);
                 producer.join(10_000);
@@ -152,7 +155,7 @@ class FailoverIT extends TollgateITBase {
     }
 
     /** Recovery of the moved accounts, and the longest wait of the survivor's, around {@code eventMs}. */
-    private String measure(String what, long eventMs, Set<String> moved) {
+    private String measure(String what, long eventMs, Set<String> moved, Duration survivorBound) {
         long recovery = 0;
         for (String account : moved) {
             long first = decisions.stream().filter(d -> d.account().equals(account) && d.decidedAtMs() > eventMs)
@@ -179,7 +182,8 @@ class FailoverIT extends TollgateITBase {
                 + survivorGap + " ms (from " + java.time.LocalTime.ofInstant(Instant.ofEpochMilli(gapStart), java.time.ZoneOffset.UTC) + ")";
         System.out.println("FailoverIT: " + line);
         assertThat(recovery).as(what + ": accounts of b decided again within 15 s").isLessThanOrEqualTo(15_000);
-        assertThat(survivorGap).as(what + ": accounts of a never wait more than 2 s").isLessThanOrEqualTo(2_000);
+        assertThat(survivorGap).as(what + ": the survivor's accounts never wait more than " + survivorBound)
+                .isLessThanOrEqualTo(survivorBound.toMillis());
         return line;
     }
 
