@@ -8,6 +8,9 @@ import java.util.Objects;
 /**
  * What the engine needs to know of an account besides its policy: the plan and seats that size its
  * budgets, the time zone of its calendar quotas, purchased extra units and integration weights.
+ *
+ * @param zone the account's own time zone, or null when its record names none: a rule that counts days
+ *     in the account's zone then refuses its calls (never reads them in UTC)
  */
 public record AccountFacts(String id, String plan, int seats, ZoneId zone, long extraUnits,
                            Map<String, Integer> integrationWeights) {
@@ -15,7 +18,6 @@ public record AccountFacts(String id, String plan, int seats, ZoneId zone, long 
     public AccountFacts {
         Objects.requireNonNull(id, "id");
         plan = plan == null ? null : plan.toLowerCase(Locale.ROOT);
-        Objects.requireNonNull(zone, "zone");
         integrationWeights = Map.copyOf(integrationWeights);
     }
 

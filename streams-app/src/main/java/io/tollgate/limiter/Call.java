@@ -34,6 +34,11 @@ public record Call(
         Objects.requireNonNull(path, "path");
     }
 
+    public Call withPath(String newPath) {
+        return new Call(requestId, account, credential, authKind, user, integration, method, newPath, apiVersion, category,
+                explicitCost, priority, deadlineMs);
+    }
+
     /** The path without its query string, which is what path templates match. */
     public String pathWithoutQuery() {
         int q = path.indexOf('?');

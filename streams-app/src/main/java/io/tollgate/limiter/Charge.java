@@ -5,7 +5,13 @@ package io.tollgate.limiter;
  * the rate-limit headers the vendor would return.
  *
  * @param resetAtMs when the allowance next grows, or null when it grows only as calls complete
+ * @param untracked the part of the count that the vendor had reported and Tollgate had not sent when the
+ *     call was charged: what lets a later result tell new spending elsewhere from spending already counted
  */
 public record Charge(String ruleId, String subject, long units, long limit, long remaining, Long resetAtMs,
-                     boolean shadow) {
+                     boolean shadow, long untracked) {
+
+    public Charge(String ruleId, String subject, long units, long limit, long remaining, Long resetAtMs, boolean shadow) {
+        this(ruleId, subject, units, limit, remaining, resetAtMs, shadow, 0);
+    }
 }

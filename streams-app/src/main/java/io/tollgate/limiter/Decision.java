@@ -16,8 +16,13 @@ public sealed interface Decision {
                  boolean exempt) implements Decision {
     }
 
-    /** Wait until {@code notBeforeMs}, the earliest time every rule admits the call as far as known now. */
-    record Delay(long notBeforeMs, String bindingRule, String detail) implements Decision {
+    /**
+     * Wait until {@code notBeforeMs}, the earliest time every rule admits the call as far as known now.
+     *
+     * @param maxWaitMs the longest the binding rule lets a call wait: once it held the call, any later hold may
+     *     take the call's wait that far too (a call parked for a daily reset is not refused by a burst after it)
+     */
+    record Delay(long notBeforeMs, String bindingRule, String detail, long maxWaitMs) implements Decision {
     }
 
     /** Never send it. {@code couldGoAtMs} says when it could have gone, for deadline and wait rejections. */

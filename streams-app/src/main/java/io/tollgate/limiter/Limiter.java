@@ -10,8 +10,10 @@ import io.tollgate.limiter.limit.WindowLog;
 import io.tollgate.limiter.limit.Evaluation;
 import io.tollgate.limiter.limit.LimitContext;
 import io.tollgate.limiter.limit.LimitState;
-import io.tollgate.limiter.limit.PauseState;
+import io.tollgate.limiter.limit.CredentialState;
+import io.tollgate.limiter.rule.KeyScope;
 import io.tollgate.limiter.rule.AccountMismatchException;
+import io.tollgate.limiter.rule.Feedback;
 import io.tollgate.limiter.rule.Policy;
 import io.tollgate.limiter.rule.Rule;
 import java.time.ZonedDateTime;
@@ -39,6 +41,13 @@ public final class Limiter {
     public static final long MAX_VENDOR_WAIT_MS = 86_400_000L;
     /** Larger header numbers are taken as this: far above any limit, far below overflow. */
     static final double MAX_HEADER_NUMBER = 1e12;
+    /**
+     * How often a vendor limit that still holds is stamped again: often enough that one in use never
+     * expires, rarely enough that results do not each write it.
+     */
+    static final long VENDOR_LIMIT_REFRESH_MS = 3_600_000L;
+    /** A vendor limit not confirmed for this long is forgotten (the credential stopped calling). */
+    public static final long VENDOR_LIMIT_TTL_MS = 86_400_000L;
 
     private final LimiterSettings settings;
 
@@ -50,14 +59,24 @@ public final class Limiter {
         return settings;
     }
 
+    /** Decides a call that no rule held before: see {@link #decide(Policy, AccountFacts, Call, StateLookup, long, long, long)}. */
+    public Decision decide(Policy policy, AccountFacts account, Call call, StateLookup states, long nowMs,
+                           long waitingSinceMs) {
+        return decide(policy, account, call, states, nowMs, waitingSinceMs, 0);
+    }
+
     /**
      * Decides one call.
      *
      * @param nowMs when the call would be sent if admitted now
      * @param waitingSinceMs when the call started waiting ({@code nowMs} for a new call), for maximum waits
+     * @param grantedWaitMs the longest maximum wait of the rules that held the call before (0 if none): its
+     *     wait so far was theirs to allow, so a rule with a shorter maximum holding it now does not refuse it
+     *     for that, only for holding it beyond the longer of the two
      */
     public Decision decide(Policy policy, AccountFacts account, Call call, StateLookup states, long nowMs,
-                           long waitingSinceMs) {
+                           long waitingSinceMs, long grantedWaitMs) {
+        call = policy.canonical(call);
         if (call.deadlineMs() != null && nowMs > call.deadlineMs()) {
             return new Decision.Reject(RejectReason.DEADLINE_PASSED,
                     "deadline " + iso(call.deadlineMs()) + " passed before the call could be sent", null, null);
@@ -65,20 +84,26 @@ public final class Limiter {
         long notBefore = nowMs;
         String binding = null;
         String detail = "";
+        long bindingMaxWait = 0;
 
         // Before exemptions: a vendor that paused or blocked the credential refuses every call on it.
-        if (states.get(RuleKey.pauseOf(call.credential())) instanceof PauseState pause && pause.untilMs() > nowMs) {
-            if (pause.untilMs() - waitingSinceMs > policy.maxWaitMs()) {
+        CredentialState credential = states.get(RuleKey.credentialOf(call.credential())) instanceof CredentialState c
+                ? c : CredentialState.NONE;
+        if (credential.isPausedAt(nowMs)) {
+            long until = credential.pausedUntilMs();
+            if (until - waitingSinceMs > Math.max(policy.maxWaitMs(), grantedWaitMs)) {
                 return new Decision.Reject(RejectReason.WAIT_EXCEEDS_MAX, "credential paused by the vendor ("
-                        + pause.reason() + ") until " + iso(pause.untilMs()) + ", beyond the maximum wait of "
-                        + policy.maxWaitMs() + " ms", VENDOR_PAUSE, pause.untilMs());
+                        + credential.pauseReason() + ") until " + iso(until) + ", beyond the maximum wait of "
+                        + policy.maxWaitMs() + " ms", VENDOR_PAUSE, until);
             }
-            notBefore = pause.untilMs();
+            notBefore = until;
             binding = VENDOR_PAUSE;
-            detail = "vendor paused the credential: " + pause.reason();
+            detail = "vendor paused the credential: " + credential.pauseReason();
+            bindingMaxWait = policy.maxWaitMs();
         }
         if (policy.isExempt(call)) {
-            return notBefore > nowMs ? delayOrReject(call, notBefore, binding, detail) : new Decision.Admit(List.of(), Map.of(), List.of(), true);
+            return notBefore > nowMs ? delayOrReject(call, notBefore, binding, detail, bindingMaxWait)
+                    : new Decision.Admit(List.of(), Map.of(), List.of(), true);
         }
         LimitContext ctx = new LimitContext(nowMs, settings.jitterMs(), settings.resultWaitMs(), account);
 
@@ -91,15 +116,16 @@ public final class Limiter {
             if (units <= 0) {
                 continue;
             }
+            RuleKey key = new RuleKey(rule.id(), rule.scope().subjectOf(call));
+            LimitState state = states.get(key);
             long capacity;
+            Evaluation evaluation;
             try {
-                capacity = rule.amount().resolve(account);
+                capacity = withVendorLimit(rule, rule.amount().resolve(account), credential);
+                evaluation = rule.limit().evaluate(state, units, capacity, ctx);
             } catch (AccountMismatchException e) {
                 return new Decision.Reject(RejectReason.INVALID_ACCOUNT, e.getMessage(), rule.id(), null);
             }
-            RuleKey key = new RuleKey(rule.id(), rule.scope().subjectOf(call));
-            LimitState state = states.get(key);
-            Evaluation evaluation = rule.limit().evaluate(state, units, capacity, ctx);
             matching.add(new Evaluated(rule, key, state, units, capacity, evaluation));
             if (rule.isShadow()) {
                 continue;
@@ -109,7 +135,9 @@ public final class Limiter {
                         + " units; rule " + rule.id() + " allows at most " + rule.limit().describe(capacity), rule.id(), null);
             }
             long maxWait = policy.maxWaitOf(rule);
-            if (evaluation.admitAtMs() - waitingSinceMs > maxWait) {
+            // A call that waited longer than a rule allows is refused, unless a rule that held it before (a daily
+            // reset it was parked for) allowed it that long.
+            if (evaluation.admitAtMs() - waitingSinceMs > Math.max(maxWait, grantedWaitMs)) {
                 return new Decision.Reject(RejectReason.WAIT_EXCEEDS_MAX, "rule " + rule.id() + " ("
                         + rule.limit().describe(capacity) + ") admits the call at " + iso(evaluation.admitAtMs())
                         + ", beyond the maximum wait of " + maxWait + " ms", rule.id(), evaluation.admitAtMs());
@@ -118,21 +146,31 @@ public final class Limiter {
                 notBefore = evaluation.admitAtMs();
                 binding = rule.id();
                 detail = "rule " + rule.id() + " (" + rule.limit().describe(capacity) + ") is spent for " + key.subject();
+                bindingMaxWait = maxWait;
             }
         }
 
         if (notBefore > nowMs) {
-            return delayOrReject(call, notBefore, binding, detail);
+            return delayOrReject(call, notBefore, binding, detail, bindingMaxWait);
         }
         return admit(call, matching, ctx);
     }
 
-    private static Decision delayOrReject(Call call, long notBefore, String binding, String detail) {
+    /** The policy's limit for a credential, or the vendor's where it reported a lower one for the rule. */
+    private static long withVendorLimit(Rule rule, long policyLimit, CredentialState credential) {
+        if (rule.scope() != KeyScope.CREDENTIAL || credential.vendorLimits().isEmpty()) {
+            return policyLimit;
+        }
+        Long vendor = credential.vendorLimits().get(rule.id());
+        return vendor != null && vendor < policyLimit ? vendor : policyLimit;
+    }
+
+    private static Decision delayOrReject(Call call, long notBefore, String binding, String detail, long maxWaitMs) {
         if (call.deadlineMs() != null && notBefore > call.deadlineMs()) {
             return new Decision.Reject(RejectReason.DEADLINE_UNREACHABLE, "the call could go at " + iso(notBefore)
                     + " (" + detail + "), after its deadline " + iso(call.deadlineMs()), binding, notBefore);
         }
-        return new Decision.Delay(notBefore, binding, detail);
+        return new Decision.Delay(notBefore, binding, detail, maxWaitMs);
     }
 
     private static Decision.Admit admit(Call call, List<Evaluated> matching, LimitContext ctx) {
@@ -149,21 +187,29 @@ public final class Limiter {
             Charged charged = e.rule.limit().charge(current, e.units, e.capacity, call.requestId(), ctx);
             updates.put(e.key, charged.state());
             charges.add(new Charge(e.rule.id(), e.key.subject(), e.units, e.capacity, charged.remaining(),
-                    charged.resetAtMs(), e.rule.isShadow()));
+                    charged.resetAtMs(), e.rule.isShadow(), charged.untracked()));
         }
         return new Decision.Admit(charges, updates, shadowViolations, false);
     }
 
     /**
-     * Applies a dispatch result: releases concurrency permits, adopts vendor counts lower than
-     * Tollgate's own, and pauses the credential after a 429 (until the vendor's reset) or a block.
+     * Applies a dispatch result: releases concurrency permits, adopts vendor counts and limits lower than
+     * Tollgate's own, and pauses the credential after a 429 (until the vendor's reset) or a block. A 429
+     * that comes with a calendar quota reported spent is a spent quota, not a burst: the call waits for
+     * that quota's reset instead of retrying.
      */
     public FeedbackEffect feedback(Policy policy, AccountFacts account, DispatchOutcome result, StateLookup states,
                                    long nowMs) {
         LimitContext ctx = new LimitContext(nowMs, settings.jitterMs(), settings.resultWaitMs(), account);
         Map<RuleKey, LimitState> updates = new LinkedHashMap<>();
+        RuleKey credentialKey = RuleKey.credentialOf(result.credential());
+        CredentialState before = states.get(credentialKey) instanceof CredentialState c ? c : CredentialState.NONE;
+        VendorLimits limits = new VendorLimits(before, nowMs);
+        Map<String, Long> untracked = new LinkedHashMap<>();
         Long vendorReset = null;
         boolean freed = false;
+        FeedbackEffect.SpentQuota spentQuota = null;
+        boolean windowHeadersAmbiguous = chargedWindows(policy, result) > 1;
         for (Charge charge : result.charges()) {
             Optional<Rule> found = policy.rule(charge.ruleId());
             if (found.isEmpty()) {
@@ -172,43 +218,144 @@ public final class Limiter {
             Rule rule = found.get();
             RuleKey key = new RuleKey(rule.id(), charge.subject());
             LimitState state = states.get(key);
-            LimitState next = rule.limit().release(state, result.requestId(), ctx);
-            if (result.plannedAtMs() != null && result.neverSent()) {
-                next = rule.limit().refund(next, charge.units(), result.plannedAtMs(), ctx);
-            } else if (result.plannedAtMs() != null) {
-                next = rule.limit().observeArrival(next, charge.units(), result.plannedAtMs(), result.latestArrivalMs(), ctx);
-            }
-            freed |= admitsSooner(rule, next, state, charge.units(), resolvedOr(rule, account, charge.limit()), ctx);
-            if (rule.feedback() != null) {
-                Long resetAt = number(result.headers(), rule.feedback().resetHeader()).map(s -> nowMs + Math.min(s, MAX_VENDOR_WAIT_MS / 1000) * 1000)
-                        .orElse(null);
-                vendorReset = resetAt != null && (vendorReset == null || resetAt > vendorReset) ? resetAt : vendorReset;
-                Optional<Long> vendorRemaining = number(result.headers(), rule.feedback().remainingHeader());
+            LimitState next;
+            try {
                 long capacity = resolvedOr(rule, account, charge.limit());
-                if (vendorRemaining.isPresent() && vendorRemaining.get() < charge.remaining()) {
-                    next = rule.limit().adopt(next, charge.remaining() - vendorRemaining.get(), resetAt, capacity, ctx);
+                next = rule.limit().release(state, result.requestId(), ctx);
+                if (result.plannedAtMs() != null && result.neverSent()) {
+                    next = rule.limit().refund(next, charge.units(), result.plannedAtMs(), ctx);
+                } else if (result.plannedAtMs() != null) {
+                    next = rule.limit().observeArrival(next, charge.units(), result.plannedAtMs(), result.latestArrivalMs(), ctx);
                 }
+                Feedback feedback = rule.feedback();
+                Optional<Long> reportedLimit = Optional.empty();
+                if (feedback != null && !(windowHeadersAmbiguous && rule.limit().isWindow())) {
+                    reportedLimit = number(result.headers(), feedback.limitHeader()).filter(l -> l >= 1);
+                    if (rule.scope() == KeyScope.CREDENTIAL) {
+                        reportedLimit.ifPresent(l -> limits.report(rule.id(), charge.subject(), capacity, l));
+                    }
+                }
+                // The limit decisions use from now on: the policy's, or the vendor's for this credential.
+                long effective = withVendorLimit(rule, capacity, limits.after());
+                if (feedback != null) {
+                    Long resetAt = number(result.headers(), feedback.resetHeader())
+                            .map(s -> nowMs + Math.min(s, MAX_VENDOR_WAIT_MS / 1000) * 1000).orElse(null);
+                    vendorReset = resetAt != null && (vendorReset == null || resetAt > vendorReset) ? resetAt : vendorReset;
+                    Optional<Long> vendorRemaining = number(result.headers(), feedback.remainingHeader());
+                    // Tollgate's own count, under the limit it uses from now on (a charge made against a limit
+                    // found too high left less than it said).
+                    long tollgateRemaining = charge.remaining() - Math.max(0, charge.limit() - effective);
+                    if (vendorRemaining.isPresent() && vendorRemaining.get() < tollgateRemaining) {
+                        // Every result of a call charged before an adoption shows the same deficit again: only
+                        // what goes beyond the spending elsewhere already counted since the charge is new.
+                        long countedNow = rule.limit().usage(next, effective, ctx).untracked();
+                        long deficit = tollgateRemaining - vendorRemaining.get() - Math.max(0, countedNow - charge.untracked());
+                        next = deficit > 0 ? rule.limit().adopt(next, deficit, resetAt, effective, ctx) : next;
+                        // A limit still set too high (one Tollgate does not keep per credential) is no one else's
+                        // spending: the first deficit it shows is the gap, not traffic Tollgate did not send.
+                        long gapNotYetCounted = reportedLimit.map(l -> Math.max(0, effective - l - countedNow)).orElse(0L);
+                        if (deficit > gapNotYetCounted) {
+                            untracked.merge(rule.id(), deficit - gapNotYetCounted, Long::sum);
+                        }
+                    }
+                    if (result.outcome() == Outcome.RATE_LIMITED && rule.limit().isCalendarQuota() && !charge.shadow()
+                            && vendorRemaining.isPresent() && vendorRemaining.get() == 0) {
+                        Long reset = rule.limit().usage(next, effective, ctx).resetAtMs();
+                        if (reset != null && (spentQuota == null || reset > spentQuota.resetAtMs())) {
+                            spentQuota = new FeedbackEffect.SpentQuota(rule.id(), reset);
+                        }
+                    }
+                }
+                freed |= admitsSooner(rule, next, state, charge.units(), effective, ctx);
+            } catch (AccountMismatchException e) {
+                // The account changed since the call was charged (its zone or plan is gone): its counters
+                // cannot be read any more, and its next calls are refused for the same reason.
+                continue;
             }
             if (next != state) {
                 updates.put(key, next);
             }
         }
 
+        CredentialState credential = limits.after();
         Long pausedUntil = null;
         if (result.outcome() == Outcome.RATE_LIMITED) {
             long wait = Math.min(MAX_VENDOR_WAIT_MS,
                     retryAfterMs(result.headers(), nowMs).orElse(vendorReset != null ? vendorReset - nowMs : settings.rateLimitedPauseMs()));
             pausedUntil = nowMs + Math.max(wait, 1);
-            pause(updates, states, result.credential(), pausedUntil, "429 from the vendor");
+            credential = paused(credential, pausedUntil, spentQuota == null ? "429 from the vendor"
+                    : "429 from the vendor: " + spentQuota.ruleId() + " spent");
         } else if (result.outcome() == Outcome.BLOCKED) {
             pausedUntil = nowMs + settings.blockedPauseMs();
-            pause(updates, states, result.credential(), pausedUntil, "blocked by the vendor (403)");
+            credential = paused(credential, pausedUntil, "blocked by the vendor (403)");
         } else if (result.outcome() == Outcome.NETWORK_ERROR) {
             // The vendor could not be reached: give it a moment before the call (and its neighbours) try again.
             pausedUntil = nowMs + settings.rateLimitedPauseMs();
-            pause(updates, states, result.credential(), pausedUntil, "vendor unreachable");
+            credential = paused(credential, pausedUntil, "vendor unreachable");
         }
-        return new FeedbackEffect(updates, result.outcome().requeues(), pausedUntil, result.outcome() == Outcome.BLOCKED, freed);
+        if (!credential.equals(before)) {
+            updates.put(credentialKey, credential.equals(CredentialState.NONE) ? null : credential);
+        }
+        return new FeedbackEffect(updates, result.outcome().requeues(), pausedUntil, result.outcome() == Outcome.BLOCKED, freed,
+                spentQuota, limits.adopted(), untracked);
+    }
+
+    /** The credential paused until {@code untilMs}, unless it already is for longer. */
+    private static CredentialState paused(CredentialState credential, long untilMs, String reason) {
+        return credential.pausedUntilMs() >= untilMs ? credential : credential.pausedUntil(untilMs, reason);
+    }
+
+    /**
+     * The vendor limits of one credential as a result changes them: a limit below the policy's is kept
+     * (a plan set wrong in the account record would otherwise mean a 429 on every burst), one at or above
+     * it is forgotten, and a limit that still holds is stamped again now and then so that it does not expire.
+     */
+    private static final class VendorLimits {
+        private final CredentialState before;
+        private final long nowMs;
+        private final Map<String, Long> limits;
+        private final List<FeedbackEffect.AdoptedLimit> adopted = new ArrayList<>();
+        private boolean confirmed;
+
+        VendorLimits(CredentialState before, long nowMs) {
+            this.before = before;
+            this.nowMs = nowMs;
+            this.limits = new LinkedHashMap<>(before.vendorLimits());
+        }
+
+        void report(String ruleId, String subject, long policyLimit, long vendorLimit) {
+            if (vendorLimit >= policyLimit) {
+                limits.remove(ruleId);
+                return;
+            }
+            Long known = limits.put(ruleId, vendorLimit);
+            confirmed = true;
+            if (known == null || known != vendorLimit) {
+                adopted.add(new FeedbackEffect.AdoptedLimit(ruleId, subject, policyLimit, vendorLimit));
+            }
+        }
+
+        CredentialState after() {
+            boolean changed = !limits.equals(before.vendorLimits());
+            boolean stale = confirmed && nowMs - before.limitsSeenAtMs() >= VENDOR_LIMIT_REFRESH_MS;
+            return changed || stale ? before.withVendorLimits(limits, nowMs) : before;
+        }
+
+        List<FeedbackEffect.AdoptedLimit> adopted() {
+            return adopted;
+        }
+    }
+
+    /** How many enforced window rules the call was charged to: a vendor's per-window headers describe one of them. */
+    private static int chargedWindows(Policy policy, DispatchOutcome result) {
+        int windows = 0;
+        for (Charge charge : result.charges()) {
+            Optional<Rule> rule = policy.rule(charge.ruleId());
+            if (rule.isPresent() && rule.get().limit().isWindow() && !charge.shadow()) {
+                windows++;
+            }
+        }
+        return windows;
     }
 
     /**
@@ -217,12 +364,17 @@ public final class Limiter {
      * count ({@code policy} null: the account has no policy any more).
      */
     public boolean isIdle(Policy policy, AccountFacts account, RuleKey key, LimitState state, long nowMs) {
-        if (state instanceof PauseState pause) {
-            return pause.untilMs() <= nowMs;
+        if (state instanceof CredentialState credential) {
+            return !credential.isPausedAt(nowMs)
+                    && (credential.vendorLimits().isEmpty() || nowMs - credential.limitsSeenAtMs() >= VENDOR_LIMIT_TTL_MS);
         }
         Optional<Rule> rule = policy == null ? Optional.empty() : policy.rule(key.ruleId());
         if (rule.isPresent()) {
-            return rule.get().limit().isIdle(state, new LimitContext(nowMs, settings.jitterMs(), settings.resultWaitMs(), account));
+            try {
+                return rule.get().limit().isIdle(state, new LimitContext(nowMs, settings.jitterMs(), settings.resultWaitMs(), account));
+            } catch (AccountMismatchException e) {
+                return false; // cannot be read for this account now; kept until it can
+            }
         }
         long horizon = nowMs - 2 * Limit.MAX_SPAN_MS - settings.resultWaitMs() - settings.jitterMs();
         if (state instanceof WindowLog log) {
@@ -251,15 +403,6 @@ public final class Limiter {
         Evaluation then = rule.limit().evaluate(before, units, capacity, ctx);
         Evaluation now = rule.limit().evaluate(after, units, capacity, ctx);
         return !now.isNever() && (then.isNever() || now.admitAtMs() < then.admitAtMs());
-    }
-
-    private static void pause(Map<RuleKey, LimitState> updates, StateLookup states, String credential, long untilMs,
-                              String reason) {
-        RuleKey key = RuleKey.pauseOf(credential);
-        if (states.get(key) instanceof PauseState existing && existing.untilMs() >= untilMs) {
-            return;
-        }
-        updates.put(key, new PauseState(untilMs, reason));
     }
 
     private static long resolvedOr(Rule rule, AccountFacts account, long fallback) {

@@ -6,10 +6,14 @@ package io.tollgate.limiter;
  */
 public record RuleKey(String ruleId, String subject) {
 
-    /** The rule id under which vendor pauses (after a 429 or a block) are kept. */
-    public static final String PAUSE_RULE = "~pause";
+    /**
+     * The rule id under which what the vendor said of a credential (pauses, its own limits) is kept. Named
+     * for what it first held: stores hold keys under this name.
+     */
+    public static final String CREDENTIAL_RULE = "~pause";
 
-    public static RuleKey pauseOf(String credential) {
-        return new RuleKey(PAUSE_RULE, "credential:" + credential);
+    /** Where the {@link io.tollgate.limiter.limit.CredentialState} of a credential is kept. */
+    public static RuleKey credentialOf(String credential) {
+        return new RuleKey(CREDENTIAL_RULE, "credential:" + credential);
     }
 }

@@ -15,13 +15,27 @@ public final class AccountFactsMapper {
 
     public static AccountFacts toFacts(Account account) {
         validate(account, "account " + Excerpt.quote(account.getId()));
-        return new AccountFacts(account.getId(), account.getPlan(), account.getSeats(), ZoneId.of(account.getTimeZone()),
-                account.getExtraUnits(), account.getIntegrationWeights());
+        return new AccountFacts(account.getId(), account.getPlan(), account.getSeats(),
+                account.getTimeZone() == null ? null : ZoneId.of(account.getTimeZone()), account.getExtraUnits(),
+                account.getIntegrationWeights());
     }
 
-    /** Facts for an account that has no record: the default policy with neutral facts. */
+    /** Facts for an account that has no record: the default policy with neutral facts (no plan, no zone). */
     public static AccountFacts unknown(String accountId) {
-        return AccountFacts.of(accountId, null, 1, ZoneId.of("UTC"));
+        return AccountFacts.of(accountId, null, 1, null);
+    }
+
+    /**
+     * Refuses an account without a time zone whose policy counts days in the account's own zone: read in
+     * UTC, its day would start hours away from the vendor's.
+     */
+    public static void checkZone(Account account, io.tollgate.limiter.rule.Policy policy, String path) {
+        if (account.getTimeZone() == null && policy != null) {
+            policy.ruleInAccountZone().ifPresent(rule -> {
+                throw new PolicyException(path + ".timeZone", "required: policy " + Excerpt.quote(policy.id()) + " counts rule "
+                        + rule.id() + " in the account's own time zone (write an IANA id such as Europe/Berlin)");
+            });
+        }
     }
 
     static final int MAX_SEATS = 1_000_000;
@@ -43,10 +57,12 @@ public final class AccountFactsMapper {
             throw new PolicyException(path + ".extraUnits", "must be between 0 and " + MAX_EXTRA_UNITS);
         }
         try {
-            if (account.getTimeZone().length() > PolicyCompiler.MAX_NAME) {
+            if (account.getTimeZone() != null && account.getTimeZone().length() > PolicyCompiler.MAX_NAME) {
                 throw new DateTimeException("too long");
             }
-            ZoneId.of(account.getTimeZone());
+            if (account.getTimeZone() != null) {
+                ZoneId.of(account.getTimeZone());
+            }
         } catch (DateTimeException e) {
             throw new PolicyException(path + ".timeZone", Excerpt.quote(account.getTimeZone()) + " is not a time zone (IANA id such as Europe/Berlin)");
         }

@@ -21,6 +21,7 @@ import io.tollgate.limiter.rule.CostTable;
 import io.tollgate.limiter.rule.CostUnit;
 import io.tollgate.limiter.rule.Feedback;
 import io.tollgate.limiter.rule.KeyScope;
+import io.tollgate.limiter.rule.PathAlias;
 import io.tollgate.limiter.rule.PathTemplate;
 import io.tollgate.limiter.rule.Policy;
 import io.tollgate.limiter.rule.RequestMatcher;
@@ -101,7 +102,25 @@ public final class PolicyCompiler {
             rules.add(rule(r, path));
         }
         return new Policy(p.getId(), rules, exemptions,
-                new CostTable(costs, p.getVersionDefaultCosts(), p.getDefaultCost()), p.getMaxWaitMs());
+                new CostTable(costs, p.getVersionDefaultCosts(), p.getDefaultCost()), p.getMaxWaitMs(), aliases(p, at));
+    }
+
+    private static List<PathAlias> aliases(io.tollgate.avro.policy.Policy p, String at) {
+        require(p.getPathAliases().size() <= MAX_LIST, at + ".pathAliases", "at most " + MAX_LIST + " aliases");
+        List<PathAlias> aliases = new ArrayList<>();
+        for (int i = 0; i < p.getPathAliases().size(); i++) {
+            io.tollgate.avro.policy.PathAlias a = p.getPathAliases().get(i);
+            String path = at + ".pathAliases[" + i + "]";
+            for (String end : new String[] {a.getPrefix(), a.getSameAs()}) {
+                require(end != null && end.length() <= MAX_NAME && PathAlias.isSegmentPrefix(end)
+                        && end.chars().noneMatch(Character::isISOControl), path, "prefix and sameAs are whole path segments that"
+                        + " start and end with '/', such as /api/v1/, at most " + MAX_NAME + " characters: got "
+                        + io.tollgate.intake.Excerpt.quote(end));
+            }
+            require(!a.getPrefix().equals(a.getSameAs()), path, "prefix and sameAs are the same");
+            aliases.add(new PathAlias(a.getPrefix(), a.getSameAs()));
+        }
+        return aliases;
     }
 
     private Rule rule(io.tollgate.avro.policy.Rule r, String path) {
@@ -116,7 +135,12 @@ public final class PolicyCompiler {
         Feedback feedback = null;
         if (r.getFeedback() != null) {
             feedback = new Feedback(header(r.getFeedback().getRemainingHeader(), path + ".feedback.remaining"),
-                    header(r.getFeedback().getResetHeader(), path + ".feedback.reset"));
+                    header(r.getFeedback().getResetHeader(), path + ".feedback.reset"),
+                    header(r.getFeedback().getLimitHeader(), path + ".feedback.limit"));
+            require(feedback.limitHeader() == null || !(r.getLimit() instanceof Concurrency), path + ".feedback.limit",
+                    "a vendor limit header applies to windows, buckets and quotas, not to concurrency");
+            // Kept per credential (with the credential's pause) for rules that count per credential; for other
+            // rules it tells a limit set too high apart from allowance spent elsewhere.
         }
         Limited limited = limit(r.getLimit(), path);
         return new Rule(r.getId(), RuleMode.valueOf(r.getMode().name()), KeyScope.valueOf(r.getKey().name()),

@@ -14,6 +14,7 @@ import io.tollgate.avro.policy.Feedback;
 import io.tollgate.avro.policy.FixedWindow;
 import io.tollgate.avro.policy.KeyScope;
 import io.tollgate.avro.policy.Match;
+import io.tollgate.avro.policy.PathAlias;
 import io.tollgate.avro.policy.PlanBudget;
 import io.tollgate.avro.policy.Policy;
 import io.tollgate.avro.policy.QuotaReset;
@@ -74,11 +75,14 @@ public final class PolicyFile {
     }
 
     private Contents contents() {
+        Map<String, io.tollgate.limiter.rule.Policy> compiled = new LinkedHashMap<>();
         for (Account account : accounts.values()) {
             if (!policies.containsKey(account.getPolicyId())) {
                 throw new PolicyException("accounts[" + account.getId() + "].policy",
                         "no policy '" + account.getPolicyId() + "' is defined; known: " + policies.keySet());
             }
+            AccountFactsMapper.checkZone(account, compiled.computeIfAbsent(account.getPolicyId(),
+                    id -> new PolicyCompiler(settings).compile(policies.get(id), null)), "accounts[" + account.getId() + "]");
         }
         return new Contents(List.copyOf(policies.values()), List.copyOf(accounts.values()));
     }
@@ -124,7 +128,8 @@ public final class PolicyFile {
     }
 
     private Policy policy(YamlNode p, String baseDir) {
-        p.allowOnly("id", "description", "maxWait", "defaultCost", "versionDefaultCosts", "costTable", "exemptions", "rules");
+        p.allowOnly("id", "description", "maxWait", "defaultCost", "versionDefaultCosts", "costTable", "pathAliases", "exemptions",
+                "rules");
         Policy.Builder b = Policy.newBuilder()
                 .setId(p.field("id").text())
                 .setDescription(p.field("description").textOr(null));
@@ -138,6 +143,10 @@ public final class PolicyFile {
         p.field("versionDefaultCosts").entries().forEach((version, cost) -> versionDefaults.put(version, (int) cost.number()));
         b.setVersionDefaultCosts(versionDefaults);
         b.setCostTable(costTable(p.field("costTable"), baseDir));
+        b.setPathAliases(p.field("pathAliases").items().stream().map(a -> {
+            a.allowOnly("prefix", "sameAs");
+            return new PathAlias(a.field("prefix").text(), a.field("sameAs").text());
+        }).toList());
         b.setExemptions(p.field("exemptions").items().stream().map(this::match).toList());
         List<YamlNode> rules = p.field("rules").items();
         if (rules.isEmpty()) {
@@ -220,8 +229,9 @@ public final class PolicyFile {
         });
         YamlNode f = r.field("feedback");
         if (!f.isMissing()) {
-            f.allowOnly("remaining", "reset");
-            b.setFeedback(new Feedback(lower(f.field("remaining").textOr(null)), lower(f.field("reset").textOr(null))));
+            f.allowOnly("remaining", "reset", "limit");
+            b.setFeedback(new Feedback(lower(f.field("remaining").textOr(null)), lower(f.field("reset").textOr(null)),
+                    lower(f.field("limit").textOr(null))));
         }
         return b.build();
     }
@@ -266,7 +276,7 @@ public final class PolicyFile {
                 .setPolicyId(a.field("policy").text())
                 .setPlan(lower(a.field("plan").textOr(null)))
                 .setSeats(a.field("seats").isMissing() ? 1 : (int) a.field("seats").number())
-                .setTimeZone(a.field("timeZone").textOr("UTC"))
+                .setTimeZone(a.field("timeZone").textOr(null))
                 .setExtraUnits(a.field("extraUnits").isMissing() ? 0 : a.field("extraUnits").number())
                 .setIntegrationWeights(weights)
                 .build();

@@ -116,7 +116,7 @@ final class CallScheduler {
             dispatch(account, call, admit, wallNow, planned);
         } else if (d instanceof Decision.Delay delay) {
             stores.enqueue(account, lane, new WaitingCall(call.request(), call.seq(), call.waitingSinceMs(), call.attempt(),
-                    delay.notBeforeMs(), delay.bindingRule()));
+                    delay.notBeforeMs(), delay.bindingRule(), call.staleReturns(), Math.max(call.grantedWaitMs(), delay.maxWaitMs())));
             stores.putQueue(account, queue, queue.withArrival(lane, call.request().getPriority(), call.seq(), delay.notBeforeMs()));
             out.delay(account, Records.delayed(call.request(), wallNow, delay.notBeforeMs(), delay.bindingRule(), call.attempt(),
                     delay.detail()));
@@ -132,7 +132,7 @@ final class CallScheduler {
         out.dispatch(account, Records.dispatched(call.request(), wallNow, planned, limiter.settings().jitterMs(), call.attempt(),
                 admit.charges(), admit.shadowViolations()));
         stores.putInFlight(account, call.request().getRequestId(), new InFlightCall(call.seq(), call.attempt(), wallNow, planned,
-                call.waitingSinceMs(), call.staleReturns(), admit.charges()));
+                call.waitingSinceMs(), call.staleReturns(), admit.charges(), call.grantedWaitMs()));
         metrics.dispatched();
         if (admit.exempt()) {
             metrics.exempt();
@@ -191,7 +191,7 @@ final class CallScheduler {
                     Decision d;
                     try {
                         d = r.ok() ? limiter.decide(r.policy(), r.facts(), Records.toCall(head.request()), stores.states(account),
-                                planned, head.waitingSinceMs()) : null;
+                                planned, head.waitingSinceMs(), head.grantedWaitMs()) : null;
                     } catch (RuntimeException e) {
                         // One call that cannot be decided must not hold up its lane, or every lane, forever.
                         lane = leave(account, lane, head);
@@ -201,6 +201,9 @@ final class CallScheduler {
                         continue;
                     }
                     if (d instanceof Decision.Delay delay) {
+                        if (delay.maxWaitMs() > head.grantedWaitMs()) {
+                            stores.enqueue(account, lane.id(), head.granted(delay.maxWaitMs()));
+                        }
                         lane = lane.blockedUntil(delay.notBeforeMs());
                         break;
                     }
@@ -227,10 +230,17 @@ final class CallScheduler {
         return left;
     }
 
-    /** Removes the head of a lane; the next call becomes the head, to be evaluated. */
+    /**
+     * Removes the head of a lane; the next call becomes the head, to be evaluated. It waited behind the head
+     * for the head's reasons, so it inherits the head's granted wait (a lane parked for a daily reset is not
+     * refused call by call when the reset comes).
+     */
     private AccountQueue.Lane leave(String account, AccountQueue.Lane lane, WaitingCall head) {
         stores.remove(account, lane.id(), head);
         WaitingCall next = lane.size() > 1 ? stores.after(account, lane.id(), head) : null;
+        if (next != null && head.grantedWaitMs() > next.grantedWaitMs()) {
+            stores.enqueue(account, lane.id(), next.granted(head.grantedWaitMs()));
+        }
         return next == null ? new AccountQueue.Lane(lane.id(), 0, 0, 0, 0)
                 : new AccountQueue.Lane(lane.id(), lane.size() - 1, 0, next.request().getPriority(), next.seq());
     }
@@ -311,12 +321,16 @@ final class CallScheduler {
         if (effect.blocked()) {
             metrics.blocked();
         }
+        reportVendorView(account, effect);
         if (outcome.neverSent() && !outcome.charges().isEmpty()) {
             metrics.refunded(outcome.outcome().name());
         }
         boolean stale = outcome.outcome() == Outcome.STALE;
-        InFlightCall returned = new InFlightCall(inFlight.seq(), inFlight.attempt() + (stale ? 0 : 1), inFlight.dispatchedAtMs(),
-                inFlight.plannedAtMs(), inFlight.waitingSinceMs(), inFlight.staleReturns() + (stale ? 1 : 0), inFlight.charges());
+        // A spent daily quota is no failed attempt: the call waits for the reset (or is refused if that is too far).
+        boolean attempted = !stale && effect.spentQuota() == null;
+        InFlightCall returned = new InFlightCall(inFlight.seq(), inFlight.attempt() + (attempted ? 1 : 0), inFlight.dispatchedAtMs(),
+                inFlight.plannedAtMs(), inFlight.waitingSinceMs(), inFlight.staleReturns() + (stale ? 1 : 0), inFlight.charges(),
+                inFlight.grantedWaitMs());
         if (effect.requeue() && stale && returned.staleReturns() > maxStaleReturns) {
             reject(account, result.getRequest(), RejectCode.ATTEMPTS_EXHAUSTED.name(), "the call came back STALE "
                     + returned.staleReturns() + " times: the dispatcher cannot send calls within their slots (is its clock ahead, or "
@@ -338,22 +352,43 @@ final class CallScheduler {
         }
     }
 
+    /**
+     * Says what the vendor's headers revealed: a limit below the policy's (the account's plan is likely set
+     * wrong), and allowance spent by traffic Tollgate did not send (the users' own UI actions count too).
+     */
+    private void reportVendorView(String account, FeedbackEffect effect) {
+        for (FeedbackEffect.AdoptedLimit adopted : effect.adoptedLimits()) {
+            LOG.warn("Account {}: the vendor reports a limit of {} for {} (rule {}), below the policy's {} for this account; "
+                    + "Tollgate uses the vendor's {} for it from now on. Is the account's plan right?", account, adopted.vendorLimit(),
+                    adopted.subject(), adopted.ruleId(), adopted.policyLimit(), adopted.vendorLimit());
+            metrics.vendorLimitAdopted(adopted.ruleId());
+        }
+        effect.untrackedUnits().forEach(metrics::untrackedUnits);
+        if (effect.spentQuota() != null) {
+            metrics.vendorQuotaSpent(effect.spentQuota().ruleId());
+        }
+    }
+
     /** Puts a call that came back in its old place in its lane; it keeps its age, so its maximum wait bounds every return. */
     private void requeue(DispatchResult result, InFlightCall returned, FeedbackEffect effect, Outcome outcome, long wallNow) {
         String account = result.getAccount();
         long planned = wallNow + leadMs;
         ApiRequest request = result.getRequest();
-        String binding = outcome == Outcome.STALE ? STALE_DISPATCH : outcome == Outcome.NETWORK_ERROR ? NETWORK_ERROR : Limiter.VENDOR_PAUSE;
-        long notBefore = effect.pausedUntilMs() == null ? planned : effect.pausedUntilMs();
+        FeedbackEffect.SpentQuota spent = effect.spentQuota();
+        String binding = outcome == Outcome.STALE ? STALE_DISPATCH : outcome == Outcome.NETWORK_ERROR ? NETWORK_ERROR
+                : spent != null ? spent.ruleId() : Limiter.VENDOR_PAUSE;
+        long notBefore = Math.max(effect.pausedUntilMs() == null ? planned : effect.pausedUntilMs(), spent == null ? 0 : spent.resetAtMs());
         String lane = laneOf(request);
         stores.enqueue(account, lane, new WaitingCall(request, returned.seq(), returned.waitingSinceMs(), returned.attempt(), notBefore,
-                binding, returned.staleReturns()));
+                binding, returned.staleReturns(), returned.grantedWaitMs()));
         AccountQueue before = stores.queue(account);
         stores.putQueue(account, before, before.withArrival(lane, request.getPriority(), returned.seq(), 0));
         out.delay(account, Records.delayed(request, wallNow, notBefore, binding, returned.attempt(), switch (outcome) {
             case STALE -> "the dispatcher could not send the call within its slot; it waits again";
             case NETWORK_ERROR -> "the call did not reach the vendor (" + result.getBodyExcerpt() + "); it waits again";
-            default -> "the vendor answered " + result.getStatus() + "; the call waits again";
+            default -> spent != null ? "the vendor answered " + result.getStatus() + " with " + spent.ruleId()
+                    + " spent; the call waits for its reset (this is not a failed attempt)"
+                    : "the vendor answered " + result.getStatus() + "; the call waits again";
         }));
         metrics.requeued(outcome.name());
     }

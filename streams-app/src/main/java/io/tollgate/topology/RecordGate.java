@@ -1,10 +1,12 @@
 package io.tollgate.topology;
 
 import io.tollgate.intake.Excerpt;
-import java.util.function.BiConsumer;
+import io.tollgate.config.StoreNames;
+import java.util.function.Function;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,14 +25,22 @@ final class RecordGate implements Processor<String, byte[], String, Object> {
     private final String refusal;
     private final String inForceSink;
     private final String rejectedSink;
-    private final BiConsumer<String, byte[]> validator;
+    private final Check validator;
     private final TollgateMetrics metrics;
     private ProcessorContext<String, Object> context;
+    private Function<String, byte[]> policiesInForce;
+
+    /** Checks a record; throws, with a message naming the field, when it must be refused. */
+    @FunctionalInterface
+    interface Check {
+        /** @param policiesInForce the policy records in force by id (an account is checked against its policy) */
+        void check(String key, byte[] value, Function<String, byte[]> policiesInForce);
+    }
 
     /**
      * @param refusal the reason code of a refused record
      * @param validator throws, with a message naming the field, when the record must be refused */
-    RecordGate(String what, String refusal, String inForceSink, String rejectedSink, BiConsumer<String, byte[]> validator,
+    RecordGate(String what, String refusal, String inForceSink, String rejectedSink, Check validator,
                TollgateMetrics metrics) {
         this.what = what;
         this.refusal = refusal;
@@ -43,6 +53,8 @@ final class RecordGate implements Processor<String, byte[], String, Object> {
     @Override
     public void init(ProcessorContext<String, Object> context) {
         this.context = context;
+        KeyValueStore<String, byte[]> policies = context.getStateStore(StoreNames.POLICIES);
+        this.policiesInForce = policies::get;
     }
 
     @Override
@@ -58,7 +70,7 @@ final class RecordGate implements Processor<String, byte[], String, Object> {
             return;
         }
         try {
-            validator.accept(record.key(), record.value());
+            validator.check(record.key(), record.value(), policiesInForce);
         } catch (RuntimeException e) {
             if (RejectingExceptionHandler.isTransient(e)) {
                 // The registry could not be asked: not the record's fault. The task retries it from its last commit.

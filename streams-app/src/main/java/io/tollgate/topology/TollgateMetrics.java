@@ -99,6 +99,24 @@ public final class TollgateMetrics {
         counters.computeIfAbsent("tollgate_states_swept_total", k -> new LongAdder()).add(count);
     }
 
+    /** The vendor reported a limit below the policy's for a subject, and Tollgate adopted it. */
+    public void vendorLimitAdopted(String ruleId) {
+        inc("tollgate_vendor_limits_adopted_total", "rule=\"" + ruleId + "\"");
+    }
+
+    /**
+     * Units the vendor counted against a rule that Tollgate did not send (its remaining count was below
+     * Tollgate's): the users' UI actions and other tools sharing the allowance.
+     */
+    public void untrackedUnits(String ruleId, long units) {
+        counters.computeIfAbsent(key("tollgate_untracked_units_total", "rule=\"" + ruleId + "\""), k -> new LongAdder()).add(units);
+    }
+
+    /** The vendor refused a call with a daily quota spent: the call waits for the reset, without using an attempt. */
+    public void vendorQuotaSpent(String ruleId) {
+        inc("tollgate_vendor_quota_spent_total", "rule=\"" + ruleId + "\"");
+    }
+
     public void requeued(String outcome) {
         inc("tollgate_requeued_total", "outcome=\"" + outcome + "\"");
     }

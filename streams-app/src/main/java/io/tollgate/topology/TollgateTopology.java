@@ -11,7 +11,6 @@ import io.tollgate.policy.PolicyException;
 import org.apache.avro.specific.SpecificRecord;
 import io.tollgate.intake.RejectCode;
 import io.tollgate.limiter.RejectReason;
-import java.util.function.BiConsumer;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Deserializer;
@@ -76,19 +75,21 @@ public final class TollgateTopology {
                 IntakeProcessor.LIMITER, "intake", "routed-intake", "result-intake");
 
         addGate(topology, "policy", RejectCode.INVALID_POLICY.name(), topics.policies(), topics.policiesInForce(), topics.rejected(),
-                serdes.values(), (id, value) -> {
+                serdes.values(), (id, value, policies) -> {
             io.tollgate.limiter.rule.Policy policy = catalog.compile(topics.policies(), value);
             if (!policy.id().equals(id)) {
                 throw new PolicyException("key", "record key '" + id + "' differs from the policy id '" + policy.id() + "'");
             }
         }, metrics);
         addGate(topology, "account", RejectReason.INVALID_ACCOUNT.name(), topics.accounts(), topics.accountsInForce(), topics.rejected(),
-                serdes.values(), (id, value) -> {
+                serdes.values(), (id, value, policies) -> {
             Account account = catalog.readAccount(topics.accounts(), value);
             AccountFactsMapper.toFacts(account);
             if (!account.getId().equals(id)) {
                 throw new PolicyException("key", "record key '" + id + "' differs from the account id '" + account.getId() + "'");
             }
+            // Checked against the policy in force now; one that arrives or changes later is checked at each decision.
+            AccountFactsMapper.checkZone(account, catalog.policy(account.getPolicyId(), policies).policy(), "account");
         }, metrics);
         // The global stores read what the gates let through; they check again, in case anyone writes there directly.
         topology.addGlobalStore(globalStore(StoreNames.POLICIES), "policies-in-force-source", keys, bytes, topics.policiesInForce(),
@@ -120,7 +121,7 @@ public final class TollgateTopology {
 
     /** {@code input ─► gate ─┬─► inForce} (valid records) {@code └─► rejected} (the others, with the field they fail on). */
     private static void addGate(Topology topology, String what, String refusal, String input, String inForce, String rejected,
-                                Serializer<SpecificRecord> values, BiConsumer<String, byte[]> validator, TollgateMetrics metrics) {
+                                Serializer<SpecificRecord> values, RecordGate.Check validator, TollgateMetrics metrics) {
         String gate = what + "-gate";
         String inForceSink = what + "-in-force-sink";
         String rejectedSink = what + "-rejected-sink";

@@ -6,7 +6,7 @@ import io.tollgate.limiter.limit.ConcurrencyLimit;
 import io.tollgate.limiter.limit.DailyQuotaLimit;
 import io.tollgate.limiter.limit.LimitState;
 import io.tollgate.limiter.limit.Leases;
-import io.tollgate.limiter.limit.PauseState;
+import io.tollgate.limiter.limit.CredentialState;
 import io.tollgate.limiter.limit.QuotaCount;
 import io.tollgate.limiter.limit.SlidingWindowLimit;
 import io.tollgate.limiter.limit.WindowLog;
@@ -61,7 +61,7 @@ class LimiterTest {
         assertThat(decide(policy, Calls.get("a", "/x"), T0)).isInstanceOf(Decision.Admit.class);
         assertThat(decide(policy, Calls.get("b", "/x"), T0)).isInstanceOf(Decision.Admit.class);
         assertThat(decide(policy, Calls.get("c", "/x"), T0)).isEqualTo(new Decision.Delay(T0 + 1000, "per-second",
-                "rule per-second (2 per 1000 ms (sliding)) is spent for credential:cred-1"));
+                "rule per-second (2 per 1000 ms (sliding)) is spent for credential:cred-1", 3_600_000));
         assertThat(decide(policy, Calls.get("c", "/x"), T0 + 1000)).isInstanceOf(Decision.Admit.class);
         assertThat(decide(policy, Calls.get("d", "/x"), T0 + 1000)).isInstanceOfSatisfying(Decision.Delay.class,
                 d -> assertThat(d.bindingRule()).isEqualTo("per-minute"));
@@ -173,7 +173,7 @@ class LimiterTest {
 
         assertThat(effect.requeue()).isTrue();
         assertThat(effect.pausedUntilMs()).isEqualTo(T0 + 2300);
-        assertThat(states.get(RuleKey.pauseOf("cred-1"))).isEqualTo(new PauseState(T0 + 2300, "429 from the vendor"));
+        assertThat(states.get(RuleKey.credentialOf("cred-1"))).isEqualTo(CredentialState.paused(T0 + 2300, "429 from the vendor"));
         // The vendor had 19 fewer than Tollgate believed: adopted until its reset.
         assertThat(((WindowLog) states.get(new RuleKey("burst", "credential:cred-1"))).total()).isEqualTo(20);
         assertThat(decide(policy, Calls.get("b", "/x"), T0 + 400)).isInstanceOfSatisfying(Decision.Delay.class, d -> {

@@ -7,7 +7,9 @@ import io.tollgate.avro.policy.Amount;
 import io.tollgate.avro.policy.Concurrency;
 import io.tollgate.avro.policy.CostEntry;
 import io.tollgate.avro.policy.DailyQuota;
+import io.tollgate.avro.policy.Feedback;
 import io.tollgate.avro.policy.FixedWindow;
+import io.tollgate.avro.policy.PathAlias;
 import io.tollgate.avro.policy.PlanBudget;
 import io.tollgate.avro.policy.Policy;
 import io.tollgate.avro.policy.Rule;
@@ -51,6 +53,8 @@ class PolicyProperties {
     private static final Policy BASE = PolicyFile.load("classpath:presets/all.yaml", SETTINGS).policies().stream()
             .filter(p -> p.getId().equals("pipedrive")).findFirst().orElseThrow();
 
+    private static final List<String> HEADER_LIMITS = List.of("1", "0", "-3", "7", "1e400", "NaN", "9".repeat(80), "abc", "100000000000000");
+
     @Property(tries = 500)
     void shouldRefuseOrCompileIntoAPolicyThatDecidesAnyCall(@ForAll("policyChanges") List<Consumer<Policy>> policyChanges,
                                                             @ForAll("accountChanges") List<Consumer<Account>> accountChanges,
@@ -83,7 +87,8 @@ class PolicyProperties {
         for (Integer cost : costs) {
             now += 137;
             Call call = new Call("c" + n++, "acme", "cred", n % 2 == 0 ? AuthKind.API_TOKEN : AuthKind.OAUTH, "u" + n % 3, "crm",
-                    n % 3 == 0 ? "POST" : "GET", n % 2 == 0 ? "/v1/deals/search" : "/api/v2/deals/" + n, n % 2 == 0 ? "v1" : "v2",
+                    n % 3 == 0 ? "POST" : "GET", n % 2 == 0 ? (n % 4 == 0 ? "/api/v1/deals/search" : "/v1/deals/search") : "/api/v2/deals/" + n,
+                    n % 2 == 0 ? "v1" : "v2",
                     n % 5 == 0 ? "webhook" : null, cost, 0, null);
             Decision d = limiter.decide(policy, facts, call, states::get, now, now);
             if (d instanceof Decision.Admit admit) {
@@ -91,7 +96,9 @@ class PolicyProperties {
                 List<Charge> charges = new ArrayList<>(admit.charges());
                 Outcome outcome = Outcome.values()[n % Outcome.values().length];
                 states.putAll(limiter.feedback(policy, facts, new DispatchOutcome(call.requestId(), "cred", outcome,
-                        Map.of("retry-after", "1e300", "x-ratelimit-remaining", "-5", "x-ratelimit-reset", "9e18"), charges, now, now + 10,
+                        Map.of("retry-after", "1e300", "x-ratelimit-remaining", n % 4 == 0 ? "0" : "-5", "x-ratelimit-reset", "9e18",
+                                "x-ratelimit-limit", HEADER_LIMITS.get(n % HEADER_LIMITS.size()), "x-daily-ratelimit-token-limit",
+                                HEADER_LIMITS.get((n + 3) % HEADER_LIMITS.size()), "x-daily-ratelimit-token-remaining", "0"), charges, now, now + 10,
                         outcome == Outcome.STALE), states::get, now + 20).updates());
             }
         }
@@ -120,6 +127,12 @@ class PolicyProperties {
                 Arbitraries.integers().between(0, 9).flatMap(i -> Hostile.longs().map(v -> p -> rule(p, i).setMaxWaitMs(v))),
                 Arbitraries.integers().between(0, 9).flatMap(i -> Hostile.strings().map(v -> p -> rule(p, i).getMatch().setPaths(List.of(v)))),
                 Arbitraries.integers().between(0, 9).flatMap(i -> Hostile.strings().map(v -> p -> rule(p, i).getMatch().setMethods(List.of(v)))),
+                Arbitraries.integers().between(0, 9).flatMap(i -> Hostile.strings().map(v -> p -> rule(p, i).setFeedback(
+                        new Feedback("x-ratelimit-remaining", null, v)))),
+                Hostile.strings().flatMap(prefix -> Arbitraries.oneOf(Hostile.strings(), Arbitraries.of("/v1/", "/api/v1/", "/")).map(sameAs ->
+                        p -> p.setPathAliases(List.of(new PathAlias(prefix, sameAs))))),
+                Arbitraries.of("/api/v1/", "/v1/", "/a/b/").flatMap(prefix -> Arbitraries.of("/v1/", "/api/v2/", "/x/").map(sameAs ->
+                        p -> p.setPathAliases(List.of(new PathAlias(prefix, sameAs))))),
                 Arbitraries.just(p -> p.setRules(new ArrayList<>())));
         return Arbitraries.frequencyOf(Tuple.of(1, Arbitraries.just(List.of())), Tuple.of(3, change.list().ofMinSize(1).ofMaxSize(3)));
     }
@@ -132,6 +145,7 @@ class PolicyProperties {
                 Hostile.ints().map(v -> a -> a.setSeats(v)),
                 Hostile.longs().map(v -> a -> a.setExtraUnits(v)),
                 Hostile.strings().map(v -> a -> a.setTimeZone(v)),
+                Arbitraries.just(a -> a.setTimeZone(null)),
                 Arbitraries.maps(Hostile.strings(), Hostile.ints()).ofMaxSize(3).map(v -> a -> a.setIntegrationWeights(new LinkedHashMap<>(v))));
         return Arbitraries.frequencyOf(Tuple.of(2, Arbitraries.just(List.of())), Tuple.of(1, change.list().ofMinSize(1).ofMaxSize(2)));
     }
@@ -148,7 +162,8 @@ class PolicyProperties {
                 amount.flatMap(a -> Hostile.longs().map(w -> (Object) new SlidingWindow(a, w))),
                 amount.flatMap(a -> Hostile.longs().map(w -> (Object) new FixedWindow(a, w))),
                 amount.flatMap(a -> Hostile.longs().flatMap(u -> Hostile.longs().map(w -> (Object) new TokenBucket(a, u, w)))),
-                amount.flatMap(a -> Hostile.strings().map(z -> (Object) DailyQuota.newBuilder().setAmount(a).setZone(z).build())),
+                amount.flatMap(a -> Arbitraries.oneOf(Hostile.strings(), Arbitraries.of("account", "UTC"))
+                        .map(z -> (Object) DailyQuota.newBuilder().setAmount(a).setZone(z).build())),
                 amount.flatMap(a -> Hostile.longs().map(l -> (Object) new Concurrency(a, l))));
     }
 

@@ -155,6 +155,12 @@ final class TopologyFixture implements AutoCloseable {
         }
     }
 
+    /** Moves the wall clock on in one step: punctuations run once, as after a long pause. */
+    void jump(long ms) {
+        elapsedMs += ms;
+        driver.advanceWallClockTime(Duration.ofMillis(ms));
+    }
+
     void send(ApiRequest request) {
         requests.pipeInput(new TestRecord<>(request.getAccount(), values.serialize(TOPICS.requests(), request), now()));
     }

@@ -34,6 +34,9 @@ final class PipedriveCosts {
 
     int cost(String method, String path) {
         String version = path.startsWith("/api/v2/") ? "v2" : "v1";
+        if (path.startsWith("/api/v1/")) {
+            path = path.substring("/api".length()); // the company-domain form of v1 is the same endpoint
+        }
         String[] segments = path.substring(1).split("/");
         int best = -1;
         int bestLiterals = -1;

@@ -113,6 +113,26 @@ public final class SimulatedVendor implements AutoCloseable {
         return log.stream().filter(VendorCall::rateLimited).count();
     }
 
+    /**
+     * Spends {@code tokens} of a company's budget today as its users' own actions in the vendor's UI do:
+     * they count against the same budget, and only the vendor's headers show it.
+     */
+    public synchronized void spendOutsideTollgate(String companyId, int tokens) {
+        String companyDay = companyId + "@" + Instant.now().atZone(ZoneOffset.UTC).toLocalDate();
+        tokensPerCompanyDay.merge(companyDay, tokens, Integer::sum);
+    }
+
+    /** Tokens left today of a Pipedrive company's budget. */
+    public synchronized int budgetLeft(String companyId) {
+        Company company = companies.get(companyId);
+        String companyDay = companyId + "@" + Instant.now().atZone(ZoneOffset.UTC).toLocalDate();
+        return budgetOf(company) - tokensPerCompanyDay.getOrDefault(companyDay, 0);
+    }
+
+    private static int budgetOf(Company company) {
+        return 30_000 * BUDGET_MULTIPLIER.get(company.plan()) * company.seats();
+    }
+
     private record Verdict(int status, String limit, Map<String, String> headers) {
     }
 
@@ -214,7 +234,7 @@ public final class SimulatedVendor implements AutoCloseable {
         if (write && writesPerUserDay.getOrDefault(userDay, 0) >= 10_000) {
             return new Verdict(429, "daily-writes", Map.of("x-daily-requests-left", "0"));
         }
-        int budget = 30_000 * BUDGET_MULTIPLIER.get(company.plan()) * company.seats();
+        int budget = budgetOf(company);
         int cost = costs.cost(method, path);
         String companyDay = company.id() + "@" + utcDay;
         int spent = tokensPerCompanyDay.getOrDefault(companyDay, 0);

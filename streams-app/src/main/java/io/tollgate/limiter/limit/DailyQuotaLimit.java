@@ -17,6 +17,11 @@ import java.time.ZoneId;
  */
 public record DailyQuotaLimit(ZoneSpec zone, Reset reset) implements Limit {
 
+    @Override
+    public boolean isCalendarQuota() {
+        return true;
+    }
+
     /** When a quota day starts. */
     public enum Reset {
         MIDNIGHT, FIRST_REQUEST_AFTER_MIDNIGHT
@@ -41,15 +46,16 @@ public record DailyQuotaLimit(ZoneSpec zone, Reset reset) implements Limit {
         long today = day(ctx.nowMs(), z);
         QuotaCount count = rolled(state, today);
         QuotaCount next = new QuotaCount(today, count.used() + units,
-                count.nextUsed() + (straddles(ctx, z, today) ? units : 0));
-        return new Charged(next, Math.max(0, capacity - next.used()), startOf(today + 1, z));
+                count.nextUsed() + (straddles(ctx, z, today) ? units : 0), count.untracked());
+        return new Charged(next, Math.max(0, capacity - next.used()), startOf(today + 1, z), count.untracked());
     }
 
     @Override
     public LimitState adopt(LimitState state, long deficit, Long resetAtMs, long capacity, LimitContext ctx) {
         long today = day(ctx.nowMs(), zone.resolve(ctx.account()));
         QuotaCount count = rolled(state, today);
-        return new QuotaCount(today, Math.min(capacity, count.used() + deficit), count.nextUsed());
+        long used = Math.max(count.used(), Math.min(capacity, count.used() + deficit));
+        return new QuotaCount(today, used, count.nextUsed(), count.untracked() + used - count.used());
     }
 
     /** A call planned before midnight that may have arrived after it counts on the next day too. */
@@ -65,9 +71,9 @@ public record DailyQuotaLimit(ZoneSpec zone, Reset reset) implements Limit {
             return state;
         }
         if (count.day() == plannedDay) {
-            return new QuotaCount(count.day(), count.used(), count.nextUsed() + units);
+            return new QuotaCount(count.day(), count.used(), count.nextUsed() + units, count.untracked());
         }
-        return count.day() == plannedDay + 1 ? new QuotaCount(count.day(), count.used() + units, count.nextUsed()) : state;
+        return count.day() == plannedDay + 1 ? new QuotaCount(count.day(), count.used() + units, count.nextUsed(), count.untracked()) : state;
     }
 
     @Override
@@ -80,10 +86,10 @@ public record DailyQuotaLimit(ZoneSpec zone, Reset reset) implements Limit {
         boolean straddled = day(plannedMs + ctx.jitterMs(), z) != plannedDay;
         if (count.day() == plannedDay) {
             return new QuotaCount(plannedDay, Math.max(0, count.used() - units),
-                    straddled ? Math.max(0, count.nextUsed() - units) : count.nextUsed());
+                    straddled ? Math.max(0, count.nextUsed() - units) : count.nextUsed(), count.untracked());
         }
         if (straddled && count.day() == plannedDay + 1) {
-            return new QuotaCount(count.day(), Math.max(0, count.used() - units), count.nextUsed());
+            return new QuotaCount(count.day(), Math.max(0, count.used() - units), count.nextUsed(), count.untracked());
         }
         return state;
     }
@@ -100,7 +106,7 @@ public record DailyQuotaLimit(ZoneSpec zone, Reset reset) implements Limit {
         long today = day(ctx.nowMs(), z);
         QuotaCount count = reset == Reset.MIDNIGHT || !(state instanceof QuotaCount q) ? rolled(state, today) : q;
         return new Usage(count.used(), capacity, Math.max(0, capacity - count.used()),
-                startOf(count.day() + 1, z), startOf(count.day(), z));
+                startOf(count.day() + 1, z), startOf(count.day(), z), Math.min(count.used(), count.untracked()));
     }
 
     @Override

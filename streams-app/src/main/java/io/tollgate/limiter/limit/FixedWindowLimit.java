@@ -7,6 +7,11 @@ package io.tollgate.limiter.limit;
  */
 public record FixedWindowLimit(long windowMs) implements Limit {
 
+    @Override
+    public boolean isWindow() {
+        return true;
+    }
+
     public FixedWindowLimit {
         if (windowMs <= 0) {
             throw new IllegalArgumentException("window must be positive");

@@ -28,6 +28,19 @@ public sealed interface Limit
     /** The counter as a user sees it now. */
     Usage usage(LimitState state, long capacity, LimitContext ctx);
 
+    /**
+     * Whether this limit counts over a short rolling or aligned window (seconds), as a vendor's per-request
+     * rate-limit headers describe it: a call counted by two such limits makes those headers ambiguous.
+     */
+    default boolean isWindow() {
+        return false;
+    }
+
+    /** Whether this limit is a calendar quota, which a vendor's "0 left today" spends until its reset. */
+    default boolean isCalendarQuota() {
+        return false;
+    }
+
     /** Whether a call's units count, or only the call itself (concurrency holds one permit per call). */
     default boolean countsUnits() {
         return true;

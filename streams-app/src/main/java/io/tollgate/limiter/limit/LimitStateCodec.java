@@ -4,6 +4,8 @@ import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * Versioned binary encoding of limit states, so that state written by one release is read by the
@@ -11,14 +13,17 @@ import java.util.List;
  * burst window of 120 calls takes a few hundred bytes).
  *
  * <p>Version 2 adds to each window log entry the units still awaiting their result; version 1 logs
- * are read as fully confirmed. A reader meeting a newer version fails loudly rather than dropping
+ * are read as fully confirmed. Version 3 adds the untracked units of a quota count (read as 0 from
+ * older versions) and the credential record, which holds a vendor's pause and its own limits (a
+ * version 1 or 2 pause is read as a credential record without limits). A reader meeting a newer version fails loudly rather than dropping
  * counters: a silently reset counter would let calls through over the limit.
  */
 public final class LimitStateCodec {
 
     public static final byte VERSION_1 = 1;
     public static final byte VERSION_2 = 2;
-    public static final byte CURRENT = VERSION_2;
+    public static final byte VERSION_3 = 3;
+    public static final byte CURRENT = VERSION_3;
 
     private static final byte WINDOW_LOG = 1;
     private static final byte WINDOW_COUNT = 2;
@@ -26,6 +31,7 @@ public final class LimitStateCodec {
     private static final byte QUOTA = 4;
     private static final byte LEASES = 5;
     private static final byte PAUSE = 6;
+    private static final byte CREDENTIAL = 7;
 
     private LimitStateCodec() {
     }
@@ -56,6 +62,7 @@ public final class LimitStateCodec {
             w.varlong(q.day());
             w.varlong(q.used());
             w.varlong(q.nextUsed());
+            w.varlong(q.untracked());
         } else if (state instanceof Leases leases) {
             w.out.write(LEASES);
             w.varlong(leases.held().size());
@@ -63,10 +70,16 @@ public final class LimitStateCodec {
                 w.string(lease.requestId());
                 w.varlong(lease.expiresAtMs());
             }
-        } else if (state instanceof PauseState p) {
-            w.out.write(PAUSE);
-            w.varlong(p.untilMs());
-            w.string(p.reason());
+        } else if (state instanceof CredentialState c) {
+            w.out.write(CREDENTIAL);
+            w.varlong(c.pausedUntilMs());
+            w.string(c.pauseReason());
+            w.varlong(c.vendorLimits().size());
+            for (Map.Entry<String, Long> limit : new TreeMap<>(c.vendorLimits()).entrySet()) {
+                w.string(limit.getKey());
+                w.varlong(limit.getValue());
+            }
+            w.varlong(c.limitsSeenAtMs());
         } else {
             throw new IllegalArgumentException("no encoding for " + state);
         }
@@ -78,7 +91,7 @@ public final class LimitStateCodec {
             throw new IllegalArgumentException("limit state of " + (bytes == null ? 0 : bytes.length) + " bytes is too short");
         }
         byte version = bytes[0];
-        if (version != VERSION_1 && version != VERSION_2) {
+        if (version < VERSION_1 || version > CURRENT) {
             throw new IllegalStateException("limit state format version " + version
                     + " is not one this release understands (up to " + CURRENT + "); refusing to reset counters");
         }
@@ -100,7 +113,7 @@ public final class LimitStateCodec {
             }
             case WINDOW_COUNT -> new WindowCount(r.varlong(), r.varlong(), r.varlong());
             case BUCKET -> new BucketState(r.varlong());
-            case QUOTA -> new QuotaCount(r.varlong(), r.varlong(), r.varlong());
+            case QUOTA -> new QuotaCount(r.varlong(), r.varlong(), r.varlong(), version >= VERSION_3 ? r.varlong() : 0);
             case LEASES -> {
                 int n = (int) r.varlong();
                 List<Leases.Lease> held = new ArrayList<>(n);
@@ -109,7 +122,20 @@ public final class LimitStateCodec {
                 }
                 yield new Leases(held);
             }
-            case PAUSE -> new PauseState(r.varlong(), r.string());
+            case PAUSE -> CredentialState.paused(r.varlong(), r.string());
+            case CREDENTIAL -> {
+                long until = r.varlong();
+                String reason = r.string();
+                int n = (int) r.varlong();
+                if (n < 0 || n > bytes.length) {
+                    throw new IllegalArgumentException("truncated limit state");
+                }
+                Map<String, Long> limits = new TreeMap<>();
+                for (int i = 0; i < n; i++) {
+                    limits.put(r.string(), r.varlong());
+                }
+                yield new CredentialState(until, reason, limits, r.varlong());
+            }
             default -> throw new IllegalStateException("unknown limit state type " + bytes[1]);
         };
     }

@@ -14,6 +14,11 @@ package io.tollgate.limiter.limit;
  */
 public record SlidingWindowLimit(long windowMs) implements Limit {
 
+    @Override
+    public boolean isWindow() {
+        return true;
+    }
+
     public SlidingWindowLimit {
         if (windowMs <= 0) {
             throw new IllegalArgumentException("window must be positive");

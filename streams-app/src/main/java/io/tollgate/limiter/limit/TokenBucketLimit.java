@@ -10,6 +10,11 @@ package io.tollgate.limiter.limit;
  */
 public record TokenBucketLimit(long refillUnits, long refillPeriodMs) implements Limit {
 
+    @Override
+    public boolean isWindow() {
+        return true;
+    }
+
     private static final long NANOS_PER_MS = 1_000_000L;
     /** About 73 years: added to any time this century, it stays far below overflow. */
     private static final long MAX_COST_NANOS = Long.MAX_VALUE / 4;

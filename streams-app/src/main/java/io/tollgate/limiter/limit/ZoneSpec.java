@@ -1,6 +1,7 @@
 package io.tollgate.limiter.limit;
 
 import io.tollgate.limiter.AccountFacts;
+import io.tollgate.limiter.rule.AccountMismatchException;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 
@@ -11,10 +12,17 @@ public sealed interface ZoneSpec {
 
     ZoneSpec UTC = new Fixed(ZoneOffset.UTC);
 
-    /** The account's own zone (the forms platform resets in the organization's zone). */
+    /**
+     * The account's own zone (the forms platform resets in the organization's zone). An account without
+     * one cannot be counted: guessing UTC would put its day boundary hours away from the vendor's.
+     */
     record AccountZone() implements ZoneSpec {
         @Override
         public ZoneId resolve(AccountFacts account) {
+            if (account.zone() == null) {
+                throw new AccountMismatchException("account " + account.id() + " has no timeZone, but the policy counts days in"
+                        + " the account's own zone: set the account's timeZone (an IANA id such as Europe/Berlin)");
+            }
             return account.zone();
         }
 

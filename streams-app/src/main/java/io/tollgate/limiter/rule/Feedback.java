@@ -1,9 +1,14 @@
 package io.tollgate.limiter.rule;
 
 /**
- * Vendor response headers that report a rule's allowance (lower-case names, either may be null).
+ * Vendor response headers that report a rule's allowance (lower-case names, any may be null).
  *
  * @param resetHeader seconds until the allowance resets
+ * @param limitHeader the vendor's own limit for the subject, such as Pipedrive's {@code x-ratelimit-limit}
  */
-public record Feedback(String remainingHeader, String resetHeader) {
+public record Feedback(String remainingHeader, String resetHeader, String limitHeader) {
+
+    public Feedback(String remainingHeader, String resetHeader) {
+        this(remainingHeader, resetHeader, null);
+    }
 }

@@ -69,6 +69,50 @@ public final class PathTemplate {
         return trailingWildcard || pos >= n;
     }
 
+    /** The literal segments the template starts with, at most {@code max}, joined by '/' (empty: none). */
+    public String leadingLiterals(int max) {
+        StringBuilder out = new StringBuilder();
+        for (int i = 0; i < Math.min(max, segments.size()) && !isVariable(segments.get(i)); i++) {
+            out.append(i == 0 ? "" : "/").append(segments.get(i));
+        }
+        return out.toString();
+    }
+
+    /** The first {@code count} segments of a path joined by '/', or null when it has fewer. */
+    public static String leadingSegments(String path, int count) {
+        if (count == 0) {
+            return "";
+        }
+        if (path.length() > 1 && path.charAt(0) == '/' && path.indexOf("//") < 0) {
+            // The usual case, a normalised path: the segments are a substring of it.
+            int end = 0;
+            for (int i = 0; i < count; i++) {
+                if (end + 1 >= path.length()) {
+                    return null;
+                }
+                int slash = path.indexOf('/', end + 1);
+                end = slash < 0 ? path.length() : slash;
+            }
+            return path.substring(1, end);
+        }
+        StringBuilder out = new StringBuilder();
+        int pos = 0;
+        int n = path.length();
+        for (int i = 0; i < count; i++) {
+            while (pos < n && path.charAt(pos) == '/') {
+                pos++;
+            }
+            if (pos >= n) {
+                return null;
+            }
+            int end = path.indexOf('/', pos);
+            end = end < 0 ? n : end;
+            out.append(i == 0 ? "" : "/").append(path, pos, end);
+            pos = end;
+        }
+        return out.toString();
+    }
+
     /** Higher is more specific: literal segments first, then exact length over a trailing wildcard. */
     public int specificity() {
         int literals = (int) segments.stream().filter(s -> !isVariable(s)).count();

@@ -12,9 +12,15 @@ import java.util.List;
  * @param staleReturns how often it came back STALE (not sent: too late for its slot), which is not an attempt at the vendor
  * @param charges what the call was charged, as the limiter recorded it: a result's feedback acts on these, not on
  *     what the result says it was charged (null for calls recorded before charges were kept)
+ * @param grantedWaitMs the longest maximum wait of the rules that held it before it went, kept for its return
  */
 public record InFlightCall(long seq, int attempt, long dispatchedAtMs, long plannedAtMs, long waitingSinceMs, int staleReturns,
-                           List<Charge> charges) {
+                           List<Charge> charges, long grantedWaitMs) {
+
+    public InFlightCall(long seq, int attempt, long dispatchedAtMs, long plannedAtMs, long waitingSinceMs, int staleReturns,
+                        List<Charge> charges) {
+        this(seq, attempt, dispatchedAtMs, plannedAtMs, waitingSinceMs, staleReturns, charges, 0);
+    }
 
     public InFlightCall {
         charges = charges == null ? null : List.copyOf(charges);

@@ -65,9 +65,10 @@ public final class LimiterStores {
         };
     }
 
+    /** Writes counter states; a null state deletes the counter. */
     public void putStates(String account, Map<RuleKey, LimitState> updates) {
         updates.forEach((key, state) -> limitState.put(Keys.joined(account, key.ruleId(), key.subject()),
-                LimitStateCodec.encode(state)));
+                state == null ? null : LimitStateCodec.encode(state)));
     }
 
     /** A counter as stored: its account, rule and subject, and its state (null when it cannot be decoded). */

@@ -25,6 +25,11 @@ public final class ValueCodec {
     static final byte VERSION_2 = 2;
     /** Adds to calls in flight what they were charged. */
     static final byte VERSION_3 = 3;
+    /** Adds to waiting calls and calls in flight the longest maximum wait granted to them. */
+    static final byte VERSION_4 = 4;
+    /** Adds to the charges of calls in flight the spending elsewhere already counted when they were charged. */
+    static final byte VERSION_5 = 5;
+    static final byte CURRENT = VERSION_5;
 
     private static final BinaryMessageEncoder<ApiRequest> REQUEST_ENCODER = ApiRequest.getEncoder();
     private static final BinaryMessageDecoder<ApiRequest> REQUEST_DECODER = ApiRequest.getDecoder();
@@ -33,7 +38,7 @@ public final class ValueCodec {
     }
 
     public static byte[] encodeWaiting(WaitingCall call) {
-        return write(VERSION_2, out -> {
+        return write(CURRENT, out -> {
             out.writeLong(call.seq());
             out.writeLong(call.waitingSinceMs());
             out.writeInt(call.attempt());
@@ -43,6 +48,7 @@ public final class ValueCodec {
             out.writeInt(request.length);
             out.write(request);
             out.writeInt(call.staleReturns());
+            out.writeLong(call.grantedWaitMs());
         });
     }
 
@@ -56,7 +62,8 @@ public final class ValueCodec {
             byte[] request = new byte[in.readInt()];
             in.readFully(request);
             int staleReturns = version >= VERSION_2 ? in.readInt() : 0;
-            return new WaitingCall(REQUEST_DECODER.decode(request), seq, since, attempt, notBefore, binding, staleReturns);
+            long granted = version >= VERSION_4 ? in.readLong() : 0;
+            return new WaitingCall(REQUEST_DECODER.decode(request), seq, since, attempt, notBefore, binding, staleReturns, granted);
         });
     }
 
@@ -89,7 +96,7 @@ public final class ValueCodec {
     }
 
     public static byte[] encodeInFlight(InFlightCall call) {
-        return write(VERSION_3, out -> {
+        return write(CURRENT, out -> {
             out.writeLong(call.seq());
             out.writeInt(call.attempt());
             out.writeLong(call.dispatchedAtMs());
@@ -106,6 +113,10 @@ public final class ValueCodec {
                 out.writeLong(c.remaining());
                 out.writeLong(c.resetAtMs() == null ? Long.MIN_VALUE : c.resetAtMs());
                 out.writeBoolean(c.shadow());
+            }
+            out.writeLong(call.grantedWaitMs());
+            for (Charge c : charges) {
+                out.writeLong(c.untracked());
             }
         });
     }
@@ -136,7 +147,15 @@ public final class ValueCodec {
                 long reset = in.readLong();
                 charges.add(new Charge(rule, subject, units, limit, remaining, reset == Long.MIN_VALUE ? null : reset, in.readBoolean()));
             }
-            return new InFlightCall(seq, attempt, dispatchedAt, planned, since, staleReturns, charges);
+            long granted = version >= VERSION_4 ? in.readLong() : 0;
+            if (version >= VERSION_5) {
+                for (int i = 0; i < n; i++) {
+                    Charge c = charges.get(i);
+                    charges.set(i, new Charge(c.ruleId(), c.subject(), c.units(), c.limit(), c.remaining(), c.resetAtMs(), c.shadow(),
+                            in.readLong()));
+                }
+            }
+            return new InFlightCall(seq, attempt, dispatchedAt, planned, since, staleReturns, charges, granted);
         });
     }
 
@@ -160,9 +179,9 @@ public final class ValueCodec {
     }
 
     private static <T> T read(byte[] bytes, Reading<T> reading) {
-        if (bytes.length == 0 || bytes[0] < VERSION_1 || bytes[0] > VERSION_3) {
+        if (bytes.length == 0 || bytes[0] < VERSION_1 || bytes[0] > CURRENT) {
             throw new IllegalStateException("store value format version " + (bytes.length == 0 ? "(empty)" : bytes[0])
-                    + " is not one this release reads (" + VERSION_1 + " to " + VERSION_3 + ")");
+                    + " is not one this release reads (" + VERSION_1 + " to " + CURRENT + ")");
         }
         try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes, 1, bytes.length - 1))) {
             return reading.from(bytes[0], in);

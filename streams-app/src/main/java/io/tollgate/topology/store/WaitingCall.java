@@ -11,11 +11,18 @@ import io.tollgate.avro.ApiRequest;
  * @param notBeforeMs earliest time it may go, as last computed (informational)
  * @param bindingRule what holds it back, as last computed
  * @param staleReturns how often it came back STALE
+ * @param grantedWaitMs the longest maximum wait of the rules that held it so far (see {@link io.tollgate.limiter.Decision.Delay})
  */
 public record WaitingCall(ApiRequest request, long seq, long waitingSinceMs, int attempt, long notBeforeMs, String bindingRule,
-                          int staleReturns) {
+                          int staleReturns, long grantedWaitMs) {
 
     public WaitingCall(ApiRequest request, long seq, long waitingSinceMs, int attempt, long notBeforeMs, String bindingRule) {
-        this(request, seq, waitingSinceMs, attempt, notBeforeMs, bindingRule, 0);
+        this(request, seq, waitingSinceMs, attempt, notBeforeMs, bindingRule, 0, 0);
+    }
+
+    /** This call, allowed to wait as long as {@code maxWaitMs} from now on if that is longer than it was. */
+    public WaitingCall granted(long maxWaitMs) {
+        return maxWaitMs <= grantedWaitMs ? this
+                : new WaitingCall(request, seq, waitingSinceMs, attempt, notBeforeMs, bindingRule, staleReturns, maxWaitMs);
     }
 }

@@ -25,18 +25,19 @@ class LimitStateCodecProperties {
                 });
         Arbitrary<LimitState> count = Combinators.combine(longs, longs, longs).as(WindowCount::new);
         Arbitrary<LimitState> bucket = longs.map(BucketState::new);
-        Arbitrary<LimitState> quota = Combinators.combine(longs, longs, longs).as(QuotaCount::new);
+        Arbitrary<LimitState> quota = Combinators.combine(longs, longs, longs, longs).as(QuotaCount::new);
+        Arbitrary<LimitState> credential = Combinators.combine(longs, Arbitraries.strings().ofMaxLength(30),
+                Arbitraries.maps(Arbitraries.strings().ofMaxLength(20), longs).ofMaxSize(4), longs).as(CredentialState::new);
         Arbitrary<LimitState> leases = Combinators.combine(Arbitraries.strings().ofMaxLength(40), longs)
                 .as(Leases.Lease::new).list().ofMaxSize(5).map(Leases::new);
-        Arbitrary<LimitState> pause = Combinators.combine(longs, Arbitraries.strings().ofMaxLength(30)).as(PauseState::new);
-        return Arbitraries.oneOf(log, count, bucket, quota, leases, pause);
+        return Arbitraries.oneOf(log, count, bucket, quota, leases, credential);
     }
 
     @Property(tries = 500)
     void shouldDecodeWhatItEncodes(@ForAll("states") LimitState state) {
         byte[] bytes = LimitStateCodec.encode(state);
 
-        assertThat(bytes[0]).isEqualTo(LimitStateCodec.VERSION_2);
+        assertThat(bytes[0]).isEqualTo(LimitStateCodec.CURRENT);
         assertThat(LimitStateCodec.decode(bytes)).isEqualTo(state);
     }
 
@@ -52,19 +53,35 @@ class LimitStateCodecProperties {
     }
 
     @Test
-    void shouldReadVersionOneWindowLogsAsConfirmedAndWriteVersionTwo() {
+    void shouldReadVersionOneWindowLogsAsConfirmedAndWriteTheCurrentVersion() {
         byte[] v1 = {1, 1, 6, -128, -96, -85, -2, -7, 98, 2, 20, 4, 2, 2};
         WindowLog log = (WindowLog) LimitStateCodec.decode(v1);
 
         assertThat(log.unconfirmedAt(0) + log.unconfirmedAt(1) + log.unconfirmedAt(2)).isZero();
-        assertThat(LimitStateCodec.encode(log)[0]).isEqualTo(LimitStateCodec.VERSION_2);
+        assertThat(LimitStateCodec.encode(log)[0]).isEqualTo(LimitStateCodec.CURRENT);
+    }
+
+    @Test
+    void shouldReadVersionTwoQuotaCountsWithNothingUntracked() {
+        // Written by version 2: a quota count of day 20,510 with 1,000 used and 0 for the next day.
+        byte[] v2 = {2, 4, -68, -64, 2, -48, 15, 0};
+
+        assertThat(LimitStateCodec.decode(v2)).isEqualTo(new QuotaCount(20_510, 1000, 0, 0));
+    }
+
+    @Test
+    void shouldReadAVersionTwoPauseAsACredentialWithoutVendorLimits() {
+        // Written by version 2: a pause until 1,000 ms with the reason "429".
+        byte[] v2 = {2, 6, -48, 15, 6, '4', '2', '9'};
+
+        assertThat(LimitStateCodec.decode(v2)).isEqualTo(CredentialState.paused(1000, "429"));
     }
 
     @Test
     void shouldRefuseNewerFormatRatherThanResetCounters() {
-        assertThatThrownBy(() -> LimitStateCodec.decode(new byte[] {3, 1, 0}))
+        assertThatThrownBy(() -> LimitStateCodec.decode(new byte[] {4, 1, 0}))
                 .isInstanceOf(IllegalStateException.class)
-                .hasMessageContaining("version 3");
+                .hasMessageContaining("version 4");
     }
 
     @Test
