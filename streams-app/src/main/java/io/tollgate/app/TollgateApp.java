@@ -9,7 +9,13 @@ import io.tollgate.config.TollgateConfig;
 import io.tollgate.config.TopicNames;
 import io.tollgate.limiter.LimiterSettings;
 import io.tollgate.policy.PolicyFile;
+import io.tollgate.limiter.Limiter;
+import io.tollgate.query.AccountQueries;
+import io.tollgate.query.CatalogQueries;
+import io.tollgate.query.QueryRouter;
+import io.tollgate.rest.QueryApi;
 import io.tollgate.rest.RestServer;
+import io.tollgate.topology.AccountResolver;
 import io.tollgate.schemas.registry.InProcessSchemaRegistry;
 import io.tollgate.topology.PolicyCatalog;
 import io.tollgate.topology.RejectingExceptionHandler;
@@ -21,6 +27,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -37,6 +44,7 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
+import org.apache.kafka.streams.state.HostInfo;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -143,19 +151,59 @@ public final class TollgateApp implements AutoCloseable {
         Topology topology = TollgateTopology.build(TopologySettings.from(config, partitions, instanceName(config)), new TollgateTopology.ValueSerdes(serdes.serializer(),
                 serdes.deserializer(ApiRequest.class), serdes.deserializer(DispatchResult.class), serdes.deserializer(Account.class)),
                 catalog, metrics);
-        Properties props = streamsProps(config);
-        RejectingExceptionHandler.install(props, topics.rejected(), serdes.serializer(), metrics);
-        KafkaStreams streams = new KafkaStreams(topology, props);
-        Health health = Health.of(streams, metrics, config.longValue(TollgateConfig.HEALTH_STALL_TIMEOUT_MS));
-        streams.setUncaughtExceptionHandler(e -> {
-            LOG.error("Stream thread failed; replacing it, it resumes from the last commit", e);
-            health.threadFailed(e);
-            return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
-        });
+        // The REST server starts first: the port it binds (rest.port 0 picks one) is the address the other
+        // instances forward queries to, which Kafka Streams must know before it starts.
+        AtomicReference<Health> healthOf = new AtomicReference<>();
+        AtomicReference<KafkaStreams> streamsOf = new AtomicReference<>();
+        QueryRouter router = new QueryRouter();
+        QueryApi api = new QueryApi(router, new AccountQueries(new Limiter(limiter), new AccountResolver(catalog,
+                id -> globalStore(streamsOf.get(), StoreNames.POLICIES).get(id), id -> globalStore(streamsOf.get(), StoreNames.ACCOUNTS).get(id),
+                config.string(TollgateConfig.DEFAULT_POLICY), topics.accounts())),
+                new CatalogQueries(streamsOf::get, catalog), System::currentTimeMillis);
         RestServer rest = RestServer.start(config.string(TollgateConfig.REST_HOST), config.intValue(TollgateConfig.REST_PORT),
-                health::status, metrics);
+                config.string(TollgateConfig.REST_AUTH_TOKEN), () -> healthOf.get() == null
+                        ? new Health.Status(true, false, "CREATED", java.util.List.of("starting")) : healthOf.get().status(), metrics, api);
+        KafkaStreams streams;
+        Health health;
+        try {
+            String advertised = advertisedAddress(config, rest.port());
+            Properties props = streamsProps(config);
+            props.put(StreamsConfig.APPLICATION_SERVER_CONFIG, advertised);
+            RejectingExceptionHandler.install(props, topics.rejected(), serdes.serializer(), metrics);
+            streams = new KafkaStreams(topology, props);
+            health = Health.of(streams, metrics, config.longValue(TollgateConfig.HEALTH_STALL_TIMEOUT_MS));
+            Health failing = health;
+            streams.setUncaughtExceptionHandler(e -> {
+                LOG.error("Stream thread failed; replacing it, it resumes from the last commit", e);
+                failing.threadFailed(e);
+                return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
+            });
+            healthOf.set(health);
+            streamsOf.set(streams);
+            router.attach(streams, HostInfo.buildFromEndpoint(advertised));
+        } catch (RuntimeException e) {
+            rest.close();
+            throw e;
+        }
         streams.start();
         return new TollgateApp(config, kafka, registry, streams, rest, metrics, health, seed);
+    }
+
+    /** Where the other instances reach this one: rest.advertised.address, or rest.host and the port bound. */
+    static String advertisedAddress(TollgateConfig config, int boundPort) {
+        String configured = config.string(TollgateConfig.REST_ADVERTISED_ADDRESS);
+        return configured.isBlank() ? config.string(TollgateConfig.REST_HOST) + ":" + boundPort : configured;
+    }
+
+    private static ReadOnlyKeyValueStore<String, byte[]> globalStore(KafkaStreams streams, String name) {
+        if (streams == null) {
+            throw new io.tollgate.query.Unavailable("Tollgate is starting");
+        }
+        try {
+            return streams.store(StoreQueryParameters.fromNameAndType(name, QueryableStoreTypes.keyValueStore()));
+        } catch (InvalidStateStoreException e) {
+            throw new io.tollgate.query.Unavailable("the " + name + " store is not ready (" + streams.state() + ")");
+        }
     }
 
     static Properties streamsProps(TollgateConfig config) {
@@ -168,7 +216,6 @@ public final class TollgateApp implements AutoCloseable {
         p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, config.string(TollgateConfig.STREAM_THREADS));
         p.put(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, config.string(TollgateConfig.STANDBY_REPLICAS));
         p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, config.string(TollgateConfig.TOPIC_REPLICATION));
-        p.put(StreamsConfig.APPLICATION_SERVER_CONFIG, config.string(TollgateConfig.REST_HOST) + ":" + config.string(TollgateConfig.REST_PORT));
         // Fail-over (docs/RELIABILITY.md). A member that dies is noticed after the session timeout, and its
         // partitions move; 6 s is the broker's minimum. A member that restarts with the same instance id
         // (static membership) takes its partitions back without a rebalance. The transaction timeout stays

@@ -22,6 +22,12 @@ public final class StoreNames {
     public static final String IN_FLIGHT = "calls-in-flight";
     /** Request ids seen recently, for idempotency, keyed by account and request id; the value is when. */
     public static final String REQUEST_IDS = "request-id-memory";
+    /** Per account: what it did in its current day (usage by user, integration, entity, ...), for the usage API. */
+    public static final String ACTIVITY = "account-activity";
+    /** Per account: its last calls, a ring of {@code RECENT_CALLS_KEPT} slots keyed by account and slot. */
+    public static final String RECENT_CALLS = "recent-calls";
+    /** How many calls each account's log keeps (the forms platform's console shows 250). */
+    public static final int RECENT_CALLS_KEPT = 250;
     /** Global: policies by id. */
     public static final String POLICIES = "policies";
     /** Global: accounts by id. */

@@ -50,6 +50,10 @@ public final class TollgateConfig {
     public static final String DEDUP_RETENTION_MS = "dedup.retention.ms";
     public static final String REST_HOST = "rest.host";
     public static final String REST_PORT = "rest.port";
+    /** host:port the other instances reach this one's REST API at (Kafka Streams' application.server). */
+    public static final String REST_ADVERTISED_ADDRESS = "rest.advertised.address";
+    /** When set, every endpoint but /health and /ready requires {@code Authorization: Bearer <token>}. */
+    public static final String REST_AUTH_TOKEN = "rest.auth.token";
     public static final String VALUE_SERDE_CLASS = "value.serde.class";
 
     private static final Map<String, String> DEFAULTS = defaults();
@@ -97,6 +101,8 @@ public final class TollgateConfig {
         d.put(DEDUP_RETENTION_MS, "86400000");
         d.put(REST_HOST, "127.0.0.1");
         d.put(REST_PORT, "8080");
+        d.put(REST_ADVERTISED_ADDRESS, "");
+        d.put(REST_AUTH_TOKEN, "");
         d.put(VALUE_SERDE_CLASS, "io.tollgate.schemas.serde.AvroSerde");
         return d;
     }
@@ -177,6 +183,11 @@ public final class TollgateConfig {
         positive(HEALTH_STALL_TIMEOUT_MS);
         positive(DEDUP_RETENTION_MS);
         atLeast(REST_PORT, 0);
+        String advertised = string(REST_ADVERTISED_ADDRESS);
+        if (!advertised.isBlank() && !advertised.matches("[A-Za-z0-9.\\[\\]:_-]+:\\d{1,5}")) {
+            throw new ConfigException(REST_ADVERTISED_ADDRESS + " must be host:port, got '" + advertised + "' (from "
+                    + origins.get(REST_ADVERTISED_ADDRESS) + ")");
+        }
         String guarantee = string(PROCESSING_GUARANTEE);
         if (!guarantee.equals("exactly_once_v2") && !guarantee.equals("at_least_once")) {
             throw new ConfigException(PROCESSING_GUARANTEE + " must be exactly_once_v2 or at_least_once, got '" + guarantee

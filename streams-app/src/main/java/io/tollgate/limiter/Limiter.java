@@ -11,6 +11,7 @@ import io.tollgate.limiter.limit.Evaluation;
 import io.tollgate.limiter.limit.LimitContext;
 import io.tollgate.limiter.limit.LimitState;
 import io.tollgate.limiter.limit.CredentialState;
+import io.tollgate.limiter.limit.Usage;
 import io.tollgate.limiter.rule.KeyScope;
 import io.tollgate.limiter.rule.AccountMismatchException;
 import io.tollgate.limiter.rule.Feedback;
@@ -154,6 +155,46 @@ public final class Limiter {
             return delayOrReject(call, notBefore, binding, detail, bindingMaxWait);
         }
         return admit(call, matching, ctx);
+    }
+
+    /**
+     * What the counter {@code key} shows at {@code nowMs}, or empty when its rule is not in the policy (or the
+     * account cannot be read for it any more).
+     */
+    public Optional<Counter> counter(Policy policy, AccountFacts account, RuleKey key, StateLookup states, long nowMs) {
+        Optional<Rule> found = policy.rule(key.ruleId());
+        if (found.isEmpty()) {
+            return Optional.empty();
+        }
+        Rule rule = found.get();
+        LimitContext ctx = new LimitContext(nowMs, settings.jitterMs(), settings.resultWaitMs(), account);
+        try {
+            long policyLimit = rule.amount().resolve(account);
+            CredentialState credential = rule.scope() == KeyScope.CREDENTIAL
+                    && states.get(new RuleKey(RuleKey.CREDENTIAL_RULE, key.subject())) instanceof CredentialState c ? c : CredentialState.NONE;
+            long limit = withVendorLimit(rule, policyLimit, credential);
+            LimitState state = states.get(key);
+            Usage usage = rule.limit().usage(state, limit, ctx);
+            boolean binding = !rule.limit().evaluate(state, 1, limit, ctx).admitsAt(nowMs);
+            return Optional.of(new Counter(rule, key.subject(), limit, usage, binding, runsOutAt(rule, usage, nowMs),
+                    limit < policyLimit ? limit : null));
+        } catch (AccountMismatchException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** A calendar quota's projected end at the rate of its period so far, when that comes before its reset. */
+    private static Long runsOutAt(Rule rule, Usage usage, long nowMs) {
+        if (!rule.limit().isCalendarQuota() || usage.periodStartMs() == null || usage.resetAtMs() == null || usage.used() <= 0) {
+            return null;
+        }
+        long elapsed = nowMs - usage.periodStartMs();
+        if (elapsed <= 0) {
+            return null;
+        }
+        double perMs = (double) usage.used() / elapsed;
+        double at = nowMs + usage.remaining() / perMs;
+        return at < usage.resetAtMs() ? (long) at : null;
     }
 
     /** The policy's limit for a credential, or the vendor's where it reported a lower one for the rule. */

@@ -8,11 +8,11 @@ import io.tollgate.policy.AccountFactsMapper;
 import java.util.function.Function;
 
 /** Finds the policy and facts an account's calls are decided with, or why there are none. */
-final class AccountResolver {
+public final class AccountResolver {
 
     /** Either policy and facts, or a reason code and detail. */
-    record Resolution(Policy policy, AccountFacts facts, String failure, String detail) {
-        boolean ok() {
+    public record Resolution(Policy policy, AccountFacts facts, String failure, String detail) {
+        public boolean ok() {
             return failure == null;
         }
     }
@@ -23,7 +23,7 @@ final class AccountResolver {
     private final String defaultPolicy;
     private final String accountsTopic;
 
-    AccountResolver(PolicyCatalog catalog, Function<String, byte[]> policies, Function<String, byte[]> accounts,
+    public AccountResolver(PolicyCatalog catalog, Function<String, byte[]> policies, Function<String, byte[]> accounts,
                     String defaultPolicy, String accountsTopic) {
         this.catalog = catalog;
         this.policies = policies;
@@ -32,7 +32,7 @@ final class AccountResolver {
         this.accountsTopic = accountsTopic;
     }
 
-    Resolution resolve(String account) {
+    public Resolution resolve(String account) {
         PolicyCatalog.AccountRecord record = catalog.account(account, accounts);
         String policyId;
         AccountFacts facts;

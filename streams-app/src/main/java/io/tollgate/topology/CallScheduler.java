@@ -132,7 +132,7 @@ final class CallScheduler {
         out.dispatch(account, Records.dispatched(call.request(), wallNow, planned, limiter.settings().jitterMs(), call.attempt(),
                 admit.charges(), admit.shadowViolations()));
         stores.putInFlight(account, call.request().getRequestId(), new InFlightCall(call.seq(), call.attempt(), wallNow, planned,
-                call.waitingSinceMs(), call.staleReturns(), admit.charges(), call.grantedWaitMs()));
+                call.waitingSinceMs(), call.staleReturns(), admit.charges(), call.grantedWaitMs(), call.bindingRule()));
         metrics.dispatched();
         if (admit.exempt()) {
             metrics.exempt();
@@ -143,6 +143,8 @@ final class CallScheduler {
     private void reject(String account, ApiRequest request, String reason, String detail, String ruleId, Long couldGoAt, long wallNow) {
         out.reject(account, Records.rejected(reason, detail, request, ruleId, couldGoAt, wallNow));
         metrics.rejected(reason);
+        AccountResolver.Resolution r = accounts.resolve(account);
+        stores.record(account, ActivityRecords.rejected(request, reason, ruleId, wallNow), ActivityRecords.zoneOf(r.ok() ? r.facts() : null));
     }
 
     /** Ends a call that processing failed on, with the exception's class: logged in full, never retried. */
@@ -302,6 +304,7 @@ final class CallScheduler {
         stores.removeInFlight(account, result.getRequestId());
         long planned = wallNow + leadMs;
         AccountResolver.Resolution r = accounts.resolve(account);
+        stores.record(account, ActivityRecords.result(result, inFlight, wallNow), ActivityRecords.zoneOf(r.ok() ? r.facts() : null));
         DispatchOutcome outcome = Records.toOutcome(result, inFlight.charges(), wallNow);
         if (!r.ok()) {
             if (outcome.outcome().requeues()) {

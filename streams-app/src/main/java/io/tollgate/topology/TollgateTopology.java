@@ -116,6 +116,9 @@ public final class TollgateTopology {
             Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.DEADLINES), Serdes.Bytes(), Serdes.ByteArray()),
             Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.IN_FLIGHT), Serdes.Bytes(), Serdes.ByteArray()),
             Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.REQUEST_IDS), Serdes.Bytes(), Serdes.ByteArray()),
+            Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.ACTIVITY), Serdes.Bytes(), Serdes.ByteArray())
+                    .withCachingEnabled(),
+            Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.RECENT_CALLS), Serdes.Bytes(), Serdes.ByteArray()),
         };
     }
 

@@ -13,9 +13,15 @@ import java.util.List;
  * @param charges what the call was charged, as the limiter recorded it: a result's feedback acts on these, not on
  *     what the result says it was charged (null for calls recorded before charges were kept)
  * @param grantedWaitMs the longest maximum wait of the rules that held it before it went, kept for its return
+ * @param waitedFor the rule that held it back last before it went, null when it went at once (for the account's log)
  */
 public record InFlightCall(long seq, int attempt, long dispatchedAtMs, long plannedAtMs, long waitingSinceMs, int staleReturns,
-                           List<Charge> charges, long grantedWaitMs) {
+                           List<Charge> charges, long grantedWaitMs, String waitedFor) {
+
+    public InFlightCall(long seq, int attempt, long dispatchedAtMs, long plannedAtMs, long waitingSinceMs, int staleReturns,
+                        List<Charge> charges, long grantedWaitMs) {
+        this(seq, attempt, dispatchedAtMs, plannedAtMs, waitingSinceMs, staleReturns, charges, grantedWaitMs, null);
+    }
 
     public InFlightCall(long seq, int attempt, long dispatchedAtMs, long plannedAtMs, long waitingSinceMs, int staleReturns,
                         List<Charge> charges) {

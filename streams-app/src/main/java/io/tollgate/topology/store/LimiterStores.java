@@ -1,5 +1,8 @@
 package io.tollgate.topology.store;
 
+import io.tollgate.activity.AccountActivity;
+import io.tollgate.activity.ActivityCodec;
+import io.tollgate.activity.CallRecord;
 import io.tollgate.config.StoreNames;
 import io.tollgate.limiter.RuleKey;
 import io.tollgate.limiter.StateLookup;
@@ -7,6 +10,7 @@ import io.tollgate.limiter.limit.LimitState;
 import io.tollgate.limiter.limit.LimitStateCodec;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -35,6 +39,8 @@ public final class LimiterStores {
     private final KeyValueStore<Bytes, byte[]> deadlines;
     private final KeyValueStore<Bytes, byte[]> inFlight;
     private final KeyValueStore<Bytes, byte[]> requestIds;
+    private final KeyValueStore<Bytes, byte[]> activity;
+    private final KeyValueStore<Bytes, byte[]> recentCalls;
     private final long retentionMs;
     private Bytes idsCursor;
     private Bytes inFlightCursor;
@@ -49,6 +55,8 @@ public final class LimiterStores {
         this.deadlines = context.getStateStore(StoreNames.DEADLINES);
         this.inFlight = context.getStateStore(StoreNames.IN_FLIGHT);
         this.requestIds = context.getStateStore(StoreNames.REQUEST_IDS);
+        this.activity = context.getStateStore(StoreNames.ACTIVITY);
+        this.recentCalls = context.getStateStore(StoreNames.RECENT_CALLS);
         this.retentionMs = retentionMs;
         try (KeyValueIterator<Bytes, byte[]> it = queues.all()) {
             it.forEachRemaining(kv -> schedule.set(new String(kv.key.get(), java.nio.charset.StandardCharsets.UTF_8),
@@ -101,6 +109,30 @@ public final class LimiterStores {
 
     public void deleteState(Bytes key) {
         limitState.delete(key);
+    }
+
+    // ---- what the account did (read by the usage API)
+
+    /** Counts {@code call} in the account's day (in {@code zone}) and writes it over the oldest slot of its log. */
+    public void record(String account, CallRecord call, ZoneId zone) {
+        Bytes key = Bytes.wrap(Keys.utf8(account));
+        AccountActivity before = AccountActivity.NONE;
+        byte[] stored = activity.get(key);
+        if (stored != null) {
+            try {
+                before = ActivityCodec.decodeActivity(stored);
+            } catch (IllegalArgumentException e) {
+                LOG.warn("Activity of account {} could not be read ({}); its counts start again", account, e.getMessage());
+            }
+        }
+        activity.put(key, ActivityCodec.encode(before.with(call, zone)));
+        recentCalls.put(recentCallKey(account, before.recorded() % StoreNames.RECENT_CALLS_KEPT), ActivityCodec.encode(call));
+    }
+
+    /** The key of slot {@code slot} of an account's log: the account's prefix and the slot, big-endian. */
+    public static Bytes recentCallKey(String account, long slot) {
+        byte[] prefix = Keys.prefix(account).get();
+        return Bytes.wrap(ByteBuffer.allocate(prefix.length + Integer.BYTES).put(prefix).putInt((int) slot).array());
     }
 
     // ---- waiting calls
@@ -209,7 +241,7 @@ public final class LimiterStores {
         return schedule.all();
     }
 
-    private static Bytes waitingKey(String account, String lane, int priority, long seq) {
+    public static Bytes waitingKey(String account, String lane, int priority, long seq) {
         byte[] prefix = Keys.prefix(account, lane).get();
         // Higher priority first: 1000 - priority is 0 for the highest (priorities are within +-1000).
         return Bytes.wrap(ByteBuffer.allocate(prefix.length + 12).put(prefix).putInt(1000 - priority).putLong(seq).array());

@@ -27,7 +27,10 @@ public final class ValueCodec {
     static final byte VERSION_3 = 3;
     /** Adds to waiting calls and calls in flight the longest maximum wait granted to them. */
     static final byte VERSION_4 = 4;
-    /** Adds to the charges of calls in flight the spending elsewhere already counted when they were charged. */
+    /**
+     * Adds to the charges of calls in flight the spending elsewhere already counted when they were charged,
+     * and to calls in flight the rule they waited for.
+     */
     static final byte VERSION_5 = 5;
     static final byte CURRENT = VERSION_5;
 
@@ -118,6 +121,10 @@ public final class ValueCodec {
             for (Charge c : charges) {
                 out.writeLong(c.untracked());
             }
+            out.writeBoolean(call.waitedFor() != null);
+            if (call.waitedFor() != null) {
+                out.writeUTF(call.waitedFor());
+            }
         });
     }
 
@@ -148,14 +155,16 @@ public final class ValueCodec {
                 charges.add(new Charge(rule, subject, units, limit, remaining, reset == Long.MIN_VALUE ? null : reset, in.readBoolean()));
             }
             long granted = version >= VERSION_4 ? in.readLong() : 0;
+            String waitedFor = null;
             if (version >= VERSION_5) {
                 for (int i = 0; i < n; i++) {
                     Charge c = charges.get(i);
                     charges.set(i, new Charge(c.ruleId(), c.subject(), c.units(), c.limit(), c.remaining(), c.resetAtMs(), c.shadow(),
                             in.readLong()));
                 }
+                waitedFor = in.readBoolean() ? in.readUTF() : null;
             }
-            return new InFlightCall(seq, attempt, dispatchedAt, planned, since, staleReturns, charges, granted);
+            return new InFlightCall(seq, attempt, dispatchedAt, planned, since, staleReturns, charges, granted, waitedFor);
         });
     }
 

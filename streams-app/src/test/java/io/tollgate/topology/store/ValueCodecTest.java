@@ -14,7 +14,7 @@ class ValueCodecTest {
     void shouldKeepEveryFieldOfACallInFlightIncludingWhatWasCountedElsewhereWhenItWasCharged() {
         InFlightCall call = new InFlightCall(7, 2, 1_000, 1_200, 900, 1,
                 List.of(new Charge("budget", "account:acme", 10, 1000, 600, 5_000L, false, 290),
-                        new Charge("burst", "credential:c", 1, 40, 39, null, true)), 3_600_000);
+                        new Charge("burst", "credential:c", 1, 40, 39, null, true)), 3_600_000, "daily-token-budget");
 
         InFlightCall read = ValueCodec.decodeInFlight(ValueCodec.encodeInFlight(call));
 
@@ -27,8 +27,9 @@ class ValueCodecTest {
         InFlightCall call = new InFlightCall(7, 2, 1_000, 1_200, 900, 1,
                 List.of(new Charge("budget", "account:acme", 10, 1000, 600, 5_000L, false)), 60_000);
         byte[] current = ValueCodec.encodeInFlight(call);
-        // The previous layout: the same bytes without the trailing untracked count of each charge, under version 4.
-        byte[] previous = Arrays.copyOf(current, current.length - Long.BYTES);
+        // The previous layout: the same bytes without the trailing untracked count of each charge and the rule
+        // waited for (a false flag here), under version 4.
+        byte[] previous = Arrays.copyOf(current, current.length - Long.BYTES - 1);
         previous[0] = ValueCodec.VERSION_4;
 
         assertThat(ValueCodec.decodeInFlight(previous)).isEqualTo(call);
