@@ -25,7 +25,9 @@ final class SandboxReport {
                 "Tollgate is running (embedded broker, schema registry, Connect worker and a simulated vendor; no Docker)",
                 "  Kafka bootstrap      " + bootstrap,
                 "  Schema registry      " + sandbox.registryUrl(),
-                "  Tollgate REST        " + app.restUrl() + "/health   /ready   /metrics",
+                "  Tollgate dashboard   " + app.restUrl() + "/dashboard/",
+                "  Tollgate REST        " + app.restUrl() + "/accounts/{id}/usage   /openapi.yaml   /health   /metrics",
+                "  Usage in a terminal  ./tollgate usage ACCOUNT",
                 "  Connect REST         " + sandbox.connect().restUrl().resolve("/connectors/" + Sandbox.CONNECTOR + "/status"),
                 "  Simulated vendor     " + sandbox.vendor().url() + "   (Pipedrive rules for account acme, forms platform for forms-org)",
                 "  Topics               requests " + t.requests() + " -> dispatch " + t.dispatch() + " -> HTTP -> results " + t.results(),
@@ -58,16 +60,11 @@ final class SandboxReport {
                 + (health.live() ? "" : "  DOWN " + health.problems())
                 + (traffic == null ? "" : "  demo sent=" + traffic.sent())
                 + "  dispatched=" + m.count("tollgate_dispatched_total", "")
-                + "  delayed=" + total(m, "tollgate_delayed_total")
-                + "  rejected=" + total(m, "tollgate_rejected_total")
+                + "  delayed=" + m.total("tollgate_delayed_total")
+                + "  rejected=" + m.total("tollgate_rejected_total")
                 + "  results ok=" + m.count("tollgate_results_total", "outcome=\"SUCCESS\"")
                 + "  vendor calls=" + calls.size() + "  vendor 429s=" + calls.stream().filter(VendorCall::rateLimited).count());
         calls.stream().filter(VendorCall::rateLimited).forEach(c -> line.append("\n  429: ").append(c));
         return line.toString();
-    }
-
-    private static long total(TollgateMetrics metrics, String name) {
-        return metrics.prometheus().lines().filter(l -> l.startsWith(name))
-                .mapToLong(l -> Long.parseLong(l.substring(l.lastIndexOf(' ') + 1))).sum();
     }
 }

@@ -99,7 +99,13 @@ class SecretsIT {
 
             Map<String, String> answers = new LinkedHashMap<>();
             URI rest = sandbox.tollgate().restUrl();
-            for (String path : List.of("/health", "/ready", "/metrics")) {
+            List<String> paths = new java.util.ArrayList<>(List.of("/health", "/ready", "/metrics", "/accounts", "/policies/pipedrive"));
+            for (String account : List.of("acme", "forms-org")) {
+                for (String query : List.of("/usage", "/usage/today?by=user", "/usage/today?by=entity", "/calls?limit=250", "/queue")) {
+                    paths.add("/accounts/" + account + query);
+                }
+            }
+            for (String path : paths) {
                 answers.put("tollgate " + path, get(rest.resolve(path)));
             }
             URI connect = sandbox.connect().restUrl();

@@ -18,7 +18,8 @@ final class Banner {
                 "Tollgate is running" + (c.isEmbedded() ? " (embedded broker and schema registry)" : ""),
                 "  Kafka bootstrap     " + app.bootstrapServers(),
                 "  Schema registry     " + app.registryUrl(),
-                "  REST                " + app.restUrl() + "/health  /ready  /metrics",
+                "  Dashboard           " + app.restUrl() + "/dashboard/",
+                "  REST                " + app.restUrl() + "/accounts  /accounts/{id}/usage  /openapi.yaml  /health  /metrics",
                 "  Requests topic      " + t.requests() + "   (key: account id; Confluent Avro or JSON)",
                 "  Output topics       " + t.dispatch() + ", " + t.delay() + ", " + t.rejected(),
                 "  Results topic       " + t.results(),
@@ -34,17 +35,7 @@ final class Banner {
         TollgateMetrics m = app.metrics();
         Health.Status health = app.health();
         return "Tollgate: " + app.streams().state() + (health.live() ? "" : "  DOWN " + health.problems()) + "  dispatched=" + m.count("tollgate_dispatched_total", "")
-                + "  results=" + sum(m, "tollgate_results_total") + "  rejected=" + sum(m, "tollgate_rejected_total")
-                + "  delayed=" + sum(m, "tollgate_delayed_total");
-    }
-
-    private static long sum(TollgateMetrics m, String name) {
-        long total = 0;
-        for (String line : m.prometheus().split("\n")) {
-            if (line.startsWith(name)) {
-                total += Long.parseLong(line.substring(line.lastIndexOf(' ') + 1));
-            }
-        }
-        return total;
+                + "  results=" + m.total("tollgate_results_total") + "  rejected=" + m.total("tollgate_rejected_total")
+                + "  delayed=" + m.total("tollgate_delayed_total");
     }
 }

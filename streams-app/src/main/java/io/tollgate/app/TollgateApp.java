@@ -9,6 +9,10 @@ import io.tollgate.config.TollgateConfig;
 import io.tollgate.config.TopicNames;
 import io.tollgate.limiter.LimiterSettings;
 import io.tollgate.policy.PolicyFile;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import io.tollgate.limiter.Limiter;
 import io.tollgate.query.AccountQueries;
 import io.tollgate.query.CatalogQueries;
@@ -180,6 +184,11 @@ public final class TollgateApp implements AutoCloseable {
             });
             healthOf.set(health);
             streamsOf.set(streams);
+            // Kafka Streams' own metrics and those of its clients (consumer lag, commit rates, RocksDB), and the JVM's.
+            metrics.bind(new KafkaStreamsMetrics(streams));
+            metrics.bind(new JvmMemoryMetrics());
+            metrics.bind(new JvmGcMetrics());
+            metrics.bind(new JvmThreadMetrics());
             router.attach(streams, HostInfo.buildFromEndpoint(advertised));
         } catch (RuntimeException e) {
             rest.close();
@@ -370,6 +379,7 @@ public final class TollgateApp implements AutoCloseable {
         }
         health.close();
         rest.close();
+        metrics.close();
         if (registry != null) {
             registry.close();
         }

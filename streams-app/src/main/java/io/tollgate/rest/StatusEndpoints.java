@@ -9,7 +9,7 @@ import java.util.Map;
 /** Health, readiness, the API's own description and the answer to an unknown path. */
 final class StatusEndpoints {
 
-    static final String ENDPOINTS = "/health, /ready, /metrics, /openapi.yaml, /accounts, /accounts/{id}/usage, "
+    static final String ENDPOINTS = "/dashboard/, /health, /ready, /metrics, /openapi.yaml, /accounts, /accounts/{id}/usage, "
             + "/accounts/{id}/usage/today?by=, /accounts/{id}/calls?limit=, /accounts/{id}/queue, /policies/{id}";
 
     private StatusEndpoints() {

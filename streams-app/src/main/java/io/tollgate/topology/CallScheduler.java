@@ -134,6 +134,7 @@ final class CallScheduler {
         stores.putInFlight(account, call.request().getRequestId(), new InFlightCall(call.seq(), call.attempt(), wallNow, planned,
                 call.waitingSinceMs(), call.staleReturns(), admit.charges(), call.grantedWaitMs(), call.bindingRule()));
         metrics.dispatched();
+        metrics.waited(planned - call.waitingSinceMs());
         if (admit.exempt()) {
             metrics.exempt();
         }
@@ -305,6 +306,9 @@ final class CallScheduler {
         long planned = wallNow + leadMs;
         AccountResolver.Resolution r = accounts.resolve(account);
         stores.record(account, ActivityRecords.result(result, inFlight, wallNow), ActivityRecords.zoneOf(r.ok() ? r.facts() : null));
+        if (result.getExecuteAt() != null && result.getExecutedAt() != null) {
+            metrics.dispatchLag(result.getExecutedAt().toEpochMilli() - result.getExecuteAt().toEpochMilli());
+        }
         DispatchOutcome outcome = Records.toOutcome(result, inFlight.charges(), wallNow);
         if (!r.ok()) {
             if (outcome.outcome().requeues()) {

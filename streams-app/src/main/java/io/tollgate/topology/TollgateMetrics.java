@@ -1,19 +1,65 @@
 package io.tollgate.topology;
 
-import java.util.Map;
-import java.util.TreeMap;
-import java.util.concurrent.ConcurrentHashMap;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Duration;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * Counters of one app instance, exposed in the Prometheus text format. Names and labels only: no
- * request content, account data or credential ever becomes a label value except reason codes, rule
- * ids and outcomes, which are Tollgate's own vocabulary.
+ * The metrics of one app instance, on Micrometer's Prometheus registry (Kafka Streams' and the clients'
+ * own metrics are bound to the same registry by the app). Tollgate's counters are named as Prometheus
+ * shows them ({@code tollgate_dispatched_total}); labels are Tollgate's own vocabulary only (reason
+ * codes, rule ids, outcomes): no request content, account data or credential ever becomes a label.
  */
-public final class TollgateMetrics {
+public final class TollgateMetrics implements AutoCloseable {
 
-    private final Map<String, LongAdder> counters = new ConcurrentHashMap<>();
+    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final LongAdder processed = new LongAdder();
+    private final Timer waits = Timer.builder("tollgate.wait").description("how long calls waited in Tollgate before they went")
+            .publishPercentiles(0.5, 0.99).register(registry);
+    private final Timer dispatchLag = Timer.builder("tollgate.dispatch.lag")
+            .description("how late the dispatcher started calls after their slot").publishPercentiles(0.5, 0.99, 0.999).register(registry);
+
+    /** The registry, for binders (Kafka Streams, clients, JVM) and the exposition. */
+    public MeterRegistry registry() {
+        return registry;
+    }
+
+    private final java.util.List<AutoCloseable> binders = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    /** Binds {@code binder}'s meters; one that holds resources (a refresh thread) is closed with the metrics. */
+    public void bind(io.micrometer.core.instrument.binder.MeterBinder binder) {
+        binder.bindTo(registry);
+        if (binder instanceof AutoCloseable closeable) {
+            binders.add(closeable);
+        }
+    }
+
+    @Override
+    public void close() {
+        for (AutoCloseable binder : binders) {
+            try {
+                binder.close();
+            } catch (Exception e) {
+                // closing on the way out: nothing left to do with it
+            }
+        }
+        registry.close();
+    }
+
+    /** A call went after waiting this long (0 for one that went at once). */
+    public void waited(long ms) {
+        waits.record(Duration.ofMillis(Math.max(0, ms)));
+    }
+
+    /** The dispatcher started a call this long after its slot. */
+    public void dispatchLag(long ms) {
+        dispatchLag.record(Duration.ofMillis(Math.max(0, ms)));
+    }
 
     /** An input record was taken in (whatever became of it): what health calls progress. */
     public void recordProcessed() {
@@ -26,46 +72,46 @@ public final class TollgateMetrics {
     }
 
     public void dispatched() {
-        inc("tollgate_dispatched_total", "");
+        inc("tollgate_dispatched_total");
     }
 
     /** A request arrived on a partition its account does not hash to, and was forwarded. */
     public void routed() {
-        inc("tollgate_routed_total", "");
+        inc("tollgate_routed_total");
     }
 
     public void exempt() {
-        inc("tollgate_exempt_total", "");
+        inc("tollgate_exempt_total");
     }
 
     public void delayed(String bindingRule) {
-        inc("tollgate_delayed_total", "rule=\"" + bindingRule + "\"");
+        inc("tollgate_delayed_total", "rule", bindingRule);
     }
 
     public void rejected(String reason) {
-        inc("tollgate_rejected_total", "reason=\"" + reason + "\"");
+        inc("tollgate_rejected_total", "reason", reason);
     }
 
     public void result(String outcome) {
-        inc("tollgate_results_total", "outcome=\"" + outcome + "\"");
+        inc("tollgate_results_total", "outcome", outcome);
     }
 
     /** The vendor blocked a credential: the alert. */
     public void blocked() {
-        inc("tollgate_blocked_total", "");
+        inc("tollgate_blocked_total");
     }
 
     public void shadowViolation(String ruleId) {
-        inc("tollgate_shadow_violations_total", "rule=\"" + ruleId + "\"");
+        inc("tollgate_shadow_violations_total", "rule", ruleId);
     }
 
     public void policyRefused() {
-        inc("tollgate_policy_refused_total", "");
+        inc("tollgate_policy_refused_total");
     }
 
     /** A call reached the vendor later than its slot allowed for; its counters were moved to match. */
     public void lateArrival() {
-        inc("tollgate_late_arrivals_total", "");
+        inc("tollgate_late_arrivals_total");
     }
 
     /**
@@ -73,7 +119,7 @@ public final class TollgateMetrics {
      * and windows whose calls wait for a result cannot be reused until it comes.
      */
     public void slowResult() {
-        inc("tollgate_slow_results_total", "");
+        inc("tollgate_slow_results_total");
     }
 
     /**
@@ -81,27 +127,27 @@ public final class TollgateMetrics {
      * (rejected INTERNAL_ERROR) and logged. Any non-zero rate deserves a look.
      */
     public void internalError() {
-        inc("tollgate_internal_errors_total", "");
+        inc("tollgate_internal_errors_total");
     }
 
     /** A result that belongs to no dispatch in flight: a duplicate, or one of an earlier dispatch of a call that went again. */
     public void unmatchedResult() {
-        inc("tollgate_unmatched_results_total", "");
+        inc("tollgate_unmatched_results_total");
     }
 
     /** Charges given back for a call that never reached the vendor. */
     public void refunded(String outcome) {
-        inc("tollgate_refunds_total", "outcome=\"" + outcome + "\"");
+        inc("tollgate_refunds_total", "outcome", outcome);
     }
 
     /** Counters deleted because they behaved as none (their subjects stopped calling). */
     public void statesSwept(long count) {
-        counters.computeIfAbsent("tollgate_states_swept_total", k -> new LongAdder()).add(count);
+        counter("tollgate_states_swept_total").increment(count);
     }
 
     /** The vendor reported a limit below the policy's for a subject, and Tollgate adopted it. */
     public void vendorLimitAdopted(String ruleId) {
-        inc("tollgate_vendor_limits_adopted_total", "rule=\"" + ruleId + "\"");
+        inc("tollgate_vendor_limits_adopted_total", "rule", ruleId);
     }
 
     /**
@@ -109,43 +155,56 @@ public final class TollgateMetrics {
      * Tollgate's): the users' UI actions and other tools sharing the allowance.
      */
     public void untrackedUnits(String ruleId, long units) {
-        counters.computeIfAbsent(key("tollgate_untracked_units_total", "rule=\"" + ruleId + "\""), k -> new LongAdder()).add(units);
+        counter("tollgate_untracked_units_total", "rule", ruleId).increment(units);
     }
 
     /** The vendor refused a call with a daily quota spent: the call waits for the reset, without using an attempt. */
     public void vendorQuotaSpent(String ruleId) {
-        inc("tollgate_vendor_quota_spent_total", "rule=\"" + ruleId + "\"");
+        inc("tollgate_vendor_quota_spent_total", "rule", ruleId);
     }
 
     public void requeued(String outcome) {
-        inc("tollgate_requeued_total", "outcome=\"" + outcome + "\"");
+        inc("tollgate_requeued_total", "outcome", outcome);
     }
 
+    /**
+     * A counter's value: {@code labels} as Prometheus writes them ({@code reason="X"}), or empty for the sum
+     * over all its labels.
+     */
     public long count(String name, String labels) {
-        LongAdder adder = counters.get(key(name, labels));
-        return adder == null ? 0 : adder.sum();
-    }
-
-    private void inc(String name, String labels) {
-        counters.computeIfAbsent(key(name, labels), k -> new LongAdder()).increment();
-    }
-
-    private static String key(String name, String labels) {
-        return labels.isEmpty() ? name : name + "{" + labels + "}";
-    }
-
-    /** Prometheus text exposition of every counter. */
-    public String prometheus() {
-        StringBuilder out = new StringBuilder();
-        String lastName = "";
-        for (Map.Entry<String, LongAdder> e : new TreeMap<>(counters).entrySet()) {
-            String name = e.getKey().contains("{") ? e.getKey().substring(0, e.getKey().indexOf('{')) : e.getKey();
-            if (!name.equals(lastName)) {
-                out.append("# TYPE ").append(name).append(" counter\n");
-                lastName = name;
+        var search = registry.find(meterName(name));
+        if (!labels.isEmpty()) {
+            for (String pair : labels.split(",")) {
+                String[] kv = pair.split("=", 2);
+                search = search.tag(kv[0].trim(), kv[1].trim().replaceAll("^\"|\"$", ""));
             }
-            out.append(e.getKey()).append(' ').append(e.getValue().sum()).append('\n');
         }
-        return out.toString();
+        return (long) search.counters().stream().mapToDouble(Counter::count).sum();
+    }
+
+    /** A counter's value summed over all its labels. */
+    public long total(String name) {
+        return count(name, "");
+    }
+
+    private void inc(String name, String... tags) {
+        counter(name, tags).increment();
+    }
+
+    private Counter counter(String name, String... tags) {
+        for (int i = 1; i < tags.length; i += 2) {
+            tags[i] = tags[i] == null ? "(none)" : tags[i];
+        }
+        return registry.counter(meterName(name), Tags.of(tags));
+    }
+
+    /** Micrometer's name of a Prometheus counter name: {@code tollgate_dispatched_total} is {@code tollgate.dispatched}. */
+    private static String meterName(String prometheusName) {
+        return prometheusName.replaceFirst("_total$", "").replace('_', '.');
+    }
+
+    /** Prometheus text exposition of every meter. */
+    public String prometheus() {
+        return registry.scrape();
     }
 }

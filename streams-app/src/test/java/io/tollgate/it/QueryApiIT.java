@@ -5,11 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.tollgate.app.TollgateApp;
-import io.tollgate.avro.ApiRequest;
-import io.tollgate.avro.AuthKind;
-import io.tollgate.avro.DispatchResult;
+import io.tollgate.cli.UsageTable;
 import io.tollgate.avro.DispatchedCall;
-import io.tollgate.avro.Outcome;
 import io.tollgate.config.TollgateConfig;
 import io.tollgate.config.TopicNames;
 import java.net.URI;
@@ -17,7 +14,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -45,13 +41,13 @@ class QueryApiIT extends TollgateITBase {
     private static final List<String> ACCOUNTS = IntStream.range(0, 6).mapToObj(i -> "acct-" + i).toList();
     private static final String POLICY = """
             policies:
-              - id: five-per-minute
-                maxWait: 10m
+              - id: five-per-window
+                maxWait: 1h
                 rules:
-                  - {id: burst, key: credential, slidingWindow: {limit: 5, window: 60s}}
+                  - {id: burst, key: credential, slidingWindow: {limit: 5, window: 10m}}
                   - {id: daily, key: account, dailyQuota: {limit: 1000, zone: account}}
             accounts:
-            """ + String.join("", ACCOUNTS.stream().map(a -> "  - {id: " + a + ", policy: five-per-minute, timeZone: Europe/Tallinn}\n").toList());
+            """ + String.join("", ACCOUNTS.stream().map(a -> "  - {id: " + a + ", policy: five-per-window, timeZone: Europe/Tallinn}\n").toList());
 
     @Test
     void shouldAnswerEveryEndpointForEveryAccountFromEitherInstance() throws Exception {
@@ -70,7 +66,7 @@ class QueryApiIT extends TollgateITBase {
             TopicNames topics = first.config().topics();
             for (String account : ACCOUNTS) {
                 for (int i = 0; i < 8; i++) {
-                    producer.send(new ProducerRecord<>(topics.requests(), account, request(account, i)));
+                    producer.send(new ProducerRecord<>(topics.requests(), account, DispatcherStandIn.request(account, i)));
                 }
             }
             producer.flush();
@@ -78,7 +74,7 @@ class QueryApiIT extends TollgateITBase {
                     r -> r.size() >= 5 * ACCOUNTS.size(), Duration.ofSeconds(60));
             // The dispatcher's part: every call answered 200 in 40 ms.
             for (ConsumerRecord<String, DispatchedCall> record : dispatched) {
-                producer.send(new ProducerRecord<>(topics.results(), record.key(), success(record.value())));
+                producer.send(new ProducerRecord<>(topics.results(), record.key(), DispatcherStandIn.success(record.value())));
             }
             producer.flush();
 
@@ -144,10 +140,19 @@ class QueryApiIT extends TollgateITBase {
             assertThat(answeredBy).as("each instance owns some accounts").containsExactlyInAnyOrder(address(first), address(second));
             assertThat(forwarded).as("questions about the other instance's accounts were forwarded").isPositive();
 
+            System.out.println("QueryApiIT: GET /accounts/acct-0/usage\n" + JSON.writerWithDefaultPrettyPrinter()
+                    .writeValueAsString(json(second, "/accounts/acct-0/usage")));
+            // The terminal view renders the same answers as tables.
+            String table = UsageTable.render(json(second, "/accounts/acct-0/usage"),
+                    json(second, "/accounts/acct-0/usage/today?by=integration"), json(second, "/accounts/acct-0/queue"));
+            assertThat(table).contains("Account acct-0  policy five-per-window  zone Europe/Tallinn")
+                    .containsPattern("burst\\s+credential:acct-0/token\\s+5\\s+5\\s+0\\s+\\S+\\s+yes")
+                    .containsPattern("crm\\s+5\\s+5").contains("Waiting: 3 calls");
+
             for (TollgateApp asked : instances) {
                 JsonNode accounts = json(asked, "/accounts");
                 assertThat(accounts.path("accounts").findValuesAsText("id")).containsExactlyInAnyOrderElementsOf(ACCOUNTS);
-                JsonNode policy = json(asked, "/policies/five-per-minute");
+                JsonNode policy = json(asked, "/policies/five-per-window");
                 assertThat(policy.path("rules").findValuesAsText("id")).containsExactly("burst", "daily");
                 assertThat(get(asked, "/policies/none", TOKEN).statusCode()).isEqualTo(404);
                 assertThat(get(asked, "/accounts/acct-0/usage", null).statusCode()).as("no token").isEqualTo(401);
@@ -190,18 +195,5 @@ class QueryApiIT extends TollgateITBase {
             request.header("Authorization", "Bearer " + token);
         }
         return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
-    }
-
-    private static ApiRequest request(String account, int i) {
-        return ApiRequest.newBuilder().setRequestId(account + "-" + i).setAccount(account).setCredentialRef(account + "/token")
-                .setAuthKind(AuthKind.API_TOKEN).setUser("user-1").setIntegration("crm").setMethod("GET").setPath("/v1/deals/" + (100 + i))
-                .setApiVersion("v1").setHeaders(new HashMap<>()).setSubmittedAt(Instant.now()).build();
-    }
-
-    private static DispatchResult success(DispatchedCall call) {
-        return DispatchResult.newBuilder().setRequestId(call.getRequest().getRequestId()).setAccount(call.getRequest().getAccount())
-                .setCredentialRef(call.getRequest().getCredentialRef()).setOutcome(Outcome.SUCCESS).setStatus(200).setLatencyMs(40)
-                .setHeaders(new HashMap<>()).setExecuteAt(call.getExecuteAt()).setExecutedAt(call.getExecuteAt())
-                .setAttempt(call.getAttempt()).setSent(null).setRequest(call.getRequest()).setCharges(call.getCharges()).build();
     }
 }

@@ -151,6 +151,7 @@ class VendorHeadersTopologyTest {
                 Map.of("x-daily-ratelimit-token-remaining", "400")));
 
         assertThat(fx.metrics.count("tollgate_untracked_units_total", "rule=\"budget\"")).isEqualTo(590);
+        assertThat(fx.metrics.count("tollgate_untracked_units_total", "rule=\"budget\"")).isEqualTo(590);
         assertThat(fx.metrics.prometheus()).contains("tollgate_untracked_units_total{rule=\"budget\"} 590");
     }
 }

@@ -1,0 +1,141 @@
+package io.tollgate.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.tollgate.app.TollgateApp;
+import io.tollgate.avro.DispatchedCall;
+import io.tollgate.config.TollgateConfig;
+import io.tollgate.config.TopicNames;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.Keys;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/**
+ * The dashboard in a real headless Chromium (Debian's chromium and chromium-driver; Selenium with the
+ * system driver, nothing downloaded): after the token is typed in, it shows the numbers the API gives.
+ */
+class DashboardIT extends TollgateITBase {
+
+    private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+    private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
+    private static final String TOKEN = "dashboard-it-token-51c9";
+    private static final String ACCOUNT = "dash-acct";
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String POLICY = """
+            policies:
+              - id: five-per-window
+                maxWait: 1h
+                rules:
+                  - {id: burst, key: credential, slidingWindow: {limit: 5, window: 10m}}
+                  - {id: daily, key: account, dailyQuota: {limit: 1000, zone: account}}
+            accounts:
+              - {id: dash-acct, policy: five-per-window, timeZone: Europe/Tallinn}
+            """;
+
+    @Test
+    void shouldShowTheNumbersTheApiGives() throws Exception {
+        boolean installed = Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER);
+        // .ci/run installs both; elsewhere the test needs them installed (apt-get install chromium chromium-driver).
+        Assumptions.assumeTrue(installed || System.getenv("CI") != null, "chromium and chromium-driver are not installed");
+        try (TollgateApp app = startTollgate("dash", POLICY, Map.of(TollgateConfig.REST_AUTH_TOKEN, TOKEN,
+                TollgateConfig.RESULT_WAIT_MS, "10000"));
+             KafkaProducer<String, SpecificRecord> producer = KafkaTestSupport.avroProducer(app.bootstrapServers(), app.registryUrl());
+             KafkaConsumer<String, DispatchedCall> dispatch = KafkaTestSupport.committedConsumer(app.bootstrapServers(),
+                     app.registryUrl(), DispatchedCall.class, "dash.dispatch")) {
+            TopicNames topics = app.config().topics();
+            for (int i = 0; i < 8; i++) {
+                producer.send(new ProducerRecord<>(topics.requests(), ACCOUNT, DispatcherStandIn.request(ACCOUNT, i)));
+            }
+            producer.flush();
+            List<ConsumerRecord<String, DispatchedCall>> dispatched = KafkaTestSupport.readUntil(dispatch, r -> r.size() >= 5,
+                    Duration.ofSeconds(60));
+            dispatched.forEach(r -> producer.send(new ProducerRecord<>(topics.results(), r.key(), DispatcherStandIn.success(r.value()))));
+            producer.flush();
+            Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
+                    .until(() -> api(app, "/accounts/" + ACCOUNT + "/usage/today").path("data").path("calls").asLong() == 5);
+
+            WebDriver browser = browser();
+            try {
+                browser.get(app.restUrl() + "/dashboard/?account=" + ACCOUNT);
+                WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(30));
+                WebElement token = wait.until(d -> {
+                    WebElement field = d.findElement(By.id("token"));
+                    return field.isDisplayed() ? field : null;
+                });
+                token.sendKeys(TOKEN, Keys.TAB);
+                wait.until(d -> "5".equals(d.findElement(By.id("today-total")).getDomAttribute("data-calls"))
+                        && "3".equals(d.findElement(By.id("queue-total")).getDomAttribute("data-waiting"))
+                        && d.findElements(By.cssSelector("#calls tbody tr")).size() == 5);
+
+                JsonNode usage = api(app, "/accounts/" + ACCOUNT + "/usage");
+                assertThat(usage.path("data").path("counters").size()).isEqualTo(2);
+                for (JsonNode counter : usage.path("data").path("counters")) {
+                    WebElement shown = browser.findElement(By.cssSelector("[data-counter='" + counter.path("rule").asText() + "|"
+                            + counter.path("subject").asText() + "'] .figures"));
+                    assertThat(shown.getDomAttribute("data-used")).isEqualTo(counter.path("used").asText());
+                    assertThat(shown.getDomAttribute("data-limit")).isEqualTo(counter.path("limit").asText());
+                    assertThat(shown.getText()).startsWith(counter.path("used").asText() + " / " + counter.path("limit").asText());
+                }
+                JsonNode today = api(app, "/accounts/" + ACCOUNT + "/usage/today?by=integration");
+                long charted = browser.findElements(By.cssSelector("#chart rect")).stream()
+                        .mapToLong(r -> Long.parseLong(r.getDomAttribute("data-calls"))).sum();
+                assertThat(charted).isEqualTo(today.path("data").path("calls").asLong());
+                assertThat(browser.findElement(By.cssSelector("#by-integration tbody")).getText()).contains("crm 5 5");
+                assertThat(browser.findElement(By.cssSelector("#by-entity tbody")).getText()).contains("/v1/deals/{id}");
+                assertThat(browser.findElement(By.cssSelector("#queue tbody")).getText()).contains("crm").contains("burst");
+                assertThat(browser.findElement(By.cssSelector("#calls tbody")).getText()).contains("SUCCESS");
+                assertThat(browser.findElement(By.cssSelector("[data-counter^='burst|'].binding"))).isNotNull();
+                assertThat(browser.getPageSource()).doesNotContain(TOKEN);
+
+                Path screenshot = Path.of("target", "dashboard.png");
+                Files.createDirectories(screenshot.getParent());
+                Files.write(screenshot, ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES));
+                assertThat(Files.size(screenshot)).isPositive();
+            } finally {
+                browser.quit();
+            }
+        }
+    }
+
+    private static WebDriver browser() {
+        ChromeOptions options = new ChromeOptions();
+        options.setBinary(CHROMIUM.toFile());
+        options.addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1400,1400");
+        // The system driver: Selenium Manager never looks for (or downloads) another.
+        ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile()).build();
+        return new ChromeDriver(service, options);
+    }
+
+    private static JsonNode api(TollgateApp app, String path) throws Exception {
+        HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(app.restUrl() + path))
+                .header("Authorization", "Bearer " + TOKEN).timeout(Duration.ofSeconds(10)).GET().build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).as(path + ": " + response.body()).isEqualTo(200);
+        return JSON.readTree(response.body());
+    }
+}

@@ -1,0 +1,30 @@
+package io.tollgate.it;
+
+import io.tollgate.avro.ApiRequest;
+import io.tollgate.avro.AuthKind;
+import io.tollgate.avro.DispatchResult;
+import io.tollgate.avro.DispatchedCall;
+import io.tollgate.avro.Outcome;
+import java.time.Instant;
+import java.util.HashMap;
+
+/** The requests of the query tests, and the dispatcher's part: every dispatched call answered 200 in 40 ms. */
+final class DispatcherStandIn {
+
+    private DispatcherStandIn() {
+    }
+
+    /** Call {@code i} of {@code account}: a v1 deal read by integration crm on the account's one token. */
+    static ApiRequest request(String account, int i) {
+        return ApiRequest.newBuilder().setRequestId(account + "-" + i).setAccount(account).setCredentialRef(account + "/token")
+                .setAuthKind(AuthKind.API_TOKEN).setUser("user-1").setIntegration("crm").setMethod("GET").setPath("/v1/deals/" + (100 + i))
+                .setApiVersion("v1").setHeaders(new HashMap<>()).setSubmittedAt(Instant.now()).build();
+    }
+
+    static DispatchResult success(DispatchedCall call) {
+        return DispatchResult.newBuilder().setRequestId(call.getRequest().getRequestId()).setAccount(call.getRequest().getAccount())
+                .setCredentialRef(call.getRequest().getCredentialRef()).setOutcome(Outcome.SUCCESS).setStatus(200).setLatencyMs(40)
+                .setHeaders(new HashMap<>()).setExecuteAt(call.getExecuteAt()).setExecutedAt(call.getExecuteAt())
+                .setAttempt(call.getAttempt()).setSent(null).setRequest(call.getRequest()).setCharges(call.getCharges()).build();
+    }
+}
