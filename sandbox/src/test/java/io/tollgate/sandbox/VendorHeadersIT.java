@@ -83,8 +83,10 @@ class VendorHeadersIT {
             long successes = calls.size() - calls.stream().filter(VendorCall::rateLimited).count();
             System.out.printf("VendorHeadersIT: plan set wrong: %d 429s, the last %d ms after the first call; %d calls succeeded%n",
                     calls.stream().filter(VendorCall::rateLimited).count(), lastRefused - first, successes);
+            // At most the first window's excess (100 admitted, 40 accepted); none at all when the first answers, which
+            // carry the vendor's limit, arrive before the 41st call goes (a slow start spreads the burst out).
             assertThat(calls.stream().filter(VendorCall::rateLimited).count()).as("429s before the vendor's limit was adopted")
-                    .isPositive().isLessThanOrEqualTo(60);
+                    .isLessThanOrEqualTo(60);
             assertThat(lastRefused - first).as("no 429 once adopted").isLessThan(4000);
             assertThat(Traffic.maxInWindow(calls.stream().filter(c -> c.atMs() > first + 4000).toList(), 2000)).isLessThanOrEqualTo(40);
             assertThat(sandbox.tollgate().metrics().count("tollgate_vendor_limits_adopted_total", "rule=\"burst-api-token\"")).isEqualTo(1);

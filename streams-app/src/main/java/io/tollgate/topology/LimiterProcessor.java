@@ -56,7 +56,7 @@ final class LimiterProcessor implements Processor<String, LimiterInput, String, 
     @Override
     public void init(ProcessorContext<String, SpecificRecord> context) {
         this.context = context;
-        this.stores = new LimiterStores(context, settings.retentionMs());
+        this.stores = new LimiterStores(context, settings.retentionMs(), metrics::waitingChanged);
         KeyValueStore<String, byte[]> policies = context.getStateStore(StoreNames.POLICIES);
         KeyValueStore<String, byte[]> accounts = context.getStateStore(StoreNames.ACCOUNTS);
         AccountResolver resolver = new AccountResolver(catalog, policies::get, accounts::get, settings.defaultPolicy(),
@@ -71,6 +71,14 @@ final class LimiterProcessor implements Processor<String, LimiterInput, String, 
             isolated("the counter sweep", () -> sweep.sweep(now + settings.leadMs(), SWEEP_SLICE));
             isolated("forgetting request ids and calls in flight", () -> stores.forgetExpired(now, FORGET_SLICE));
         });
+    }
+
+    /** The task leaves this instance (a rebalance, a stop): its waiting calls leave the instance's gauge. */
+    @Override
+    public void close() {
+        if (stores != null) {
+            metrics.waitingChanged(-stores.waitingCalls());
+        }
     }
 
     @Override

@@ -51,6 +51,23 @@ public final class TollgateMetrics implements AutoCloseable {
         registry.close();
     }
 
+    private final java.util.concurrent.atomic.AtomicLong waiting = new java.util.concurrent.atomic.AtomicLong();
+
+    {
+        io.micrometer.core.instrument.Gauge.builder("tollgate.queue.waiting", waiting, java.util.concurrent.atomic.AtomicLong::get)
+                .description("calls waiting in the accounts this instance owns").register(registry);
+    }
+
+    /** Calls waiting on this instance went up (or down) by {@code delta}. */
+    public void waitingChanged(long delta) {
+        waiting.addAndGet(delta);
+    }
+
+    /** Calls waiting in the accounts this instance owns. */
+    public long waiting() {
+        return waiting.get();
+    }
+
     /** A call went after waiting this long (0 for one that went at once). */
     public void waited(long ms) {
         waits.record(Duration.ofMillis(Math.max(0, ms)));

@@ -149,6 +149,17 @@ class QueryApiIT extends TollgateITBase {
                     .containsPattern("burst\\s+credential:acct-0/token\\s+5\\s+5\\s+0\\s+\\S+\\s+yes")
                     .containsPattern("crm\\s+5\\s+5").contains("Waiting: 3 calls");
 
+            assertThat(first.metrics().waiting() + second.metrics().waiting()).as("the queue gauges of both instances")
+                    .isEqualTo(3L * ACCOUNTS.size());
+            // Kafka Streams', the clients' and the JVM's meters are exposed too, under the names deploy/grafana asks for.
+            String metrics = get(first, "/metrics", TOKEN).body();
+            String dashboard = java.nio.file.Files.readString(java.nio.file.Path.of("..", "deploy", "grafana", "tollgate-dashboard.json"));
+            for (String prefix : List.of("kafka_", "jvm_")) {
+                Set<String> asked = io.tollgate.topology.GrafanaDashboardTest.namesIn(dashboard, prefix);
+                assertThat(asked).isNotEmpty();
+                assertThat(io.tollgate.topology.GrafanaDashboardTest.namesIn(metrics, prefix)).containsAll(asked);
+            }
+
             for (TollgateApp asked : instances) {
                 JsonNode accounts = json(asked, "/accounts");
                 assertThat(accounts.path("accounts").findValuesAsText("id")).containsExactlyInAnyOrderElementsOf(ACCOUNTS);

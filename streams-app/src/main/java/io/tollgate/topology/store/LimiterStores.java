@@ -48,7 +48,16 @@ public final class LimiterStores {
     /** Deadlines before this were all handled: scans start here, past the tombstones of earlier ones. */
     private long deadlinesScannedUpTo;
 
+    /** Calls waiting in this task's accounts, and who hears of each change (the instance's queue gauge). */
+    private long waitingCalls;
+    private final java.util.function.LongConsumer waitingChanged;
+
     public LimiterStores(ProcessingContext context, long retentionMs) {
+        this(context, retentionMs, delta -> { });
+    }
+
+    public LimiterStores(ProcessingContext context, long retentionMs, java.util.function.LongConsumer waitingChanged) {
+        this.waitingChanged = waitingChanged;
         this.limitState = context.getStateStore(StoreNames.LIMIT_STATE);
         this.waiting = context.getStateStore(StoreNames.WAITING);
         this.queues = context.getStateStore(StoreNames.ACCOUNT_QUEUES);
@@ -59,9 +68,13 @@ public final class LimiterStores {
         this.recentCalls = context.getStateStore(StoreNames.RECENT_CALLS);
         this.retentionMs = retentionMs;
         try (KeyValueIterator<Bytes, byte[]> it = queues.all()) {
-            it.forEachRemaining(kv -> schedule.set(new String(kv.key.get(), java.nio.charset.StandardCharsets.UTF_8),
-                    ValueCodec.decodeQueue(kv.value).wakeAtMs()));
+            it.forEachRemaining(kv -> {
+                AccountQueue queue = ValueCodec.decodeQueue(kv.value);
+                schedule.set(new String(kv.key.get(), java.nio.charset.StandardCharsets.UTF_8), queue.wakeAtMs());
+                waitingCalls += queue.waiting();
+            });
         }
+        waitingChanged.accept(waitingCalls);
     }
 
     // ---- counters
@@ -111,6 +124,11 @@ public final class LimiterStores {
         limitState.delete(key);
     }
 
+    /** Calls waiting in this task's accounts. */
+    public long waitingCalls() {
+        return waitingCalls;
+    }
+
     // ---- what the account did (read by the usage API)
 
     /** Counts {@code call} in the account's day (in {@code zone}) and writes it over the oldest slot of its log. */
@@ -149,6 +167,11 @@ public final class LimiterStores {
     /** Saves the account's queue index and keeps the wake-up schedule in step with it. */
     public void putQueue(String account, AccountQueue before, AccountQueue after) {
         Bytes key = Bytes.wrap(Keys.utf8(account));
+        long delta = (long) after.waiting() - before.waiting();
+        if (delta != 0) {
+            waitingCalls += delta;
+            waitingChanged.accept(delta);
+        }
         if (after.isEmpty()) {
             if (!before.isEmpty()) {
                 queues.delete(key);
