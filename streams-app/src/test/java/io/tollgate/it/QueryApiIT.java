@@ -171,6 +171,40 @@ class QueryApiIT extends TollgateITBase {
                 assertThat(get(asked, "/health", null).statusCode()).as("probes stay open").isEqualTo(200);
                 assertThat(get(asked, "/accounts/acct-0/usage/today?by=colour", TOKEN).statusCode()).isEqualTo(400);
             }
+
+            // The second instance leaves: while its accounts move to the first, every answer is the right one or
+            // "unavailable, retry", never an empty or wrong one; then the first answers for all of them.
+            List<String> moving = ACCOUNTS.stream().filter(a -> {
+                try {
+                    return json(first, "/accounts/" + a + "/usage").path("answeredBy").asText().equals(address(second));
+                } catch (Exception e) {
+                    throw new AssertionError(e);
+                }
+            }).toList();
+            assertThat(moving).isNotEmpty();
+            second.close();
+            Map<Integer, Integer> statuses = new HashMap<>();
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            boolean allMoved = false;
+            while (!allMoved && System.nanoTime() < deadline) {
+                allMoved = true;
+                for (String account : moving) {
+                    HttpResponse<String> response = get(first, "/accounts/" + account + "/usage", TOKEN);
+                    statuses.merge(response.statusCode(), 1, Integer::sum);
+                    if (response.statusCode() == 200) {
+                        JsonNode usage = JSON.readTree(response.body());
+                        assertThat(counter(usage, "burst").path("used").asLong()).as(account + " after the move").isEqualTo(5);
+                        allMoved &= usage.path("answeredBy").asText().equals(address(first));
+                    } else {
+                        assertThat(response.statusCode()).as(response.body()).isEqualTo(503);
+                        assertThat(response.headers().firstValue("Retry-After")).isPresent();
+                        allMoved = false;
+                    }
+                }
+                Thread.sleep(50);
+            }
+            System.out.println("QueryApiIT: answers while " + moving.size() + " accounts moved, by status: " + statuses);
+            assertThat(allMoved).as("the first instance answers for every account within 60 s").isTrue();
         }
     }
 
