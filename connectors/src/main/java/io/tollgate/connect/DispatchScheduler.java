@@ -133,6 +133,7 @@ final class DispatchScheduler implements AutoCloseable {
             return;
         }
         sending.incrementAndGet();
+        DispatcherMetrics.started(now - executeAt);
         sender.send(call.getRequest(), executeAt).whenComplete((result, failure) -> {
             try {
                 publish(tp, offset, call, failure == null ? result : new CallResult(Outcome.OUTCOME_UNKNOWN, null,
@@ -157,6 +158,7 @@ final class DispatchScheduler implements AutoCloseable {
     }
 
     private void publish(TopicPartition tp, long offset, DispatchedCall call, CallResult result) {
+        DispatcherMetrics.result(result);
         try {
             results.publish(call, result, e -> {
                 if (e == null) {

@@ -46,6 +46,9 @@ public final class HttpDispatchSinkConfig extends AbstractConfig {
     public static final String RESULTS_PRODUCER_PREFIX = "results.producer.";
     public static final String SCHEMA_REGISTRY_URL = "schema.registry.url";
     public static final String BODY_EXCERPT_CHARS = "results.body.excerpt.chars";
+    public static final String METRICS_HOST = "metrics.host";
+    public static final String METRICS_PORT = "metrics.port";
+    private static final String GROUP_METRICS = "Metrics";
 
     public static final ConfigDef CONFIG = new ConfigDef()
             .define(BASE_URL, Type.STRING, ConfigDef.NO_DEFAULT_VALUE, url(), Importance.HIGH,
@@ -101,7 +104,13 @@ public final class HttpDispatchSinkConfig extends AbstractConfig {
                     GROUP_RESULTS, 3, Width.LONG, "Schema registry URL")
             .define(BODY_EXCERPT_CHARS, Type.INT, 512, ConfigDef.Range.between(0, 4096), Importance.LOW,
                     "How much of the vendor's response body a result keeps.",
-                    GROUP_RESULTS, 4, Width.SHORT, "Body excerpt (characters)");
+                    GROUP_RESULTS, 4, Width.SHORT, "Body excerpt (characters)")
+            .define(METRICS_HOST, Type.STRING, "127.0.0.1", new ConfigDef.NonEmptyString(), Importance.LOW,
+                    "Address the worker serves the dispatcher's Prometheus metrics on (with metrics.port).",
+                    GROUP_METRICS, 1, Width.MEDIUM, "Metrics host")
+            .define(METRICS_PORT, Type.INT, -1, ConfigDef.Range.between(-1, 65535), Importance.LOW,
+                    "Port of the dispatcher's /metrics (Prometheus text; one per worker, shared by its tasks); -1 serves none, 0 any free port.",
+                    GROUP_METRICS, 2, Width.SHORT, "Metrics port");
 
     private final Map<String, URI> vendorUrls;
 

@@ -38,6 +38,7 @@ public final class HttpDispatchSinkTask extends SinkTask {
     private DispatchScheduler scheduler;
     private ErrantRecordReporter deadLetters;
     private int maxPending;
+    private boolean exposesMetrics;
     private boolean paused;
 
     @Override
@@ -62,6 +63,12 @@ public final class HttpDispatchSinkTask extends SinkTask {
         scheduler = new DispatchScheduler(new VendorSender(config, credentials, System::currentTimeMillis), results, offsets,
                 System::currentTimeMillis, config.getLong(HttpDispatchSinkConfig.SEND_MARGIN_MS));
         maxPending = config.getInt(HttpDispatchSinkConfig.MAX_PENDING);
+        if (config.getInt(HttpDispatchSinkConfig.METRICS_PORT) >= 0) {
+            java.net.URI metrics = DispatcherMetrics.expose(config.getString(HttpDispatchSinkConfig.METRICS_HOST),
+                    config.getInt(HttpDispatchSinkConfig.METRICS_PORT));
+            exposesMetrics = true;
+            LOG.info("Dispatcher metrics at {}", metrics);
+        }
         try {
             deadLetters = context.errantRecordReporter();
         } catch (NoSuchMethodError | NoClassDefFoundError e) {
@@ -156,6 +163,10 @@ public final class HttpDispatchSinkTask extends SinkTask {
             } catch (Exception e) {
                 LOG.debug("credential provider did not close: {}", e.toString());
             }
+        }
+        if (exposesMetrics) {
+            DispatcherMetrics.release();
+            exposesMetrics = false;
         }
     }
 }

@@ -59,7 +59,7 @@ class HttpDispatchSinkConfigTest {
 
     @Test
     void shouldGroupTheConfigurationForConnectUis() {
-        assertThat(HttpDispatchSinkConfig.CONFIG.groups()).containsExactly("Vendors", "Credentials", "Timing", "Results");
+        assertThat(HttpDispatchSinkConfig.CONFIG.groups()).containsExactly("Vendors", "Credentials", "Timing", "Results", "Metrics");
         assertThat(new HttpDispatchSinkConnector().config().names()).contains(HttpDispatchSinkConfig.CREDENTIALS_PROVIDER);
     }
 }
