@@ -145,7 +145,10 @@ final class CallScheduler {
         out.reject(account, Records.rejected(reason, detail, request, ruleId, couldGoAt, wallNow));
         metrics.rejected(reason);
         AccountResolver.Resolution r = accounts.resolve(account);
-        stores.record(account, ActivityRecords.rejected(request, reason, ruleId, wallNow), ActivityRecords.zoneOf(r.ok() ? r.facts() : null));
+        if (r.ok()) {
+            // Only accounts in force get a log: made-up account ids must not grow the stores.
+            stores.record(account, ActivityRecords.rejected(request, reason, ruleId, wallNow), ActivityRecords.zoneOf(r.facts()));
+        }
     }
 
     /** Ends a call that processing failed on, with the exception's class: logged in full, never retried. */
@@ -305,7 +308,9 @@ final class CallScheduler {
         stores.removeInFlight(account, result.getRequestId());
         long planned = wallNow + leadMs;
         AccountResolver.Resolution r = accounts.resolve(account);
-        stores.record(account, ActivityRecords.result(result, inFlight, wallNow), ActivityRecords.zoneOf(r.ok() ? r.facts() : null));
+        if (r.ok()) {
+            stores.record(account, ActivityRecords.result(result, inFlight, wallNow), ActivityRecords.zoneOf(r.facts()));
+        }
         if (result.getExecuteAt() != null && result.getExecutedAt() != null) {
             metrics.dispatchLag(result.getExecutedAt().toEpochMilli() - result.getExecuteAt().toEpochMilli());
         }

@@ -92,6 +92,40 @@ class StoreHygieneTopologyTest {
         assertThat(fx.dispatchedIds()).as("an id is a duplicate only within the retention").endsWith("r0");
     }
 
+    @Test
+    void shouldKeepTheLogOfAccountsInForceOnlyAndForgetItAWeekAfterTheirLastCall() throws Exception {
+        fx = new TopologyFixture(0, 0, "");
+        fx.seed("""
+                policies:
+                  - id: p
+                    rules: [{id: burst, key: credential, slidingWindow: {limit: 1, window: 2s}}]
+                    maxWait: 1s
+                accounts: [{id: acme, policy: p}]
+                """);
+        fx.send(request("ok").build());
+        fx.send(request("refused").build());
+        fx.send(request("stranger").setAccount("made-up-" + "x".repeat(50)).build());
+        fx.result(TopologyFixture.resultOf(fx.dispatched().get(0), io.tollgate.avro.Outcome.SUCCESS, 200, java.util.Map.of()));
+        fx.advance(100);
+
+        assertThat(fx.rejected()).extracting(r -> r.getRequestId()).containsExactlyInAnyOrder("refused", "stranger");
+        assertThat(count(StoreNames.ACTIVITY)).as("acme only: an unknown account gets no log").isEqualTo(1);
+        List<io.tollgate.activity.CallRecord> log = new ArrayList<>();
+        KeyValueStore<Bytes, byte[]> calls = fx.driver.getKeyValueStore(StoreNames.RECENT_CALLS);
+        try (KeyValueIterator<Bytes, byte[]> it = calls.all()) {
+            it.forEachRemaining(kv -> log.add(io.tollgate.activity.ActivityCodec.decodeCall(kv.value)));
+        }
+        assertThat(log).extracting(io.tollgate.activity.CallRecord::requestId, io.tollgate.activity.CallRecord::outcome)
+                .containsExactlyInAnyOrder(org.assertj.core.groups.Tuple.tuple("ok", "SUCCESS"),
+                        org.assertj.core.groups.Tuple.tuple("refused", "REJECTED"));
+
+        fx.jump(io.tollgate.topology.store.LimiterStores.ACTIVITY_RETENTION_MS + 60_000);
+        fx.advance(2_000);
+
+        assertThat(count(StoreNames.ACTIVITY)).isZero();
+        assertThat(count(StoreNames.RECENT_CALLS)).isZero();
+    }
+
     private long count(String store) {
         KeyValueStore<Bytes, byte[]> kv = fx.driver.getKeyValueStore(store);
         try (KeyValueIterator<Bytes, byte[]> it = kv.all()) {

@@ -43,6 +43,12 @@ public final class LimiterStores {
     private final KeyValueStore<Bytes, byte[]> recentCalls;
     private final long retentionMs;
     private Bytes idsCursor;
+    private Bytes activityCursor;
+    /**
+     * An account that made no call for this long loses its day and its log: the stores stay bounded by the
+     * accounts in use, whatever account ids arrive.
+     */
+    public static final long ACTIVITY_RETENTION_MS = 7 * 24 * 3_600_000L;
     private Bytes inFlightCursor;
     private final WakeSchedule schedule = new WakeSchedule();
     /** Deadlines before this were all handled: scans start here, past the tombstones of earlier ones. */
@@ -326,13 +332,33 @@ public final class LimiterStores {
                 return false;
             }
         });
+        long idleCutoff = nowMs - ACTIVITY_RETENTION_MS;
+        Swept idle = forget(activity, activityCursor, max, bytes -> {
+            try {
+                return ActivityCodec.decodeActivity(bytes).lastCallAtMs() <= idleCutoff;
+            } catch (IllegalArgumentException e) {
+                return true; // unreadable by this release: its counts start again
+            }
+        });
+        for (Bytes account : idle.gone()) {
+            Bytes prefix = Keys.prefix(new String(account.get(), StandardCharsets.UTF_8));
+            List<Bytes> slots = new ArrayList<>();
+            try (KeyValueIterator<Bytes, byte[]> it = recentCalls.range(prefix, Keys.upperBound(prefix))) {
+                it.forEachRemaining(kv -> slots.add(kv.key));
+            }
+            slots.forEach(recentCalls::delete);
+        }
         idsCursor = ids.cursor();
         inFlightCursor = calls.cursor();
-        return ids.forgotten() + calls.forgotten();
+        activityCursor = idle.cursor();
+        return ids.forgotten() + calls.forgotten() + idle.forgotten();
     }
 
-    /** Where the next slice starts (null: from the beginning), and how many entries this one deleted. */
-    private record Swept(Bytes cursor, int forgotten) {
+    /** Where the next slice starts (null: from the beginning), and the keys this one deleted. */
+    private record Swept(Bytes cursor, List<Bytes> gone) {
+        int forgotten() {
+            return gone.size();
+        }
     }
 
     private static Swept forget(KeyValueStore<Bytes, byte[]> store, Bytes cursor, int max, Predicate<byte[]> expired) {
@@ -350,6 +376,6 @@ public final class LimiterStores {
             }
         }
         gone.forEach(store::delete);
-        return new Swept(looked < max ? null : last, gone.size());
+        return new Swept(looked < max ? null : last, gone);
     }
 }
