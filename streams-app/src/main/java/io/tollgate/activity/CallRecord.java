@@ -17,9 +17,15 @@ public record CallRecord(long atMs, String requestId, String integration, String
 
     public static final String REJECTED = "REJECTED";
 
-    /** Whether the call reached the vendor (what the vendor counts). */
+    /** Outcomes of calls that did not reach the vendor: refused here, too late for their slot, not sent, no connection. */
+    private static final java.util.Set<String> NOT_AT_THE_VENDOR = java.util.Set.of(REJECTED, "STALE", "NOT_SENT", "NETWORK_ERROR");
+
+    /**
+     * Whether the call reached the vendor (what the vendor counts). A call that comes back unsent goes again
+     * and is counted when it does; one whose fate is unknown (OUTCOME_UNKNOWN) is counted, as the vendor may have.
+     */
     public boolean reachedVendor() {
-        return !REJECTED.equals(outcome);
+        return !NOT_AT_THE_VENDOR.contains(outcome);
     }
 
     String value(Dimension dimension) {

@@ -171,6 +171,13 @@ public final class TollgateApp implements AutoCloseable {
         Health health;
         try {
             String advertised = advertisedAddress(config, rest.port());
+            String advertisedHost = advertised.substring(0, advertised.lastIndexOf(':'));
+            if (!config.isEmbedded() && (advertisedHost.startsWith("127.") || advertisedHost.equals("localhost")
+                    || advertisedHost.equals("0.0.0.0") || advertisedHost.equals("::"))) {
+                LOG.warn("The REST API is advertised to the other instances as {}: with instances on several hosts, set "
+                        + "rest.advertised.address to an address they can reach, or queries of another instance's accounts fail",
+                        advertised);
+            }
             Properties props = streamsProps(config);
             props.put(StreamsConfig.APPLICATION_SERVER_CONFIG, advertised);
             RejectingExceptionHandler.install(props, topics.rejected(), serdes.serializer(), metrics);
@@ -190,11 +197,15 @@ public final class TollgateApp implements AutoCloseable {
             metrics.bind(new JvmGcMetrics());
             metrics.bind(new JvmThreadMetrics());
             router.attach(streams, HostInfo.buildFromEndpoint(advertised));
+            streams.start();
         } catch (RuntimeException e) {
+            if (streamsOf.get() != null) {
+                streamsOf.get().close(Duration.ofSeconds(5));
+            }
+            metrics.close();
             rest.close();
             throw e;
         }
-        streams.start();
         return new TollgateApp(config, kafka, registry, streams, rest, metrics, health, seed);
     }
 

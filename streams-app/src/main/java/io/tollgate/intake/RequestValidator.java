@@ -28,7 +28,7 @@ public final class RequestValidator {
     private static final String RESERVED_HEADER_PREFIX = "x-tollgate-";
     private static final String TOKEN_MARKS = "!#$%&'*+-.^_`|~";
 
-    static final int MAX_ID = 256;
+    public static final int MAX_ID = 256;
     static final int MAX_LABEL = 128;
     static final int MAX_HEADERS = 64;
     static final int MAX_HEADER_NAME = 128;

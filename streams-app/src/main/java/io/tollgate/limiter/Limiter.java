@@ -175,7 +175,8 @@ public final class Limiter {
             long limit = withVendorLimit(rule, policyLimit, credential);
             LimitState state = states.get(key);
             Usage usage = rule.limit().usage(state, limit, ctx);
-            boolean binding = !rule.limit().evaluate(state, 1, limit, ctx).admitsAt(nowMs);
+            // A shadow rule only reports: it never holds a call back.
+            boolean binding = !rule.isShadow() && !rule.limit().evaluate(state, 1, limit, ctx).admitsAt(nowMs);
             return Optional.of(new Counter(rule, key.subject(), limit, usage, binding, runsOutAt(rule, usage, nowMs),
                     limit < policyLimit ? limit : null));
         } catch (AccountMismatchException e) {

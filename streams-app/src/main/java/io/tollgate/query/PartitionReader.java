@@ -8,6 +8,7 @@ import java.util.TreeMap;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.apache.kafka.streams.query.FailureReason;
 import org.apache.kafka.streams.query.KeyQuery;
 import org.apache.kafka.streams.query.Position;
@@ -61,6 +62,9 @@ public final class PartitionReader {
                     out.add(kv);
                 }
             }
+        } catch (InvalidStateStoreException e) {
+            // The store closed under the read: the task is moving.
+            throw new Unavailable("partition " + partition + " of " + store + " closed during the read: it is moving");
         }
         return out;
     }
@@ -80,7 +84,9 @@ public final class PartitionReader {
         }
         if (answer.isFailure()) {
             FailureReason reason = answer.getFailureReason();
-            if (reason == FailureReason.NOT_ACTIVE || reason == FailureReason.NOT_PRESENT || reason == FailureReason.NOT_UP_TO_BOUND) {
+            // STORE_EXCEPTION too: a store closed while its task moves fails the read that way.
+            if (reason == FailureReason.NOT_ACTIVE || reason == FailureReason.NOT_PRESENT || reason == FailureReason.NOT_UP_TO_BOUND
+                    || reason == FailureReason.STORE_EXCEPTION) {
                 throw new Unavailable("partition " + partition + " of " + store + " is " + reason + " here: it is moving");
             }
             throw new IllegalStateException("query of " + store + " failed: " + reason + " " + answer.getFailureMessage());

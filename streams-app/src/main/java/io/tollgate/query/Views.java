@@ -14,7 +14,7 @@ public final class Views {
 
     /**
      * Every answer about one account: which partition holds it, which instance answered, and the changelog
-     * positions the answer reflects (pass them back to a later read to see whether it moved on).
+     * positions the answer reflects (compare two answers to see whether the stores moved on between them).
      */
     public record Answer<T>(String account, int partition, String answeredBy, Map<String, Map<Integer, Long>> position, T data) {
     }

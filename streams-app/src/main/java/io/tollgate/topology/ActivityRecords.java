@@ -18,7 +18,8 @@ final class ActivityRecords {
 
     static CallRecord result(DispatchResult result, InFlightCall call, long wallNow) {
         ApiRequest r = result.getRequest();
-        long at = result.getExecutedAt() == null ? wallNow : result.getExecutedAt().toEpochMilli();
+        // Never later than now: a dispatcher's clock ahead (or a hostile time) must not start tomorrow early.
+        long at = result.getExecutedAt() == null ? wallNow : Math.min(wallNow, result.getExecutedAt().toEpochMilli());
         return new CallRecord(at, r.getRequestId(), r.getIntegration(), r.getUser(), r.getMethod(), Entity.of(r.getPath()),
                 r.getApiVersion(), cost(call), result.getOutcome().name(), result.getStatus(), result.getLatencyMs(), call.waitedFor(), null);
     }

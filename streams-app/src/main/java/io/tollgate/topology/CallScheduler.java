@@ -147,7 +147,18 @@ final class CallScheduler {
         AccountResolver.Resolution r = accounts.resolve(account);
         if (r.ok()) {
             // Only accounts in force get a log: made-up account ids must not grow the stores.
-            stores.record(account, ActivityRecords.rejected(request, reason, ruleId, wallNow), ActivityRecords.zoneOf(r.facts()));
+            recordActivity(account, () -> ActivityRecords.rejected(request, reason, ruleId, wallNow), r.facts());
+        }
+    }
+
+    /** Writes to the account's log; a failure there is logged and counted, and never costs a call its result. */
+    private void recordActivity(String account, java.util.function.Supplier<io.tollgate.activity.CallRecord> call,
+                                io.tollgate.limiter.AccountFacts facts) {
+        try {
+            stores.record(account, call.get(), ActivityRecords.zoneOf(facts));
+        } catch (RuntimeException e) {
+            LOG.error("The log of account {} could not be written", account, e);
+            metrics.internalError();
         }
     }
 
@@ -308,9 +319,6 @@ final class CallScheduler {
         stores.removeInFlight(account, result.getRequestId());
         long planned = wallNow + leadMs;
         AccountResolver.Resolution r = accounts.resolve(account);
-        if (r.ok()) {
-            stores.record(account, ActivityRecords.result(result, inFlight, wallNow), ActivityRecords.zoneOf(r.facts()));
-        }
         if (result.getExecuteAt() != null && result.getExecutedAt() != null) {
             metrics.dispatchLag(result.getExecutedAt().toEpochMilli() - result.getExecuteAt().toEpochMilli());
         }
@@ -334,6 +342,7 @@ final class CallScheduler {
             metrics.blocked();
         }
         reportVendorView(account, effect);
+        recordActivity(account, () -> ActivityRecords.result(result, inFlight, wallNow), r.facts());
         if (outcome.neverSent() && !outcome.charges().isEmpty()) {
             metrics.refunded(outcome.outcome().name());
         }

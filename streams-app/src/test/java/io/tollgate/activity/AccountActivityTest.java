@@ -61,6 +61,18 @@ class AccountActivityTest {
         assertThat(a.lastCallAtMs()).isEqualTo(rejected.atMs());
     }
 
+    @Test
+    void shouldNotCountACallThatComesBackUnsentItIsCountedWhenItGoes() {
+        AccountActivity a = AccountActivity.NONE;
+        for (String outcome : new String[] {"STALE", "NOT_SENT", "NETWORK_ERROR", "SUCCESS", "RATE_LIMITED", "OUTCOME_UNKNOWN"}) {
+            a = a.with(call("2026-11-30T10:00:00Z", "u", "crm", "/x", 2, outcome), ZoneOffset.UTC);
+        }
+
+        assertThat(a.today()).isEqualTo(new Tally(3, 6));
+        assertThat(a.outcomes()).containsEntry("STALE", 1L).containsEntry("SUCCESS", 1L).hasSize(6);
+        assertThat(a.recorded()).isEqualTo(6);
+    }
+
     @Property(tries = 200)
     void shouldStayBoundedAndReadBackWhateverTheCallersSend(@ForAll("users") java.util.List<String> users) {
         AccountActivity a = AccountActivity.NONE;

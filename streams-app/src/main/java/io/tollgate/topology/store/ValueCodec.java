@@ -27,12 +27,11 @@ public final class ValueCodec {
     static final byte VERSION_3 = 3;
     /** Adds to waiting calls and calls in flight the longest maximum wait granted to them. */
     static final byte VERSION_4 = 4;
-    /**
-     * Adds to the charges of calls in flight the spending elsewhere already counted when they were charged,
-     * and to calls in flight the rule they waited for.
-     */
+    /** Adds to the charges of calls in flight the spending elsewhere already counted when they were charged. */
     static final byte VERSION_5 = 5;
-    static final byte CURRENT = VERSION_5;
+    /** Adds to calls in flight the rule they waited for. */
+    static final byte VERSION_6 = 6;
+    static final byte CURRENT = VERSION_6;
 
     private static final BinaryMessageEncoder<ApiRequest> REQUEST_ENCODER = ApiRequest.getEncoder();
     private static final BinaryMessageDecoder<ApiRequest> REQUEST_DECODER = ApiRequest.getDecoder();
@@ -162,6 +161,8 @@ public final class ValueCodec {
                     charges.set(i, new Charge(c.ruleId(), c.subject(), c.units(), c.limit(), c.remaining(), c.resetAtMs(), c.shadow(),
                             in.readLong()));
                 }
+            }
+            if (version >= VERSION_6) {
                 waitedFor = in.readBoolean() ? in.readUTF() : null;
             }
             return new InFlightCall(seq, attempt, dispatchedAt, planned, since, staleReturns, charges, granted, waitedFor);

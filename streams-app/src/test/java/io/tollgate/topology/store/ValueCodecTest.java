@@ -36,6 +36,17 @@ class ValueCodecTest {
     }
 
     @Test
+    void shouldReadACallInFlightOfVersion5WithoutTheRuleItWaitedFor() {
+        InFlightCall call = new InFlightCall(7, 2, 1_000, 1_200, 900, 1,
+                List.of(new Charge("budget", "account:acme", 10, 1000, 600, 5_000L, false, 290)), 60_000);
+        byte[] current = ValueCodec.encodeInFlight(call);
+        byte[] previous = Arrays.copyOf(current, current.length - 1);
+        previous[0] = ValueCodec.VERSION_5;
+
+        assertThat(ValueCodec.decodeInFlight(previous)).isEqualTo(call);
+    }
+
+    @Test
     void shouldRefuseAVersionFromALaterRelease() {
         byte[] bytes = ValueCodec.encodeInFlight(new InFlightCall(1, 1, 1, 1, 1, 0, List.of(), 0));
         bytes[0] = (byte) (ValueCodec.CURRENT + 1);

@@ -1,0 +1,72 @@
+package io.tollgate.limiter;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.tollgate.limiter.limit.DailyQuotaLimit;
+import io.tollgate.limiter.limit.LimitState;
+import io.tollgate.limiter.limit.QuotaCount;
+import io.tollgate.limiter.limit.SlidingWindowLimit;
+import io.tollgate.limiter.limit.ZoneSpec;
+import io.tollgate.limiter.rule.Amount;
+import io.tollgate.limiter.rule.CostTable;
+import io.tollgate.limiter.rule.CostUnit;
+import io.tollgate.limiter.rule.KeyScope;
+import io.tollgate.limiter.rule.Policy;
+import io.tollgate.limiter.rule.RequestMatcher;
+import io.tollgate.limiter.rule.Rule;
+import io.tollgate.limiter.rule.RuleMode;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** What the usage API shows of a counter: limit, use, whether it binds, when a daily budget runs out. */
+class CounterTest {
+
+    private static final long NOON = Instant.parse("2026-11-30T12:00:00Z").toEpochMilli();
+    private static final AccountFacts ACME = AccountFacts.of("acme", null, 1, ZoneOffset.UTC);
+    private final Limiter limiter = new Limiter(new LimiterSettings(0, 2000, 600_000, 0));
+
+    private static Rule window(String id, RuleMode mode, long limit) {
+        return new Rule(id, mode, KeyScope.CREDENTIAL, RequestMatcher.ANY, List.of(), CostUnit.CALLS, new SlidingWindowLimit(2000),
+                new Amount.Fixed(limit), null, null);
+    }
+
+    @Test
+    void shouldShowAnEnforcedRuleAtItsLimitAsBindingAndAShadowRuleNever() {
+        Policy policy = new Policy("p", List.of(window("enforced", RuleMode.ENFORCE, 2), window("watched", RuleMode.SHADOW, 1)),
+                List.of(), CostTable.EMPTY, 3_600_000);
+        Map<RuleKey, LimitState> states = new HashMap<>();
+        for (int i = 0; i < 2; i++) {
+            Decision d = limiter.decide(policy, ACME, Calls.get("c" + i, "/x"), states::get, NOON, NOON);
+            states.putAll(((Decision.Admit) d).updates());
+        }
+
+        Counter enforced = limiter.counter(policy, ACME, new RuleKey("enforced", "credential:cred-1"), states::get, NOON).orElseThrow();
+        Counter watched = limiter.counter(policy, ACME, new RuleKey("watched", "credential:cred-1"), states::get, NOON).orElseThrow();
+
+        assertThat(enforced.usage().used()).isEqualTo(2);
+        assertThat(enforced.binding()).isTrue();
+        assertThat(watched.binding()).as("a shadow rule never holds a call back").isFalse();
+        assertThat(limiter.counter(policy, ACME, new RuleKey("gone", "credential:cred-1"), states::get, NOON)).isEmpty();
+    }
+
+    @Test
+    void shouldProjectWhenADailyBudgetRunsOutAtTodaysRateOnlyWhenThatIsBeforeItsReset() {
+        Rule budget = new Rule("budget", RuleMode.ENFORCE, KeyScope.ACCOUNT, RequestMatcher.ANY, List.of(), CostUnit.CALLS,
+                new DailyQuotaLimit(ZoneSpec.UTC, DailyQuotaLimit.Reset.MIDNIGHT), new Amount.Fixed(100), null, null);
+        Policy policy = new Policy("p", List.of(budget), List.of(), CostTable.EMPTY, 3_600_000);
+        long today = NOON / 86_400_000L;
+        RuleKey key = new RuleKey("budget", "account:acme");
+
+        // 60 by noon is 5 an hour: the other 40 last until 20:00, before midnight.
+        Counter fast = limiter.counter(policy, ACME, key, k -> new QuotaCount(today, 60, 0), NOON).orElseThrow();
+        // 40 by noon: the other 60 would last past midnight, when the budget resets anyway.
+        Counter slow = limiter.counter(policy, ACME, key, k -> new QuotaCount(today, 40, 0), NOON).orElseThrow();
+
+        assertThat(fast.runsOutAtMs()).isEqualTo(Instant.parse("2026-11-30T20:00:00Z").toEpochMilli());
+        assertThat(slow.runsOutAtMs()).isNull();
+    }
+}
