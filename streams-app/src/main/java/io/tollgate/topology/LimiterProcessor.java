@@ -35,6 +35,8 @@ final class LimiterProcessor implements Processor<String, LimiterInput, String, 
     private static final Duration SWEEP_INTERVAL = Duration.ofSeconds(1);
     private static final int SWEEP_SLICE = 1000;
     private static final int FORGET_SLICE = 20_000;
+    /** Lanes read each second for the oldest-wait gauge: its cost stays bounded however many lanes wait. */
+    private static final int OLDEST_WAIT_LANES = 10_000;
     private static final Duration FAILED_ACCOUNT_BACKOFF = Duration.ofSeconds(5);
     private static final Logger LOG = LoggerFactory.getLogger(LimiterProcessor.class);
 
@@ -70,6 +72,8 @@ final class LimiterProcessor implements Processor<String, LimiterInput, String, 
         context.schedule(SWEEP_INTERVAL, PunctuationType.WALL_CLOCK_TIME, now -> {
             isolated("the counter sweep", () -> sweep.sweep(now + settings.leadMs(), SWEEP_SLICE));
             isolated("forgetting request ids and calls in flight", () -> stores.forgetExpired(now, FORGET_SLICE));
+            isolated("reading the oldest wait", () -> metrics.oldestWaitingSince(context.taskId().toString(),
+                    stores.oldestWaitingSince(OLDEST_WAIT_LANES)));
         });
     }
 
@@ -78,6 +82,7 @@ final class LimiterProcessor implements Processor<String, LimiterInput, String, 
     public void close() {
         if (stores != null) {
             metrics.waitingChanged(-stores.waitingCalls());
+            metrics.oldestWaitingSince(context.taskId().toString(), null);
         }
     }
 

@@ -58,6 +58,28 @@ public final class TollgateMetrics implements AutoCloseable {
                 .description("calls waiting in the accounts this instance owns").register(registry);
     }
 
+    private final java.util.Map<String, Long> oldestByTask = new java.util.concurrent.ConcurrentHashMap<>();
+
+    {
+        io.micrometer.core.instrument.Gauge.builder("tollgate.queue.oldest.wait", this, TollgateMetrics::oldestWaitSeconds)
+                .description("how long the call waiting longest on this instance has waited").baseUnit("seconds").register(registry);
+    }
+
+    /** When the longest-waiting call of a task started waiting (null: none waits, or the task left). */
+    public void oldestWaitingSince(String task, Long sinceMs) {
+        if (sinceMs == null) {
+            oldestByTask.remove(task);
+        } else {
+            oldestByTask.put(task, sinceMs);
+        }
+    }
+
+    /** Seconds the call waiting longest on this instance has waited, 0 when none waits. */
+    public double oldestWaitSeconds() {
+        java.util.OptionalLong since = oldestByTask.values().stream().mapToLong(Long::longValue).min();
+        return since.isEmpty() ? 0 : Math.max(0, System.currentTimeMillis() - since.getAsLong()) / 1000.0;
+    }
+
     /** Calls waiting on this instance went up (or down) by {@code delta}. */
     public void waitingChanged(long delta) {
         waiting.addAndGet(delta);

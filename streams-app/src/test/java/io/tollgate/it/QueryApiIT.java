@@ -151,6 +151,8 @@ class QueryApiIT extends TollgateITBase {
 
             assertThat(first.metrics().waiting() + second.metrics().waiting()).as("the queue gauges of both instances")
                     .isEqualTo(3L * ACCOUNTS.size());
+            Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> first.metrics().oldestWaitSeconds() > 0
+                    && second.metrics().oldestWaitSeconds() > 0);
             // Kafka Streams', the clients' and the JVM's meters are exposed too, under the names deploy/grafana asks for.
             String metrics = get(first, "/metrics", TOKEN).body();
             String dashboard = java.nio.file.Files.readString(java.nio.file.Path.of("..", "deploy", "grafana", "tollgate-dashboard.json"));

@@ -135,6 +135,32 @@ public final class LimiterStores {
         return waitingCalls;
     }
 
+    /**
+     * When the longest-waiting lane head of this task started waiting, or null when nothing waits: a point
+     * lookup per lane, over at most {@code maxLanes} lanes (the rest are left out of this reading).
+     */
+    public Long oldestWaitingSince(int maxLanes) {
+        if (waitingCalls == 0) {
+            return null;
+        }
+        Long oldest = null;
+        int looked = 0;
+        try (KeyValueIterator<Bytes, byte[]> it = queues.all()) {
+            while (it.hasNext() && looked < maxLanes) {
+                KeyValue<Bytes, byte[]> kv = it.next();
+                String account = new String(kv.key.get(), StandardCharsets.UTF_8);
+                for (AccountQueue.Lane lane : ValueCodec.decodeQueue(kv.value).lanes()) {
+                    looked++;
+                    WaitingCall head = head(account, lane);
+                    if (head != null && (oldest == null || head.waitingSinceMs() < oldest)) {
+                        oldest = head.waitingSinceMs();
+                    }
+                }
+            }
+        }
+        return oldest;
+    }
+
     // ---- what the account did (read by the usage API)
 
     /** Counts {@code call} in the account's day (in {@code zone}) and writes it over the oldest slot of its log. */
