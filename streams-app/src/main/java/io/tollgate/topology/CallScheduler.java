@@ -143,7 +143,7 @@ final class CallScheduler {
 
     private void reject(String account, ApiRequest request, String reason, String detail, String ruleId, Long couldGoAt, long wallNow) {
         out.reject(account, Records.rejected(reason, detail, request, ruleId, couldGoAt, wallNow));
-        metrics.rejected(reason);
+        metrics.rejected(reason, ruleId);
         AccountResolver.Resolution r = accounts.resolve(account);
         if (r.ok()) {
             // Only accounts in force get a log: made-up account ids must not grow the stores.

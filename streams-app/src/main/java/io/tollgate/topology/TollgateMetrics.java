@@ -128,7 +128,12 @@ public final class TollgateMetrics implements AutoCloseable {
     }
 
     public void rejected(String reason) {
-        inc("tollgate_rejected_total", "reason", reason);
+        rejected(reason, null);
+    }
+
+    /** A call refused: why, and the rule that refused it (none for refusals before any rule, such as bad input). */
+    public void rejected(String reason, String ruleId) {
+        inc("tollgate_rejected_total", "reason", reason, "rule", ruleId);
     }
 
     public void result(String outcome) {
