@@ -172,11 +172,12 @@ public final class TollgateApp implements AutoCloseable {
         try {
             String advertised = advertisedAddress(config, rest.port());
             String advertisedHost = advertised.substring(0, advertised.lastIndexOf(':'));
-            if (!config.isEmbedded() && (advertisedHost.startsWith("127.") || advertisedHost.equals("localhost")
-                    || advertisedHost.equals("0.0.0.0") || advertisedHost.equals("::"))) {
-                LOG.warn("The REST API is advertised to the other instances as {}: with instances on several hosts, set "
-                        + "rest.advertised.address to an address they can reach, or queries of another instance's accounts fail",
-                        advertised);
+            if (advertisedHost.equals("0.0.0.0") || advertisedHost.equals("::") || advertisedHost.equals("[::]")) {
+                LOG.warn("The REST API is advertised to the other instances as {}, which none of them can reach: set "
+                        + "rest.advertised.address, or queries of another instance's accounts fail", advertised);
+            } else {
+                LOG.info("Queries of this instance's accounts reach it at {} (rest.advertised.address); with instances on "
+                        + "several hosts, that must be an address the others can reach", advertised);
             }
             Properties props = streamsProps(config);
             props.put(StreamsConfig.APPLICATION_SERVER_CONFIG, advertised);
