@@ -118,7 +118,9 @@ public final class TollgateTopology {
             Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.REQUEST_IDS), Serdes.Bytes(), Serdes.ByteArray()),
             Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.ACTIVITY), Serdes.Bytes(), Serdes.ByteArray())
                     .withCachingEnabled(),
-            Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.RECENT_CALLS), Serdes.Bytes(), Serdes.ByteArray()),
+            // Cached too: the log's writes go to RocksDB and the changelog at commit, not while a result is processed.
+            Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.RECENT_CALLS), Serdes.Bytes(), Serdes.ByteArray())
+                    .withCachingEnabled(),
         };
     }
 
