@@ -311,6 +311,8 @@ public final class TollgateApp implements AutoCloseable {
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.string(TollgateConfig.BOOTSTRAP_SERVERS));
         p.put(ProducerConfig.ACKS_CONFIG, "all");
         p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        // One batch at a time: a few seed records, and nothing to reorder if the first write meets a leader change.
+        p.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 1);
         p.putAll(config.clientSecurity());
         p.putAll(config.withPrefix("producer."));
         return p;

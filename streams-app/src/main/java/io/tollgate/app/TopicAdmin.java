@@ -56,9 +56,11 @@ public final class TopicAdmin {
                 }
             }
         }
-        Map<String, TopicDescription> described = describe(admin, topics.perAccount());
+        List<String> all = new ArrayList<>(topics.perAccount());
+        all.addAll(topics.compacted());
+        Map<String, TopicDescription> described = describe(admin, all);
         Map<String, Integer> counts = new HashMap<>();
-        described.forEach((name, d) -> counts.put(name, d.partitions().size()));
+        topics.perAccount().forEach(name -> counts.put(name, described.get(name).partitions().size()));
         if (counts.values().stream().distinct().count() > 1) {
             throw new IllegalStateException("Tollgate's per-account topics must have the same number of partitions "
                     + "(every call and result of an account is decided in one task), but they have " + counts
@@ -67,13 +69,23 @@ public final class TopicAdmin {
         return counts.values().iterator().next();
     }
 
-    /** Describes topics just created: until the broker's metadata has them, it answers that it does not know them. */
+    /**
+     * Describes topics just created, once every partition has a leader: until then the broker answers that it
+     * does not know them, or refuses writes (NOT_LEADER_OR_FOLLOWER), and an idempotent producer that meets
+     * that on its first batch can be left retrying out of sequence until it times out (seen seeding policies).
+     */
     private static Map<String, TopicDescription> describe(Admin admin, List<String> names)
             throws InterruptedException, ExecutionException, TimeoutException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (true) {
             try {
-                return admin.describeTopics(names).allTopicNames().get(30, TimeUnit.SECONDS);
+                Map<String, TopicDescription> described = admin.describeTopics(names).allTopicNames().get(30, TimeUnit.SECONDS);
+                boolean led = described.values().stream().flatMap(d -> d.partitions().stream()).allMatch(p -> p.leader() != null
+                        && !p.leader().isEmpty());
+                if (led || System.nanoTime() > deadline) {
+                    return described;
+                }
+                TimeUnit.MILLISECONDS.sleep(100);
             } catch (ExecutionException e) {
                 if (!(e.getCause() instanceof UnknownTopicOrPartitionException) || System.nanoTime() > deadline) {
                     throw e;
