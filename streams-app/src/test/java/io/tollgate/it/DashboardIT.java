@@ -49,16 +49,7 @@ class DashboardIT extends TollgateITBase {
     private static final String TOKEN = "dashboard-it-token-51c9";
     private static final String ACCOUNT = "dash-acct";
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final String POLICY = """
-            policies:
-              - id: five-per-window
-                maxWait: 1h
-                rules:
-                  - {id: burst, key: credential, slidingWindow: {limit: 5, window: 10m}}
-                  - {id: daily, key: account, dailyQuota: {limit: 1000, zone: account}}
-            accounts:
-              - {id: dash-acct, policy: five-per-window, timeZone: Europe/Tallinn}
-            """;
+    private static final String POLICY = DispatcherStandIn.policy(List.of(ACCOUNT));
 
     @Test
     void shouldShowTheNumbersTheApiGives() throws Exception {

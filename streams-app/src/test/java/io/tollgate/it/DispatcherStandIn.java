@@ -14,6 +14,23 @@ final class DispatcherStandIn {
     private DispatcherStandIn() {
     }
 
+    /**
+     * The policy of the query tests: five calls per credential in a ten-minute window (so that nothing moves
+     * while a test reads) and a daily quota in the account's zone, for {@code accounts} in Tallinn.
+     */
+    static String policy(java.util.List<String> accounts) {
+        return """
+                policies:
+                  - id: five-per-window
+                    maxWait: 1h
+                    rules:
+                      - {id: burst, key: credential, slidingWindow: {limit: 5, window: 10m}}
+                      - {id: daily, key: account, dailyQuota: {limit: 1000, zone: account}}
+                accounts:
+                """ + String.join("", accounts.stream().map(a -> "  - {id: " + a + ", policy: five-per-window, timeZone: Europe/Tallinn}\n")
+                .toList());
+    }
+
     /** Call {@code i} of {@code account}: a v1 deal read by integration crm on the account's one token. */
     static ApiRequest request(String account, int i) {
         return ApiRequest.newBuilder().setRequestId(account + "-" + i).setAccount(account).setCredentialRef(account + "/token")
