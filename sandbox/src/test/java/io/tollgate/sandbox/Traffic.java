@@ -2,6 +2,7 @@ package io.tollgate.sandbox;
 
 import io.tollgate.avro.ApiRequest;
 import io.tollgate.avro.AuthKind;
+import io.tollgate.limiter.oracle.MostInAnyInterval;
 import io.tollgate.sandbox.vendor.VendorCall;
 import java.time.Instant;
 import java.util.HashMap;
@@ -41,17 +42,8 @@ final class Traffic {
         return windowMs / (gaps / (times.size() - limit));
     }
 
-    /** Largest number of calls within any interval of {@code windowMs}: (t - window, t]. */
-    static int maxInWindow(List<VendorCall> calls, long windowMs) {
-        List<Long> times = calls.stream().map(VendorCall::atMs).sorted().toList();
-        int max = 0;
-        int first = 0;
-        for (int last = 0; last < times.size(); last++) {
-            while (times.get(last) - times.get(first) >= windowMs) {
-                first++;
-            }
-            max = Math.max(max, last - first + 1);
-        }
-        return max;
+    /** Most calls the vendor saw within any interval of {@code windowMs}. */
+    static long maxInWindow(List<VendorCall> calls, long windowMs) {
+        return MostInAnyInterval.calls(calls, VendorCall::atMs, windowMs);
     }
 }

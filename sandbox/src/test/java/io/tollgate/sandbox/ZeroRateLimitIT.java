@@ -86,7 +86,7 @@ class ZeroRateLimitIT {
             limits.forEach((token, limit) -> {
                 List<VendorCall> mine = byToken.get(token);
                 double fraction = Traffic.achievedFraction(mine, limit, 2000);
-                int peak = Traffic.maxInWindow(mine, 2000);
+                long peak = Traffic.maxInWindow(mine, 2000);
                 report.append(String.format("  %-10s %4d calls, limit %3d per 2 s, busiest 2 s at the vendor %3d, achieved %.1f%% of the allowed rate%n",
                         token, mine.size(), limit, peak, fraction * 100));
                 assertThat(peak).isLessThanOrEqualTo(limit);

@@ -58,14 +58,14 @@ class PolicyHotReloadIT extends TollgateITBase {
             }
             traffic.shutdownNow();
 
-            assertThat(LimiterIT.maxInAnyWindow(before.stream().map(ConsumerRecord::value).toList(), DispatchedCall::getExecuteAt, 2000))
+            assertThat(LimiterIT.mostInAnyWindow(before.stream().map(ConsumerRecord::value).toList(), DispatchedCall::getExecuteAt, 2000))
                     .as("old limit").isLessThanOrEqualTo(5);
             List<DispatchedCall> settled = after.stream().map(ConsumerRecord::value)
                     .filter(d -> d.getDecidedAt().toEpochMilli() > changedAt + 2000).toList();
-            long peak = LimiterIT.maxInAnyWindow(settled, DispatchedCall::getExecuteAt, 2000);
+            long peak = LimiterIT.mostInAnyWindow(settled, DispatchedCall::getExecuteAt, 2000);
             assertThat(peak).as("new limit applies, and holds").isGreaterThan(10).isLessThanOrEqualTo(20);
             System.out.printf("PolicyHotReloadIT: busiest 2 s before the change %d (limit 5), after it %d (limit 20)%n",
-                    LimiterIT.maxInAnyWindow(before.stream().map(ConsumerRecord::value).toList(), DispatchedCall::getExecuteAt, 2000), peak);
+                    LimiterIT.mostInAnyWindow(before.stream().map(ConsumerRecord::value).toList(), DispatchedCall::getExecuteAt, 2000), peak);
         }
     }
 }

@@ -3,6 +3,8 @@ package io.tollgate.limiter.limit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tollgate.limiter.AccountFacts;
+import io.tollgate.limiter.oracle.MostInAnyInterval;
+import io.tollgate.limiter.oracle.MostInAnyInterval.Arrival;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -35,7 +37,7 @@ class FixedWindowAndBucketProperties {
         // A call may land in the next window but never two ahead: policies refuse fixed windows not
         // longer than the dispatch jitter (see PolicyCompiler).
         net.jqwik.api.Assume.that(jitterMs < windowMs);
-        List<VendorView.Arrival> seen = Saturation.run(new FixedWindowLimit(windowMs), limit, traffic, jitterMs, ACCOUNT, 1_000_003);
+        List<Arrival> seen = Saturation.run(new FixedWindowLimit(windowMs), limit, traffic, jitterMs, ACCOUNT, 1_000_003);
         Map<Long, Long> perWindow = new HashMap<>();
         seen.forEach(a -> perWindow.merge(Math.floorDiv(a.atMs(), windowMs), a.units(), Long::sum));
 
@@ -51,7 +53,7 @@ class FixedWindowAndBucketProperties {
             @ForAll @LongRange(min = 100, max = 5000) long refillPeriodMs,
             @ForAll @LongRange(min = 0, max = 200) long jitterMs,
             @ForAll @LongRange(min = 1, max = 10_000) long intervalMs) {
-        List<VendorView.Arrival> seen = Saturation.run(new TokenBucketLimit(refillUnits, refillPeriodMs), capacity, traffic, jitterMs,
+        List<Arrival> seen = Saturation.run(new TokenBucketLimit(refillUnits, refillPeriodMs), capacity, traffic, jitterMs,
                 ACCOUNT, 1_000_000);
 
         // GCRA admits at most its capacity at once plus what refills during the interval. The jitter
@@ -60,7 +62,7 @@ class FixedWindowAndBucketProperties {
         long allowed = capacity + (long) Math.ceil((double) intervalMs * refillUnits / refillPeriodMs);
         boolean toleranceCoversJitter = jitterMs * refillUnits <= (long) (capacity - Math.min(6, capacity)) * refillPeriodMs;
         long jitterSlack = toleranceCoversJitter ? 0 : (long) Math.ceil((double) jitterMs * refillUnits / refillPeriodMs);
-        assertThat(VendorView.maxInAnyInterval(seen, intervalMs)).isLessThanOrEqualTo(allowed + jitterSlack);
+        assertThat(MostInAnyInterval.units(seen, intervalMs)).isLessThanOrEqualTo(allowed + jitterSlack);
     }
 
     @Property(tries = 300)

@@ -3,6 +3,7 @@ package io.tollgate.limiter.limit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tollgate.limiter.AccountFacts;
+import io.tollgate.limiter.oracle.MostInAnyInterval.Arrival;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
@@ -68,7 +69,7 @@ class DailyQuotaLimitProperties {
         AccountFacts account = AccountFacts.of("a", null, 1, zone);
         DailyQuotaLimit limit = new DailyQuotaLimit(accountZone ? new ZoneSpec.AccountZone() : new ZoneSpec.Fixed(zone),
                 DailyQuotaLimit.Reset.MIDNIGHT);
-        List<VendorView.Arrival> seen = Saturation.run(limit, quota, traffic, jitterMs, account,
+        List<Arrival> seen = Saturation.run(limit, quota, traffic, jitterMs, account,
                 start.atZone(zone).toInstant().toEpochMilli(), (askedAt, e) -> {
                     LocalDate freeDay = Instant.ofEpochMilli(e.admitAtMs()).atZone(zone).toLocalDate();
                     assertThat(e.admitAtMs()).as("a spent quota frees at local midnight")

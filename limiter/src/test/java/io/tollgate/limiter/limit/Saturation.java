@@ -3,6 +3,7 @@ package io.tollgate.limiter.limit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tollgate.limiter.AccountFacts;
+import io.tollgate.limiter.oracle.MostInAnyInterval.Arrival;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
@@ -44,9 +45,9 @@ final class Saturation {
      * @param onDelay called with (time asked, evaluation) whenever the limit holds a request back
      * @param afterCharge called with each new state
      */
-    static List<VendorView.Arrival> run(Limit limit, long capacity, List<Request> traffic, long jitterMs, AccountFacts account,
+    static List<Arrival> run(Limit limit, long capacity, List<Request> traffic, long jitterMs, AccountFacts account,
                                         long startMs, Delays onDelay, Consumer<LimitState> afterCharge) {
-        List<VendorView.Arrival> seen = new ArrayList<>();
+        List<Arrival> seen = new ArrayList<>();
         LimitState state = null;
         long arrival = startMs;
         long clock = startMs;
@@ -63,7 +64,7 @@ final class Saturation {
                     // Its result comes back at once: the vendor saw it within the jitter.
                     state = limit.observeArrival(state, units, clock, atVendor, ctx);
                     afterCharge.accept(state);
-                    seen.add(new VendorView.Arrival(atVendor, units));
+                    seen.add(new Arrival(atVendor, units));
                     break;
                 }
                 assertThat(e.admitAtMs()).as("a held request is admitted later, not now").isGreaterThan(clock);
@@ -74,7 +75,7 @@ final class Saturation {
         return seen;
     }
 
-    static List<VendorView.Arrival> run(Limit limit, long capacity, List<Request> traffic, long jitterMs, AccountFacts account, long startMs) {
+    static List<Arrival> run(Limit limit, long capacity, List<Request> traffic, long jitterMs, AccountFacts account, long startMs) {
         return run(limit, capacity, traffic, jitterMs, account, startMs, (t, e) -> { }, s -> { });
     }
 

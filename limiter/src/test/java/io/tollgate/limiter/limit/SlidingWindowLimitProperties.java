@@ -3,6 +3,8 @@ package io.tollgate.limiter.limit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tollgate.limiter.AccountFacts;
+import io.tollgate.limiter.oracle.MostInAnyInterval;
+import io.tollgate.limiter.oracle.MostInAnyInterval.Arrival;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
@@ -33,10 +35,10 @@ class SlidingWindowLimitProperties {
             @ForAll @IntRange(min = 1, max = 40) int limit,
             @ForAll @LongRange(min = 50, max = 4000) long windowMs,
             @ForAll @LongRange(min = 0, max = 250) long jitterMs) {
-        List<VendorView.Arrival> seen = Saturation.run(new SlidingWindowLimit(windowMs), limit, traffic, jitterMs, ACCOUNT, 1_000_000,
+        List<Arrival> seen = Saturation.run(new SlidingWindowLimit(windowMs), limit, traffic, jitterMs, ACCOUNT, 1_000_000,
                 (t, e) -> { }, state -> assertThat(((WindowLog) state).size()).isLessThanOrEqualTo(limit));
 
-        assertThat(VendorView.maxInAnyInterval(seen, windowMs)).isLessThanOrEqualTo(limit);
+        assertThat(MostInAnyInterval.units(seen, windowMs)).isLessThanOrEqualTo(limit);
     }
 
     @Property(tries = 300)
@@ -111,7 +113,7 @@ class SlidingWindowLimitProperties {
         java.util.Random random = new java.util.Random(seed);
         SlidingWindowLimit window = new SlidingWindowLimit(windowMs);
         java.util.PriorityQueue<Feedback> results = new java.util.PriorityQueue<>(java.util.Comparator.comparingLong(Feedback::processAtMs));
-        List<VendorView.Arrival> seen = new ArrayList<>();
+        List<Arrival> seen = new ArrayList<>();
         LimitState state = null;
         long arrival = 1_000_000;
         long decision = arrival;
@@ -132,7 +134,7 @@ class SlidingWindowLimitProperties {
                 if (e.admitsAt(planned)) {
                     state = window.charge(state, units, limit, "r", ctx).state();
                     long atVendor = planned + Math.round(r.sendDelayFraction() * maxTransitMs);
-                    seen.add(new VendorView.Arrival(atVendor, units));
+                    seen.add(new Arrival(atVendor, units));
                     if (random.nextInt(100) >= lostPercent) {
                         long latest = atVendor + 20;
                         results.add(new Feedback(latest + (long) (random.nextDouble() * maxPipelineMs), planned, latest, units));
@@ -144,7 +146,7 @@ class SlidingWindowLimitProperties {
             }
         }
 
-        assertThat(VendorView.maxInAnyInterval(seen, windowMs)).isLessThanOrEqualTo(limit);
+        assertThat(MostInAnyInterval.units(seen, windowMs)).isLessThanOrEqualTo(limit);
     }
 
     @org.junit.jupiter.api.Test
