@@ -1,7 +1,7 @@
 package io.tollgate.bench;
 
 import io.tollgate.limiter.AccountFacts;
-import io.tollgate.limiter.AuthKind;
+import io.tollgate.limiter.CredentialKind;
 import io.tollgate.limiter.Call;
 import io.tollgate.limiter.Decision;
 import io.tollgate.limiter.Limiter;
@@ -9,7 +9,7 @@ import io.tollgate.limiter.LimiterSettings;
 import io.tollgate.limiter.RuleKey;
 import io.tollgate.limiter.limit.LimitState;
 import io.tollgate.limiter.limit.LimitStateCodec;
-import io.tollgate.limiter.rule.Policy;
+import io.tollgate.limiter.rule.LimitPolicy;
 import io.tollgate.policy.PolicyCompiler;
 import io.tollgate.policy.PolicyFile;
 import java.time.ZoneId;
@@ -40,7 +40,7 @@ import org.openjdk.jmh.annotations.Warmup;
 public class LimiterBench {
 
     private Limiter limiter;
-    private Policy policy;
+    private LimitPolicy policy;
     private AccountFacts account;
     private Call[] calls;
     private Map<RuleKey, byte[]> store;
@@ -56,7 +56,7 @@ public class LimiterBench {
         account = AccountFacts.of("acme", "ultimate", 1000, ZoneId.of("UTC"));
         calls = new Call[1000];
         for (int i = 0; i < calls.length; i++) {
-            calls[i] = new Call("r" + i, "acme", "token-" + (i % 50), AuthKind.API_TOKEN, "user-" + (i % 20), "crm",
+            calls[i] = new Call("r" + i, "acme", "token-" + (i % 50), CredentialKind.API_TOKEN, "user-" + (i % 20), "crm",
                     i % 10 == 0 ? "POST" : "GET", i % 10 == 0 ? "/api/v2/deals" : "/api/v2/deals/" + i, "v2", null, null, 0, null);
         }
         store = new HashMap<>();

@@ -1,6 +1,7 @@
 package io.tollgate.connect;
 
 import java.net.URI;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -12,6 +13,7 @@ import org.apache.kafka.common.config.ConfigDef.Importance;
 import org.apache.kafka.common.config.ConfigDef.Type;
 import org.apache.kafka.common.config.ConfigDef.Width;
 import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.common.config.provider.ConfigProvider;
 import org.apache.kafka.common.config.provider.FileConfigProvider;
 
 /**
@@ -128,6 +130,73 @@ public final class HttpDispatchSinkConfig extends AbstractConfig {
             throw new IllegalArgumentException("no base URL for vendor '" + vendor + "' (" + VENDOR_URLS + " knows " + vendorUrls.keySet() + ")");
         }
         return url;
+    }
+
+    // Typed accessors: call sites never read a key by name.
+
+    public String schemaRegistryUrl() {
+        return getString(SCHEMA_REGISTRY_URL);
+    }
+
+    public String resultsTopic() {
+        return getString(RESULTS_TOPIC);
+    }
+
+    /** The configured {@link org.apache.kafka.common.config.provider.ConfigProvider}, set up with {@code credentials.provider.config.*}. */
+    public ConfigProvider credentialsProvider() {
+        return getConfiguredInstance(CREDENTIALS_PROVIDER, ConfigProvider.class, providerConfig());
+    }
+
+    public String credentialsPath() {
+        return getString(CREDENTIALS_PATH);
+    }
+
+    public String credentialsKeyFormat() {
+        return getString(CREDENTIALS_KEY_FORMAT);
+    }
+
+    public long credentialsCacheMs() {
+        return getLong(CREDENTIALS_CACHE_MS);
+    }
+
+    /** Where an API token goes: {@code bearer}, {@code query:<name>} or {@code header:<name>}. */
+    public String apiTokenPlacement() {
+        return getString(API_TOKEN_AUTH);
+    }
+
+    /** Where an OAuth token goes: {@code bearer}, {@code query:<name>} or {@code header:<name>}. */
+    public String oauthPlacement() {
+        return getString(OAUTH_AUTH);
+    }
+
+    public Duration requestTimeout() {
+        return Duration.ofMillis(getLong(REQUEST_TIMEOUT_MS));
+    }
+
+    public Duration connectTimeout() {
+        return Duration.ofMillis(getLong(CONNECT_TIMEOUT_MS));
+    }
+
+    public long sendMarginMs() {
+        return getLong(SEND_MARGIN_MS);
+    }
+
+    public int maxPending() {
+        return getInt(MAX_PENDING);
+    }
+
+    public int bodyExcerptChars() {
+        return getInt(BODY_EXCERPT_CHARS);
+    }
+
+    public String metricsHost() {
+        return getString(METRICS_HOST);
+    }
+
+    /** The port of the dispatcher's /metrics, when it serves them (a negative port serves none). */
+    public java.util.OptionalInt metricsPort() {
+        int port = getInt(METRICS_PORT);
+        return port < 0 ? java.util.OptionalInt.empty() : java.util.OptionalInt.of(port);
     }
 
     public Map<String, Object> providerConfig() {

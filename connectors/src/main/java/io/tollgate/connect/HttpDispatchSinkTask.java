@@ -49,23 +49,20 @@ public final class HttpDispatchSinkTask extends SinkTask {
     @Override
     public void start(Map<String, String> props) {
         config = new HttpDispatchSinkConfig(props);
-        SchemaRegistryClient registry = new SchemaRegistryClient(config.getString(HttpDispatchSinkConfig.SCHEMA_REGISTRY_URL));
+        SchemaRegistryClient registry = new SchemaRegistryClient(config.schemaRegistryUrl());
         reader = new AvroDeserializer<>(registry, DispatchedCall.class);
-        ConfigProvider provider = config.getConfiguredInstance(HttpDispatchSinkConfig.CREDENTIALS_PROVIDER, ConfigProvider.class,
-                config.providerConfig());
-        credentials = new CredentialResolver(provider, config.getString(HttpDispatchSinkConfig.CREDENTIALS_PATH),
-                config.getString(HttpDispatchSinkConfig.CREDENTIALS_KEY_FORMAT), config.getLong(HttpDispatchSinkConfig.CREDENTIALS_CACHE_MS),
+        ConfigProvider provider = config.credentialsProvider();
+        credentials = new CredentialResolver(provider, config.credentialsPath(), config.credentialsKeyFormat(), config.credentialsCacheMs(),
                 System::currentTimeMillis);
         results = new ResultPublisher(new KafkaProducer<>(config.resultsProducerConfig(), new StringSerializer(),
                 new AvroSerializer<>(registry, true)),
-                config.getString(HttpDispatchSinkConfig.RESULTS_TOPIC));
+                config.resultsTopic());
         offsets = new OffsetTracker();
         scheduler = new DispatchScheduler(new VendorSender(config, credentials, System::currentTimeMillis), results, offsets,
-                System::currentTimeMillis, config.getLong(HttpDispatchSinkConfig.SEND_MARGIN_MS));
-        maxPending = config.getInt(HttpDispatchSinkConfig.MAX_PENDING);
-        if (config.getInt(HttpDispatchSinkConfig.METRICS_PORT) >= 0) {
-            java.net.URI metrics = DispatcherMetrics.expose(config.getString(HttpDispatchSinkConfig.METRICS_HOST),
-                    config.getInt(HttpDispatchSinkConfig.METRICS_PORT));
+                System::currentTimeMillis, config.sendMarginMs());
+        maxPending = config.maxPending();
+        if (config.metricsPort().isPresent()) {
+            java.net.URI metrics = DispatcherMetrics.expose(config.metricsHost(), config.metricsPort().getAsInt());
             exposesMetrics = true;
             LOG.info("Dispatcher metrics at {}", metrics);
         }
@@ -146,7 +143,7 @@ public final class HttpDispatchSinkTask extends SinkTask {
         if (scheduler != null) {
             scheduler.close();
             try {
-                if (!scheduler.awaitCallsUnderWay(java.time.Duration.ofMillis(config.getLong(HttpDispatchSinkConfig.REQUEST_TIMEOUT_MS)))) {
+                if (!scheduler.awaitCallsUnderWay(config.requestTimeout())) {
                     LOG.warn("Calls still under way when the task stopped: their results are not written, and their partition's next "
                             + "owner will see them again");
                 }

@@ -45,13 +45,13 @@ final class VendorSender implements AutoCloseable {
     VendorSender(HttpDispatchSinkConfig config, CredentialResolver credentials, LongSupplier clock) {
         this.config = config;
         this.credentials = credentials;
-        this.apiToken = AuthPlacement.parse(config.getString(HttpDispatchSinkConfig.API_TOKEN_AUTH));
-        this.oauth = AuthPlacement.parse(config.getString(HttpDispatchSinkConfig.OAUTH_AUTH));
-        this.requestTimeout = Duration.ofMillis(config.getLong(HttpDispatchSinkConfig.REQUEST_TIMEOUT_MS));
-        this.excerptChars = config.getInt(HttpDispatchSinkConfig.BODY_EXCERPT_CHARS);
+        this.apiToken = AuthPlacement.parse(config.apiTokenPlacement());
+        this.oauth = AuthPlacement.parse(config.oauthPlacement());
+        this.requestTimeout = config.requestTimeout();
+        this.excerptChars = config.bodyExcerptChars();
         this.clock = clock;
         this.http = HttpClient.newBuilder()
-                .connectTimeout(Duration.ofMillis(config.getLong(HttpDispatchSinkConfig.CONNECT_TIMEOUT_MS)))
+                .connectTimeout(config.connectTimeout())
                 .followRedirects(HttpClient.Redirect.NEVER)
                 .version(HttpClient.Version.HTTP_1_1)
                 .build();

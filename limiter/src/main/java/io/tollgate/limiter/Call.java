@@ -13,7 +13,7 @@ public record Call(
         String requestId,
         String account,
         String credential,
-        AuthKind authKind,
+        CredentialKind authKind,
         String user,
         String integration,
         String method,

@@ -1,7 +1,7 @@
 package io.tollgate.limiter;
 
 import io.tollgate.limiter.limit.Usage;
-import io.tollgate.limiter.rule.Rule;
+import io.tollgate.limiter.rule.LimitRule;
 
 /**
  * One counter as a user looks at it: its rule, whom it counts, the limit in force for it (the vendor's,
@@ -12,5 +12,5 @@ import io.tollgate.limiter.rule.Rule;
  * @param runsOutAtMs when a calendar quota runs out at today's rate, if before its reset; else null
  * @param vendorLimit the limit the vendor reported for this credential, when below the policy's; else null
  */
-public record Counter(Rule rule, String subject, long limit, Usage usage, boolean binding, Long runsOutAtMs, Long vendorLimit) {
+public record Counter(LimitRule rule, String subject, long limit, Usage usage, boolean binding, Long runsOutAtMs, Long vendorLimit) {
 }

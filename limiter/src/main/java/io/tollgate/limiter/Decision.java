@@ -12,7 +12,7 @@ public sealed interface Decision {
      *
      * @param exempt true when a policy exemption matched: nothing was charged
      */
-    record Admit(List<Charge> charges, Map<RuleKey, LimitState> updates, List<String> shadowViolations,
+    record Admit(List<RuleCharge> charges, Map<RuleKey, LimitState> updates, List<String> shadowViolations,
                  boolean exempt) implements Decision {
     }
 

@@ -15,10 +15,10 @@ import java.util.Map;
  * @param neverSent true when the call surely did not reach the vendor (STALE, NOT_SENT, no connection):
  *     its charges are given back
  */
-public record DispatchOutcome(String requestId, String credential, Outcome outcome, Map<String, String> headers,
-                              List<Charge> charges, Long plannedAtMs, Long latestArrivalMs, boolean neverSent) {
+public record DispatchOutcome(String requestId, String credential, CallOutcome outcome, Map<String, String> headers,
+                              List<RuleCharge> charges, Long plannedAtMs, Long latestArrivalMs, boolean neverSent) {
 
-    public DispatchOutcome(String requestId, String credential, Outcome outcome, Map<String, String> headers, List<Charge> charges) {
+    public DispatchOutcome(String requestId, String credential, CallOutcome outcome, Map<String, String> headers, List<RuleCharge> charges) {
         this(requestId, credential, outcome, headers, charges, null, null, false);
     }
 

@@ -2,21 +2,21 @@ package io.tollgate.limiter;
 
 import io.tollgate.limiter.limit.BucketState;
 import io.tollgate.limiter.limit.Charged;
+import io.tollgate.limiter.limit.CredentialState;
+import io.tollgate.limiter.limit.Evaluation;
 import io.tollgate.limiter.limit.Leases;
 import io.tollgate.limiter.limit.Limit;
-import io.tollgate.limiter.limit.QuotaCount;
-import io.tollgate.limiter.limit.WindowCount;
-import io.tollgate.limiter.limit.WindowLog;
-import io.tollgate.limiter.limit.Evaluation;
 import io.tollgate.limiter.limit.LimitContext;
 import io.tollgate.limiter.limit.LimitState;
-import io.tollgate.limiter.limit.CredentialState;
+import io.tollgate.limiter.limit.QuotaCount;
 import io.tollgate.limiter.limit.Usage;
-import io.tollgate.limiter.rule.KeyScope;
+import io.tollgate.limiter.limit.WindowCount;
+import io.tollgate.limiter.limit.WindowLog;
 import io.tollgate.limiter.rule.AccountMismatchException;
-import io.tollgate.limiter.rule.Feedback;
-import io.tollgate.limiter.rule.Policy;
-import io.tollgate.limiter.rule.Rule;
+import io.tollgate.limiter.rule.LimitPolicy;
+import io.tollgate.limiter.rule.LimitRule;
+import io.tollgate.limiter.rule.SubjectScope;
+import io.tollgate.limiter.rule.VendorHeaders;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
@@ -60,8 +60,8 @@ public final class Limiter {
         return settings;
     }
 
-    /** Decides a call that no rule held before: see {@link #decide(Policy, AccountFacts, Call, StateLookup, long, long, long)}. */
-    public Decision decide(Policy policy, AccountFacts account, Call call, StateLookup states, long nowMs,
+    /** Decides a call that no rule held before: see {@link #decide(LimitPolicy, AccountFacts, Call, StateLookup, long, long, long)}. */
+    public Decision decide(LimitPolicy policy, AccountFacts account, Call call, StateLookup states, long nowMs,
                            long waitingSinceMs) {
         return decide(policy, account, call, states, nowMs, waitingSinceMs, 0);
     }
@@ -75,7 +75,7 @@ public final class Limiter {
      *     wait so far was theirs to allow, so a rule with a shorter maximum holding it now does not refuse it
      *     for that, only for holding it beyond the longer of the two
      */
-    public Decision decide(Policy policy, AccountFacts account, Call call, StateLookup states, long nowMs,
+    public Decision decide(LimitPolicy policy, AccountFacts account, Call call, StateLookup states, long nowMs,
                            long waitingSinceMs, long grantedWaitMs) {
         call = policy.canonical(call);
         if (call.deadlineMs() != null && nowMs > call.deadlineMs()) {
@@ -109,7 +109,7 @@ public final class Limiter {
         LimitContext ctx = new LimitContext(nowMs, settings.jitterMs(), settings.resultWaitMs(), account);
 
         List<Evaluated> matching = new ArrayList<>();
-        for (Rule rule : policy.rules()) {
+        for (LimitRule rule : policy.rules()) {
             if (!rule.appliesTo(call)) {
                 continue;
             }
@@ -161,16 +161,16 @@ public final class Limiter {
      * What the counter {@code key} shows at {@code nowMs}, or empty when its rule is not in the policy (or the
      * account cannot be read for it any more).
      */
-    public Optional<Counter> counter(Policy policy, AccountFacts account, RuleKey key, StateLookup states, long nowMs) {
-        Optional<Rule> found = policy.rule(key.ruleId());
+    public Optional<Counter> counter(LimitPolicy policy, AccountFacts account, RuleKey key, StateLookup states, long nowMs) {
+        Optional<LimitRule> found = policy.rule(key.ruleId());
         if (found.isEmpty()) {
             return Optional.empty();
         }
-        Rule rule = found.get();
+        LimitRule rule = found.get();
         LimitContext ctx = new LimitContext(nowMs, settings.jitterMs(), settings.resultWaitMs(), account);
         try {
             long policyLimit = rule.amount().resolve(account);
-            CredentialState credential = rule.scope() == KeyScope.CREDENTIAL
+            CredentialState credential = rule.scope() == SubjectScope.CREDENTIAL
                     && states.get(new RuleKey(RuleKey.CREDENTIAL_RULE, key.subject())) instanceof CredentialState c ? c : CredentialState.NONE;
             long limit = withVendorLimit(rule, policyLimit, credential);
             LimitState state = states.get(key);
@@ -185,7 +185,7 @@ public final class Limiter {
     }
 
     /** A calendar quota's projected end at the rate of its period so far, when that comes before its reset. */
-    private static Long runsOutAt(Rule rule, Usage usage, long nowMs) {
+    private static Long runsOutAt(LimitRule rule, Usage usage, long nowMs) {
         if (!rule.limit().isCalendarQuota() || usage.periodStartMs() == null || usage.resetAtMs() == null || usage.used() <= 0) {
             return null;
         }
@@ -199,8 +199,8 @@ public final class Limiter {
     }
 
     /** The policy's limit for a credential, or the vendor's where it reported a lower one for the rule. */
-    private static long withVendorLimit(Rule rule, long policyLimit, CredentialState credential) {
-        if (rule.scope() != KeyScope.CREDENTIAL || credential.vendorLimits().isEmpty()) {
+    private static long withVendorLimit(LimitRule rule, long policyLimit, CredentialState credential) {
+        if (rule.scope() != SubjectScope.CREDENTIAL || credential.vendorLimits().isEmpty()) {
             return policyLimit;
         }
         Long vendor = credential.vendorLimits().get(rule.id());
@@ -216,7 +216,7 @@ public final class Limiter {
     }
 
     private static Decision.Admit admit(Call call, List<Evaluated> matching, LimitContext ctx) {
-        List<Charge> charges = new ArrayList<>();
+        List<RuleCharge> charges = new ArrayList<>();
         Map<RuleKey, LimitState> updates = new LinkedHashMap<>();
         List<String> shadowViolations = new ArrayList<>();
         for (Evaluated e : matching) {
@@ -228,7 +228,7 @@ public final class Limiter {
             LimitState current = updates.getOrDefault(e.key, e.state);
             Charged charged = e.rule.limit().charge(current, e.units, e.capacity, call.requestId(), ctx);
             updates.put(e.key, charged.state());
-            charges.add(new Charge(e.rule.id(), e.key.subject(), e.units, e.capacity, charged.remaining(),
+            charges.add(new RuleCharge(e.rule.id(), e.key.subject(), e.units, e.capacity, charged.remaining(),
                     charged.resetAtMs(), e.rule.isShadow(), charged.untracked()));
         }
         return new Decision.Admit(charges, updates, shadowViolations, false);
@@ -240,7 +240,7 @@ public final class Limiter {
      * that comes with a calendar quota reported spent is a spent quota, not a burst: the call waits for
      * that quota's reset instead of retrying.
      */
-    public FeedbackEffect feedback(Policy policy, AccountFacts account, DispatchOutcome result, StateLookup states,
+    public FeedbackEffect feedback(LimitPolicy policy, AccountFacts account, DispatchOutcome result, StateLookup states,
                                    long nowMs) {
         LimitContext ctx = new LimitContext(nowMs, settings.jitterMs(), settings.resultWaitMs(), account);
         Map<RuleKey, LimitState> updates = new LinkedHashMap<>();
@@ -252,12 +252,12 @@ public final class Limiter {
         boolean freed = false;
         FeedbackEffect.SpentQuota spentQuota = null;
         boolean windowHeadersAmbiguous = chargedWindows(policy, result) > 1;
-        for (Charge charge : result.charges()) {
-            Optional<Rule> found = policy.rule(charge.ruleId());
+        for (RuleCharge charge : result.charges()) {
+            Optional<LimitRule> found = policy.rule(charge.ruleId());
             if (found.isEmpty()) {
                 continue;
             }
-            Rule rule = found.get();
+            LimitRule rule = found.get();
             RuleKey key = new RuleKey(rule.id(), charge.subject());
             LimitState state = states.get(key);
             LimitState next;
@@ -269,11 +269,11 @@ public final class Limiter {
                 } else if (result.plannedAtMs() != null) {
                     next = rule.limit().observeArrival(next, charge.units(), result.plannedAtMs(), result.latestArrivalMs(), ctx);
                 }
-                Feedback feedback = rule.feedback();
+                VendorHeaders feedback = rule.feedback();
                 Optional<Long> reportedLimit = Optional.empty();
                 if (feedback != null && !(windowHeadersAmbiguous && rule.limit().isWindow())) {
                     reportedLimit = number(result.headers(), feedback.limitHeader()).filter(l -> l >= 1);
-                    if (rule.scope() == KeyScope.CREDENTIAL) {
+                    if (rule.scope() == SubjectScope.CREDENTIAL) {
                         reportedLimit.ifPresent(l -> limits.report(rule.id(), charge.subject(), capacity, l));
                     }
                 }
@@ -300,7 +300,7 @@ public final class Limiter {
                             untracked.merge(rule.id(), deficit - gapNotYetCounted, Long::sum);
                         }
                     }
-                    if (result.outcome() == Outcome.RATE_LIMITED && rule.limit().isCalendarQuota() && !charge.shadow()
+                    if (result.outcome() == CallOutcome.RATE_LIMITED && rule.limit().isCalendarQuota() && !charge.shadow()
                             && vendorRemaining.isPresent() && vendorRemaining.get() == 0) {
                         Long reset = rule.limit().usage(next, effective, ctx).resetAtMs();
                         if (reset != null && (spentQuota == null || reset > spentQuota.resetAtMs())) {
@@ -321,16 +321,16 @@ public final class Limiter {
 
         CredentialState credential = limits.after();
         Long pausedUntil = null;
-        if (result.outcome() == Outcome.RATE_LIMITED) {
+        if (result.outcome() == CallOutcome.RATE_LIMITED) {
             long wait = Math.min(MAX_VENDOR_WAIT_MS,
                     retryAfterMs(result.headers(), nowMs).orElse(vendorReset != null ? vendorReset - nowMs : settings.rateLimitedPauseMs()));
             pausedUntil = nowMs + Math.max(wait, 1);
             credential = paused(credential, pausedUntil, spentQuota == null ? "429 from the vendor"
                     : "429 from the vendor: " + spentQuota.ruleId() + " spent");
-        } else if (result.outcome() == Outcome.BLOCKED) {
+        } else if (result.outcome() == CallOutcome.BLOCKED) {
             pausedUntil = nowMs + settings.blockedPauseMs();
             credential = paused(credential, pausedUntil, "blocked by the vendor (403)");
-        } else if (result.outcome() == Outcome.NETWORK_ERROR) {
+        } else if (result.outcome() == CallOutcome.NETWORK_ERROR) {
             // The vendor could not be reached: give it a moment before the call (and its neighbours) try again.
             pausedUntil = nowMs + settings.rateLimitedPauseMs();
             credential = paused(credential, pausedUntil, "vendor unreachable");
@@ -338,7 +338,7 @@ public final class Limiter {
         if (!credential.equals(before)) {
             updates.put(credentialKey, credential.equals(CredentialState.NONE) ? null : credential);
         }
-        return new FeedbackEffect(updates, result.outcome().requeues(), pausedUntil, result.outcome() == Outcome.BLOCKED, freed,
+        return new FeedbackEffect(updates, result.outcome().requeues(), pausedUntil, result.outcome() == CallOutcome.BLOCKED, freed,
                 spentQuota, limits.adopted(), untracked);
     }
 
@@ -389,10 +389,10 @@ public final class Limiter {
     }
 
     /** How many enforced window rules the call was charged to: a vendor's per-window headers describe one of them. */
-    private static int chargedWindows(Policy policy, DispatchOutcome result) {
+    private static int chargedWindows(LimitPolicy policy, DispatchOutcome result) {
         int windows = 0;
-        for (Charge charge : result.charges()) {
-            Optional<Rule> rule = policy.rule(charge.ruleId());
+        for (RuleCharge charge : result.charges()) {
+            Optional<LimitRule> rule = policy.rule(charge.ruleId());
             if (rule.isPresent() && rule.get().limit().isWindow() && !charge.shadow()) {
                 windows++;
             }
@@ -405,12 +405,12 @@ public final class Limiter {
      * calling), or its rule is no longer in the policy and it is older than anything a rule could still
      * count ({@code policy} null: the account has no policy any more).
      */
-    public boolean isIdle(Policy policy, AccountFacts account, RuleKey key, LimitState state, long nowMs) {
+    public boolean isIdle(LimitPolicy policy, AccountFacts account, RuleKey key, LimitState state, long nowMs) {
         if (state instanceof CredentialState credential) {
             return !credential.isPausedAt(nowMs)
                     && (credential.vendorLimits().isEmpty() || nowMs - credential.limitsSeenAtMs() >= VENDOR_LIMIT_TTL_MS);
         }
-        Optional<Rule> rule = policy == null ? Optional.empty() : policy.rule(key.ruleId());
+        Optional<LimitRule> rule = policy == null ? Optional.empty() : policy.rule(key.ruleId());
         if (rule.isPresent()) {
             try {
                 return rule.get().limit().isIdle(state, new LimitContext(nowMs, settings.jitterMs(), settings.resultWaitMs(), account));
@@ -438,7 +438,7 @@ public final class Limiter {
      * Whether a call like this one could go sooner after the result than before it: a released permit,
      * or a charge held past its window for want of a result. Only then is the queue worth a new look.
      */
-    private static boolean admitsSooner(Rule rule, LimitState after, LimitState before, long units, long capacity, LimitContext ctx) {
+    private static boolean admitsSooner(LimitRule rule, LimitState after, LimitState before, long units, long capacity, LimitContext ctx) {
         if (after == before) {
             return false;
         }
@@ -447,7 +447,7 @@ public final class Limiter {
         return !now.isNever() && (then.isNever() || now.admitAtMs() < then.admitAtMs());
     }
 
-    private static long resolvedOr(Rule rule, AccountFacts account, long fallback) {
+    private static long resolvedOr(LimitRule rule, AccountFacts account, long fallback) {
         try {
             return rule.amount().resolve(account);
         } catch (AccountMismatchException e) {
@@ -500,6 +500,6 @@ public final class Limiter {
         return java.time.Instant.ofEpochMilli(epochMs).toString();
     }
 
-    private record Evaluated(Rule rule, RuleKey key, LimitState state, long units, long capacity, Evaluation evaluation) {
+    private record Evaluated(LimitRule rule, RuleKey key, LimitState state, long units, long capacity, Evaluation evaluation) {
     }
 }

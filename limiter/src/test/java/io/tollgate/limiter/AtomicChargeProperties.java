@@ -1,21 +1,17 @@
 package io.tollgate.limiter;
 
+import static java.time.Duration.ofHours;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.tollgate.limiter.limit.DailyQuotaLimit;
 import io.tollgate.limiter.limit.LimitState;
 import io.tollgate.limiter.limit.QuotaCount;
-import io.tollgate.limiter.limit.SlidingWindowLimit;
 import io.tollgate.limiter.limit.WindowLog;
-import io.tollgate.limiter.limit.ZoneSpec;
-import io.tollgate.limiter.rule.Amount;
 import io.tollgate.limiter.rule.CostTable;
-import io.tollgate.limiter.rule.CostUnit;
-import io.tollgate.limiter.rule.KeyScope;
-import io.tollgate.limiter.rule.Policy;
+import io.tollgate.limiter.rule.LimitAmount;
+import io.tollgate.limiter.rule.LimitPolicy;
+import io.tollgate.limiter.rule.LimitRule;
 import io.tollgate.limiter.rule.RequestMatcher;
-import io.tollgate.limiter.rule.Rule;
-import io.tollgate.limiter.rule.RuleMode;
+import io.tollgate.limiter.rule.SubjectScope;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -39,7 +35,7 @@ class AtomicChargeProperties {
     private static final long T0 = 1_790_000_000_000L;
     private static final AccountFacts ACME = AccountFacts.of("acme", null, 1, ZoneOffset.UTC);
 
-    record RuleSpec(KeyScope scope, boolean quota, int limit, String onlyMethod) {
+    record RuleSpec(SubjectScope scope, boolean quota, int limit, String onlyMethod) {
     }
 
     record Traffic(String credential, String user, String method, int cost, long gapMs) {
@@ -47,7 +43,7 @@ class AtomicChargeProperties {
 
     @Provide
     Arbitrary<List<RuleSpec>> rules() {
-        return Combinators.combine(Arbitraries.of(KeyScope.class), Arbitraries.of(true, false),
+        return Combinators.combine(Arbitraries.of(SubjectScope.class), Arbitraries.of(true, false),
                         Arbitraries.integers().between(1, 12), Arbitraries.of("GET", "POST", "ANY"))
                 .as(RuleSpec::new).list().ofMinSize(1).ofMaxSize(5);
     }
@@ -61,17 +57,17 @@ class AtomicChargeProperties {
 
     @Property(tries = 300)
     void shouldChargeEveryMatchingRuleOrNone(@ForAll("rules") List<RuleSpec> specs, @ForAll("traffic") List<Traffic> traffic) {
-        List<Rule> rules = new ArrayList<>();
+        List<LimitRule> rules = new ArrayList<>();
         for (int i = 0; i < specs.size(); i++) {
             RuleSpec s = specs.get(i);
             RequestMatcher match = s.onlyMethod().equals("ANY") ? RequestMatcher.ANY
                     : new RequestMatcher(Set.of(s.onlyMethod()), List.of(), Set.of(), Set.of(), Set.of());
             // Windows longer than the traffic, so nothing expires and counts can be compared exactly.
-            rules.add(new Rule("r" + i, RuleMode.ENFORCE, s.scope(), match, List.of(), i % 2 == 0 ? CostUnit.TOKENS : CostUnit.CALLS,
-                    s.quota() ? new DailyQuotaLimit(ZoneSpec.UTC, DailyQuotaLimit.Reset.MIDNIGHT) : new SlidingWindowLimit(3_600_000),
-                    new Amount.Fixed(s.limit()), 24L * 3_600_000, null));
+            Rules.Builder rule = (s.quota() ? Rules.dailyQuota("r" + i) : Rules.sliding("r" + i).per(ofHours(1)))
+                    .limit(s.limit()).matching(match).maxWait(ofHours(24));
+            rules.add((i % 2 == 0 ? rule.countingTokens() : rule).by(s.scope()));
         }
-        Policy policy = new Policy("p", rules, List.of(), CostTable.EMPTY, 24L * 3_600_000);
+        LimitPolicy policy = new LimitPolicy("p", rules, List.of(), CostTable.EMPTY, 24L * 3_600_000);
         Limiter limiter = new Limiter(new LimiterSettings(0, 1000, 1000));
         Map<RuleKey, LimitState> states = new HashMap<>();
         Map<RuleKey, Long> expected = new HashMap<>();
@@ -79,12 +75,12 @@ class AtomicChargeProperties {
         int n = 0;
         for (Traffic t : traffic) {
             now += t.gapMs();
-            Call call = new Call("r" + n++, "acme", t.credential(), AuthKind.API_TOKEN, t.user(), "crm", t.method(), "/x", "v1",
+            Call call = new Call("r" + n++, "acme", t.credential(), CredentialKind.API_TOKEN, t.user(), "crm", t.method(), "/x", "v1",
                     null, t.cost(), 0, null);
             Decision d = limiter.decide(policy, ACME, call, states::get, now, now);
             if (d instanceof Decision.Admit admit) {
                 states.putAll(admit.updates());
-                for (Rule r : rules) {
+                for (LimitRule r : rules) {
                     if (r.appliesTo(call)) {
                         expected.merge(new RuleKey(r.id(), r.scope().subjectOf(call)), policy.unitsFor(r, call), Long::sum);
                     }
@@ -95,7 +91,7 @@ class AtomicChargeProperties {
                 // Refused for a reason: some enforced rule that matches has no room left for the call's units.
                 assertThat(rules.stream().filter(r -> r.appliesTo(call)).anyMatch(r -> {
                     long counted = expected.getOrDefault(new RuleKey(r.id(), r.scope().subjectOf(call)), 0L);
-                    return counted + policy.unitsFor(r, call) > ((Amount.Fixed) r.amount()).value();
+                    return counted + policy.unitsFor(r, call) > ((LimitAmount.Fixed) r.amount()).value();
                 })).as("call %s refused although every rule had room", call.requestId()).isTrue();
             }
         }

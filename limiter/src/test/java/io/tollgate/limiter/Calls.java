@@ -7,11 +7,11 @@ public final class Calls {
     }
 
     public static Call get(String id, String path) {
-        return new Call(id, "acme", "cred-1", AuthKind.API_TOKEN, "user-1", "crm", "GET", path, "v1", null, null, 0, null);
+        return new Call(id, "acme", "cred-1", CredentialKind.API_TOKEN, "user-1", "crm", "GET", path, "v1", null, null, 0, null);
     }
 
     public static Call of(String id, String method, String path, String apiVersion) {
-        return new Call(id, "acme", "cred-1", AuthKind.API_TOKEN, "user-1", "crm", method, path, apiVersion, null, null, 0, null);
+        return new Call(id, "acme", "cred-1", CredentialKind.API_TOKEN, "user-1", "crm", method, path, apiVersion, null, null, 0, null);
     }
 
     public static Call withCredential(Call c, String credential) {
@@ -34,7 +34,7 @@ public final class Calls {
                 c.apiVersion(), c.category(), cost, c.priority(), c.deadlineMs());
     }
 
-    public static Call withAuth(Call c, AuthKind kind) {
+    public static Call withAuth(Call c, CredentialKind kind) {
         return new Call(c.requestId(), c.account(), c.credential(), kind, c.user(), c.integration(), c.method(), c.path(),
                 c.apiVersion(), c.category(), c.explicitCost(), c.priority(), c.deadlineMs());
     }

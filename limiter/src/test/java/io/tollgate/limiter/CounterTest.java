@@ -1,20 +1,14 @@
 package io.tollgate.limiter;
 
+import static java.time.Duration.ofSeconds;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.tollgate.limiter.limit.DailyQuotaLimit;
 import io.tollgate.limiter.limit.LimitState;
 import io.tollgate.limiter.limit.QuotaCount;
-import io.tollgate.limiter.limit.SlidingWindowLimit;
-import io.tollgate.limiter.limit.ZoneSpec;
-import io.tollgate.limiter.rule.Amount;
 import io.tollgate.limiter.rule.CostTable;
-import io.tollgate.limiter.rule.CostUnit;
-import io.tollgate.limiter.rule.KeyScope;
-import io.tollgate.limiter.rule.Policy;
-import io.tollgate.limiter.rule.RequestMatcher;
-import io.tollgate.limiter.rule.Rule;
-import io.tollgate.limiter.rule.RuleMode;
+import io.tollgate.limiter.rule.Enforcement;
+import io.tollgate.limiter.rule.LimitPolicy;
+import io.tollgate.limiter.rule.LimitRule;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.HashMap;
@@ -29,14 +23,14 @@ class CounterTest {
     private static final AccountFacts ACME = AccountFacts.of("acme", null, 1, ZoneOffset.UTC);
     private final Limiter limiter = new Limiter(new LimiterSettings(0, 2000, 600_000, 0));
 
-    private static Rule window(String id, RuleMode mode, long limit) {
-        return new Rule(id, mode, KeyScope.CREDENTIAL, RequestMatcher.ANY, List.of(), CostUnit.CALLS, new SlidingWindowLimit(2000),
-                new Amount.Fixed(limit), null, null);
+    private static LimitRule window(String id, Enforcement mode, long limit) {
+        Rules.Builder rule = Rules.sliding(id).limit(limit).per(ofSeconds(2));
+        return (mode == Enforcement.SHADOW ? rule.shadow() : rule).byCredential();
     }
 
     @Test
     void shouldShowAnEnforcedRuleAtItsLimitAsBindingAndAShadowRuleNever() {
-        Policy policy = new Policy("p", List.of(window("enforced", RuleMode.ENFORCE, 2), window("watched", RuleMode.SHADOW, 1)),
+        LimitPolicy policy = new LimitPolicy("p", List.of(window("enforced", Enforcement.ENFORCE, 2), window("watched", Enforcement.SHADOW, 1)),
                 List.of(), CostTable.EMPTY, 3_600_000);
         Map<RuleKey, LimitState> states = new HashMap<>();
         for (int i = 0; i < 2; i++) {
@@ -55,9 +49,8 @@ class CounterTest {
 
     @Test
     void shouldProjectWhenADailyBudgetRunsOutAtTodaysRateOnlyWhenThatIsBeforeItsReset() {
-        Rule budget = new Rule("budget", RuleMode.ENFORCE, KeyScope.ACCOUNT, RequestMatcher.ANY, List.of(), CostUnit.CALLS,
-                new DailyQuotaLimit(ZoneSpec.UTC, DailyQuotaLimit.Reset.MIDNIGHT), new Amount.Fixed(100), null, null);
-        Policy policy = new Policy("p", List.of(budget), List.of(), CostTable.EMPTY, 3_600_000);
+        LimitRule budget = Rules.dailyQuota("budget").limit(100).byAccount();
+        LimitPolicy policy = new LimitPolicy("p", List.of(budget), List.of(), CostTable.EMPTY, 3_600_000);
         long today = NOON / 86_400_000L;
         RuleKey key = new RuleKey("budget", "account:acme");
 

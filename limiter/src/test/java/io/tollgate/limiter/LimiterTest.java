@@ -1,26 +1,23 @@
 package io.tollgate.limiter;
 
+import static java.time.Duration.ofMillis;
+import static java.time.Duration.ofMinutes;
+import static java.time.Duration.ofSeconds;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.tollgate.limiter.limit.ConcurrencyLimit;
-import io.tollgate.limiter.limit.DailyQuotaLimit;
-import io.tollgate.limiter.limit.LimitState;
-import io.tollgate.limiter.limit.Leases;
 import io.tollgate.limiter.limit.CredentialState;
+import io.tollgate.limiter.limit.DailyQuotaLimit;
+import io.tollgate.limiter.limit.Leases;
+import io.tollgate.limiter.limit.LimitState;
 import io.tollgate.limiter.limit.QuotaCount;
-import io.tollgate.limiter.limit.SlidingWindowLimit;
 import io.tollgate.limiter.limit.WindowLog;
-import io.tollgate.limiter.limit.ZoneSpec;
-import io.tollgate.limiter.rule.Amount;
 import io.tollgate.limiter.rule.CostTable;
-import io.tollgate.limiter.rule.CostUnit;
-import io.tollgate.limiter.rule.Feedback;
-import io.tollgate.limiter.rule.KeyScope;
+import io.tollgate.limiter.rule.LimitPolicy;
+import io.tollgate.limiter.rule.LimitRule;
 import io.tollgate.limiter.rule.PathTemplate;
-import io.tollgate.limiter.rule.Policy;
 import io.tollgate.limiter.rule.RequestMatcher;
-import io.tollgate.limiter.rule.Rule;
-import io.tollgate.limiter.rule.RuleMode;
+import io.tollgate.limiter.rule.SubjectScope;
+import io.tollgate.limiter.rule.VendorHeaders;
 import java.time.ZoneOffset;
 import java.util.HashMap;
 import java.util.List;
@@ -37,16 +34,15 @@ class LimiterTest {
     private final Limiter limiter = new Limiter(new LimiterSettings(0, 2000, 600_000, 0));
     private final Map<RuleKey, LimitState> states = new HashMap<>();
 
-    private static Rule window(String id, KeyScope scope, long limit, long windowMs) {
-        return new Rule(id, RuleMode.ENFORCE, scope, RequestMatcher.ANY, List.of(), CostUnit.CALLS,
-                new SlidingWindowLimit(windowMs), new Amount.Fixed(limit), null, null);
+    private static LimitRule window(String id, SubjectScope scope, long limit, long windowMs) {
+        return Rules.sliding(id).limit(limit).per(ofMillis(windowMs)).by(scope);
     }
 
-    private static Policy policy(Rule... rules) {
-        return new Policy("p", List.of(rules), List.of(), CostTable.EMPTY, 3_600_000);
+    private static LimitPolicy policy(LimitRule... rules) {
+        return new LimitPolicy("p", List.of(rules), List.of(), CostTable.EMPTY, 3_600_000);
     }
 
-    private Decision decide(Policy policy, Call call, long now) {
+    private Decision decide(LimitPolicy policy, Call call, long now) {
         Decision d = limiter.decide(policy, ACME, call, states::get, now, now);
         if (d instanceof Decision.Admit admit) {
             states.putAll(admit.updates());
@@ -56,7 +52,7 @@ class LimiterTest {
 
     @Test
     void shouldNameTheBindingRuleAndTheTimeEveryRuleAdmits() {
-        Policy policy = policy(window("per-second", KeyScope.CREDENTIAL, 2, 1000), window("per-minute", KeyScope.ACCOUNT, 3, 60_000));
+        LimitPolicy policy = policy(window("per-second", SubjectScope.CREDENTIAL, 2, 1000), window("per-minute", SubjectScope.ACCOUNT, 3, 60_000));
 
         assertThat(decide(policy, Calls.get("a", "/x"), T0)).isInstanceOf(Decision.Admit.class);
         assertThat(decide(policy, Calls.get("b", "/x"), T0)).isInstanceOf(Decision.Admit.class);
@@ -69,30 +65,29 @@ class LimiterTest {
 
     @Test
     void shouldChargeNothingWhenOneRuleRefuses() {
-        Policy policy = policy(window("tight", KeyScope.CREDENTIAL, 1, 1000), window("loose", KeyScope.ACCOUNT, 2, 60_000));
+        LimitPolicy policy = policy(window("tight", SubjectScope.CREDENTIAL, 1, 1000), window("loose", SubjectScope.ACCOUNT, 2, 60_000));
         decide(policy, Calls.get("a", "/x"), T0);
 
         Decision refused = decide(policy, Calls.get("b", "/x"), T0 + 10);
 
         assertThat(refused).isInstanceOfSatisfying(Decision.Delay.class, d -> assertThat(d.bindingRule()).isEqualTo("tight"));
         // Had the refused call been charged to the account-wide rule, its second and last unit would be gone.
-        Call otherCredential = new Call("c", "acme", "cred-2", AuthKind.API_TOKEN, "u", "crm", "GET", "/x", "v1", null, null, 0, null);
+        Call otherCredential = new Call("c", "acme", "cred-2", CredentialKind.API_TOKEN, "u", "crm", "GET", "/x", "v1", null, null, 0, null);
         assertThat(decide(policy, otherCredential, T0 + 20)).isInstanceOf(Decision.Admit.class);
         assertThat(((WindowLog) states.get(new RuleKey("loose", "account:acme"))).total()).isEqualTo(2);
     }
 
     @Test
     void shouldReportShadowRuleViolationsWithoutHoldingCallsBack() {
-        Rule shadow = new Rule("new-limit", RuleMode.SHADOW, KeyScope.ACCOUNT, RequestMatcher.ANY, List.of(), CostUnit.CALLS,
-                new SlidingWindowLimit(1000), new Amount.Fixed(1), null, null);
-        Policy policy = policy(window("burst", KeyScope.CREDENTIAL, 10, 1000), shadow);
+        LimitRule shadow = Rules.sliding("new-limit").limit(1).per(ofSeconds(1)).shadow().byAccount();
+        LimitPolicy policy = policy(window("burst", SubjectScope.CREDENTIAL, 10, 1000), shadow);
 
         Decision first = decide(policy, Calls.get("a", "/x"), T0);
         Decision second = decide(policy, Calls.get("b", "/x"), T0);
 
         assertThat(first).isInstanceOfSatisfying(Decision.Admit.class, a -> {
             assertThat(a.shadowViolations()).isEmpty();
-            assertThat(a.charges()).extracting(Charge::ruleId, Charge::shadow)
+            assertThat(a.charges()).extracting(RuleCharge::ruleId, RuleCharge::shadow)
                     .containsExactly(org.assertj.core.groups.Tuple.tuple("burst", false), org.assertj.core.groups.Tuple.tuple("new-limit", true));
         });
         assertThat(second).isInstanceOfSatisfying(Decision.Admit.class, a -> assertThat(a.shadowViolations()).containsExactly("new-limit"));
@@ -100,7 +95,7 @@ class LimiterTest {
 
     @Test
     void shouldDispatchExemptCallsWithoutCharging() {
-        Policy policy = new Policy("p", List.of(window("burst", KeyScope.CREDENTIAL, 1, 1000)),
+        LimitPolicy policy = new LimitPolicy("p", List.of(window("burst", SubjectScope.CREDENTIAL, 1, 1000)),
                 List.of(new RequestMatcher(Set.of(), List.of(), Set.of(), Set.of(), Set.of("webhook"))), CostTable.EMPTY, 3_600_000);
         decide(policy, Calls.get("a", "/x"), T0);
 
@@ -111,11 +106,10 @@ class LimiterTest {
 
     @Test
     void shouldChargeTokensFromTheCostTableAndSkipZeroCostCalls() {
-        Rule budget = new Rule("budget", RuleMode.ENFORCE, KeyScope.ACCOUNT, RequestMatcher.ANY, List.of(), CostUnit.TOKENS,
-                new DailyQuotaLimit(ZoneSpec.UTC, DailyQuotaLimit.Reset.MIDNIGHT), new Amount.Fixed(30), null, null);
+        LimitRule budget = Rules.dailyQuota("budget").limit(30).countingTokens().byAccount();
         CostTable costs = new CostTable(List.of(new CostTable.Entry("v1", "GET", PathTemplate.parse("/v1/deals"), 20),
                 new CostTable.Entry(null, "POST", PathTemplate.parse("/oauth/**"), 0)), Map.of(), 5);
-        Policy policy = new Policy("p", List.of(budget), List.of(), costs, 3_600_000);
+        LimitPolicy policy = new LimitPolicy("p", List.of(budget), List.of(), costs, 3_600_000);
 
         assertThat(decide(policy, Calls.get("list", "/v1/deals"), T0)).isInstanceOfSatisfying(Decision.Admit.class,
                 a -> assertThat(a.charges().get(0).remaining()).isEqualTo(10));
@@ -132,7 +126,7 @@ class LimiterTest {
 
     @Test
     void shouldRejectWhenTheCallCannotGoBeforeItsDeadline() {
-        Policy policy = policy(window("burst", KeyScope.CREDENTIAL, 1, 2000));
+        LimitPolicy policy = policy(window("burst", SubjectScope.CREDENTIAL, 1, 2000));
         decide(policy, Calls.get("a", "/x"), T0);
 
         Decision late = decide(policy, Calls.withDeadline(Calls.get("b", "/x"), T0 + 500), T0 + 100);
@@ -149,8 +143,7 @@ class LimiterTest {
 
     @Test
     void shouldRejectAccountWhosePlanThePolicyDoesNotKnow() {
-        Rule byPlan = new Rule("burst", RuleMode.ENFORCE, KeyScope.CREDENTIAL, RequestMatcher.ANY, List.of(), CostUnit.CALLS,
-                new SlidingWindowLimit(2000), new Amount.ByPlan(Map.of("lite", 20L)), null, null);
+        LimitRule byPlan = Rules.sliding("burst").limitByPlan(Map.of("lite", 20L)).per(ofSeconds(2)).byCredential();
 
         Decision d = limiter.decide(policy(byPlan), ACME, Calls.get("a", "/x"), states::get, T0, T0);
 
@@ -162,12 +155,12 @@ class LimiterTest {
 
     @Test
     void shouldPauseCredentialUntilVendorResetAfter429AndRequeue() {
-        Rule burst = new Rule("burst", RuleMode.ENFORCE, KeyScope.CREDENTIAL, RequestMatcher.ANY, List.of(), CostUnit.CALLS,
-                new SlidingWindowLimit(2000), new Amount.Fixed(20), null, new Feedback("x-ratelimit-remaining", "x-ratelimit-reset"));
-        Policy policy = policy(burst);
+        LimitRule burst = Rules.sliding("burst").limit(20).per(ofSeconds(2))
+                .vendorHeaders(new VendorHeaders("x-ratelimit-remaining", "x-ratelimit-reset")).byCredential();
+        LimitPolicy policy = policy(burst);
         Decision.Admit admit = (Decision.Admit) decide(policy, Calls.get("a", "/x"), T0);
 
-        FeedbackEffect effect = limiter.feedback(policy, ACME, new DispatchOutcome("a", "cred-1", Outcome.RATE_LIMITED,
+        FeedbackEffect effect = limiter.feedback(policy, ACME, new DispatchOutcome("a", "cred-1", CallOutcome.RATE_LIMITED,
                 Map.of("x-ratelimit-remaining", "0", "x-ratelimit-reset", "2"), admit.charges()), states::get, T0 + 300);
         states.putAll(effect.updates());
 
@@ -192,10 +185,10 @@ class LimiterTest {
 
     @Test
     void shouldStopCredentialWhenVendorBlocksIt() {
-        Policy policy = policy(window("burst", KeyScope.CREDENTIAL, 20, 2000));
+        LimitPolicy policy = policy(window("burst", SubjectScope.CREDENTIAL, 20, 2000));
         Decision.Admit admit = (Decision.Admit) decide(policy, Calls.get("a", "/x"), T0);
 
-        FeedbackEffect effect = limiter.feedback(policy, ACME, new DispatchOutcome("a", "cred-1", Outcome.BLOCKED, Map.of(),
+        FeedbackEffect effect = limiter.feedback(policy, ACME, new DispatchOutcome("a", "cred-1", CallOutcome.BLOCKED, Map.of(),
                 admit.charges()), states::get, T0 + 100);
 
         assertThat(effect.blocked()).isTrue();
@@ -205,16 +198,13 @@ class LimiterTest {
 
     @Test
     void shouldReleasePermitOnResultAndAdoptDailyCountsFromHeaders() {
-        Rule concurrency = new Rule("conc", RuleMode.ENFORCE, KeyScope.ACCOUNT, RequestMatcher.ANY, List.of(), CostUnit.CALLS,
-                new ConcurrencyLimit(60_000), new Amount.Fixed(1), null, null);
-        Rule daily = new Rule("writes", RuleMode.ENFORCE, KeyScope.USER, RequestMatcher.ANY, List.of(), CostUnit.CALLS,
-                new DailyQuotaLimit(ZoneSpec.UTC, DailyQuotaLimit.Reset.MIDNIGHT), new Amount.Fixed(10_000), null,
-                new Feedback("x-daily-requests-left", null));
-        Policy policy = policy(concurrency, daily);
+        LimitRule concurrency = Rules.concurrency("conc").limit(1).per(ofMinutes(1)).byAccount();
+        LimitRule daily = Rules.dailyQuota("writes").limit(10_000).vendorHeaders(new VendorHeaders("x-daily-requests-left", null)).byUser();
+        LimitPolicy policy = policy(concurrency, daily);
         Decision.Admit admit = (Decision.Admit) decide(policy, Calls.get("a", "/x"), T0);
         assertThat(decide(policy, Calls.get("b", "/x"), T0)).isInstanceOf(Decision.Delay.class);
 
-        FeedbackEffect effect = limiter.feedback(policy, ACME, new DispatchOutcome("a", "cred-1", Outcome.SUCCESS,
+        FeedbackEffect effect = limiter.feedback(policy, ACME, new DispatchOutcome("a", "cred-1", CallOutcome.SUCCESS,
                 Map.of("x-daily-requests-left", "9000"), admit.charges()), states::get, T0 + 50);
         states.putAll(effect.updates());
 
@@ -227,14 +217,14 @@ class LimiterTest {
     @Test
     void shouldCountACallWhereTheVendorMayHaveSeenItWhenItArrivedLate() {
         Limiter jittery = new Limiter(new LimiterSettings(100, 2000, 600_000, 0));
-        Policy policy = policy(window("burst", KeyScope.CREDENTIAL, 2, 2000));
+        LimitPolicy policy = policy(window("burst", SubjectScope.CREDENTIAL, 2, 2000));
         Decision.Admit a = (Decision.Admit) jittery.decide(policy, ACME, Calls.get("a", "/x"), states::get, T0, T0);
         states.putAll(a.updates());
         Decision.Admit b = (Decision.Admit) jittery.decide(policy, ACME, Calls.get("b", "/x"), states::get, T0, T0);
         states.putAll(b.updates());
 
         for (Decision.Admit admitted : java.util.List.of(a, b)) {
-            FeedbackEffect effect = jittery.feedback(policy, ACME, new DispatchOutcome("x", "cred-1", Outcome.SUCCESS, Map.of(),
+            FeedbackEffect effect = jittery.feedback(policy, ACME, new DispatchOutcome("x", "cred-1", CallOutcome.SUCCESS, Map.of(),
                     admitted.charges(), T0, T0 + 400L, false), states::get, T0 + 500);
             states.putAll(effect.updates());
         }

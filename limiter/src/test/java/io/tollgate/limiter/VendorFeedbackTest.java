@@ -1,24 +1,18 @@
 package io.tollgate.limiter;
 
+import static java.time.Duration.ofSeconds;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.tollgate.limiter.limit.DailyQuotaLimit;
-import io.tollgate.limiter.limit.LimitState;
-import io.tollgate.limiter.limit.LimitContext;
-import io.tollgate.limiter.limit.QuotaCount;
-import io.tollgate.limiter.limit.SlidingWindowLimit;
 import io.tollgate.limiter.limit.CredentialState;
-import io.tollgate.limiter.limit.ZoneSpec;
-import io.tollgate.limiter.rule.Amount;
+import io.tollgate.limiter.limit.LimitContext;
+import io.tollgate.limiter.limit.LimitState;
+import io.tollgate.limiter.limit.QuotaCount;
 import io.tollgate.limiter.rule.CostTable;
-import io.tollgate.limiter.rule.CostUnit;
-import io.tollgate.limiter.rule.Feedback;
-import io.tollgate.limiter.rule.KeyScope;
+import io.tollgate.limiter.rule.LimitPolicy;
+import io.tollgate.limiter.rule.LimitRule;
 import io.tollgate.limiter.rule.PathTemplate;
-import io.tollgate.limiter.rule.Policy;
 import io.tollgate.limiter.rule.RequestMatcher;
-import io.tollgate.limiter.rule.Rule;
-import io.tollgate.limiter.rule.RuleMode;
+import io.tollgate.limiter.rule.VendorHeaders;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -39,16 +33,14 @@ class VendorFeedbackTest {
     private static final long NEXT_UTC_MIDNIGHT = 1_795_046_400_000L;
     private static final AccountFacts ACME = AccountFacts.of("acme", "growth", 1, ZoneOffset.UTC);
 
-    private static final Rule BURST = new Rule("burst", RuleMode.ENFORCE, KeyScope.CREDENTIAL, RequestMatcher.ANY, List.of(), CostUnit.CALLS,
-            new SlidingWindowLimit(2000), new Amount.Fixed(40), null,
-            new Feedback("x-ratelimit-remaining", "x-ratelimit-reset", "x-ratelimit-limit"));
-    private static final Rule SEARCH = new Rule("search", RuleMode.ENFORCE, KeyScope.CREDENTIAL,
-            new RequestMatcher(Set.of(), List.of(PathTemplate.parse("/v1/*/search")), Set.of(), Set.of(), Set.of()), List.of(),
-            CostUnit.CALLS, new SlidingWindowLimit(2000), new Amount.Fixed(10), null, null);
-    private static final Rule BUDGET = new Rule("budget", RuleMode.ENFORCE, KeyScope.ACCOUNT, RequestMatcher.ANY, List.of(), CostUnit.TOKENS,
-            new DailyQuotaLimit(ZoneSpec.UTC, DailyQuotaLimit.Reset.MIDNIGHT), new Amount.Fixed(1000), null,
-            new Feedback("x-daily-ratelimit-token-remaining", null, "x-daily-ratelimit-token-limit"));
-    private static final Policy POLICY = new Policy("p", List.of(BURST, SEARCH, BUDGET), List.of(),
+    private static final LimitRule BURST = Rules.sliding("burst").limit(40).per(ofSeconds(2))
+            .vendorHeaders(new VendorHeaders("x-ratelimit-remaining", "x-ratelimit-reset", "x-ratelimit-limit")).byCredential();
+    private static final LimitRule SEARCH = Rules.sliding("search").limit(10).per(ofSeconds(2))
+            .matching(new RequestMatcher(Set.of(), List.of(PathTemplate.parse("/v1/*/search")), Set.of(), Set.of(), Set.of()))
+            .byCredential();
+    private static final LimitRule BUDGET = Rules.dailyQuota("budget").limit(1000).countingTokens()
+            .vendorHeaders(new VendorHeaders("x-daily-ratelimit-token-remaining", null, "x-daily-ratelimit-token-limit")).byAccount();
+    private static final LimitPolicy POLICY = new LimitPolicy("p", List.of(BURST, SEARCH, BUDGET), List.of(),
             new CostTable(List.of(), Map.of(), 10), 3_600_000);
 
     private final Limiter limiter = new Limiter(new LimiterSettings(0, 2000, 600_000, 0));
@@ -62,7 +54,7 @@ class VendorFeedbackTest {
         return d;
     }
 
-    private FeedbackEffect result(Decision.Admit admit, Outcome outcome, Map<String, String> headers, long now) {
+    private FeedbackEffect result(Decision.Admit admit, CallOutcome outcome, Map<String, String> headers, long now) {
         FeedbackEffect effect = limiter.feedback(POLICY, ACME, new DispatchOutcome("a", "cred-1", outcome, headers, admit.charges()),
                 states::get, now);
         states.putAll(effect.updates());
@@ -81,7 +73,7 @@ class VendorFeedbackTest {
     void shouldWaitForTheResetWhenA429ReportsTheDailyBudgetSpent() {
         Decision.Admit admit = (Decision.Admit) decide(Calls.get("a", "/v1/deals"), T0);
 
-        FeedbackEffect effect = result(admit, Outcome.RATE_LIMITED, Map.of("x-daily-ratelimit-token-remaining", "0",
+        FeedbackEffect effect = result(admit, CallOutcome.RATE_LIMITED, Map.of("x-daily-ratelimit-token-remaining", "0",
                 "x-ratelimit-remaining", "30", "x-ratelimit-reset", "1"), T0 + 100);
 
         assertThat(effect.spentQuota()).isEqualTo(new FeedbackEffect.SpentQuota("budget", NEXT_UTC_MIDNIGHT));
@@ -99,7 +91,7 @@ class VendorFeedbackTest {
     void shouldTreatA429WithBudgetLeftAsABurst() {
         Decision.Admit admit = (Decision.Admit) decide(Calls.get("a", "/v1/deals"), T0);
 
-        FeedbackEffect effect = result(admit, Outcome.RATE_LIMITED, Map.of("x-daily-ratelimit-token-remaining", "500",
+        FeedbackEffect effect = result(admit, CallOutcome.RATE_LIMITED, Map.of("x-daily-ratelimit-token-remaining", "500",
                 "x-ratelimit-remaining", "0", "x-ratelimit-reset", "2"), T0 + 100);
 
         assertThat(effect.spentQuota()).isNull();
@@ -110,15 +102,15 @@ class VendorFeedbackTest {
     void shouldNotCallABudgetSpentOnASuccess() {
         Decision.Admit admit = (Decision.Admit) decide(Calls.get("a", "/v1/deals"), T0);
 
-        assertThat(result(admit, Outcome.SUCCESS, Map.of("x-daily-ratelimit-token-remaining", "0"), T0 + 100).spentQuota()).isNull();
+        assertThat(result(admit, CallOutcome.SUCCESS, Map.of("x-daily-ratelimit-token-remaining", "0"), T0 + 100).spentQuota()).isNull();
     }
 
     @Test
     void shouldAdoptALowerVendorLimitForThatCredentialOnlyAndReportItOnce() {
         Decision.Admit admit = (Decision.Admit) decide(Calls.get("a", "/v1/deals"), T0);
 
-        FeedbackEffect first = result(admit, Outcome.SUCCESS, Map.of("x-ratelimit-limit", "20", "x-ratelimit-remaining", "19"), T0 + 50);
-        FeedbackEffect again = result(admit, Outcome.SUCCESS, Map.of("x-ratelimit-limit", "20", "x-ratelimit-remaining", "19"), T0 + 60);
+        FeedbackEffect first = result(admit, CallOutcome.SUCCESS, Map.of("x-ratelimit-limit", "20", "x-ratelimit-remaining", "19"), T0 + 50);
+        FeedbackEffect again = result(admit, CallOutcome.SUCCESS, Map.of("x-ratelimit-limit", "20", "x-ratelimit-remaining", "19"), T0 + 60);
 
         assertThat(first.adoptedLimits()).containsExactly(new FeedbackEffect.AdoptedLimit("burst", "credential:cred-1", 40, 20));
         assertThat(again.adoptedLimits()).isEmpty();
@@ -132,9 +124,9 @@ class VendorFeedbackTest {
     @Test
     void shouldForgetTheVendorLimitOnceTheVendorReportsThePolicysAgain() {
         Decision.Admit admit = (Decision.Admit) decide(Calls.get("a", "/v1/deals"), T0);
-        result(admit, Outcome.SUCCESS, Map.of("x-ratelimit-limit", "20"), T0 + 50);
+        result(admit, CallOutcome.SUCCESS, Map.of("x-ratelimit-limit", "20"), T0 + 50);
 
-        FeedbackEffect upgraded = result(admit, Outcome.SUCCESS, Map.of("x-ratelimit-limit", "40"), T0 + 60);
+        FeedbackEffect upgraded = result(admit, CallOutcome.SUCCESS, Map.of("x-ratelimit-limit", "40"), T0 + 60);
 
         assertThat(upgraded.updates()).containsEntry(RuleKey.credentialOf("cred-1"), null);
         assertThat(states.get(RuleKey.credentialOf("cred-1"))).isNull();
@@ -146,7 +138,7 @@ class VendorFeedbackTest {
         // A search call counts against two windows; the vendor's x-ratelimit-limit of 10 is the search limit.
         Decision.Admit admit = (Decision.Admit) decide(Calls.get("s", "/v1/deals/search"), T0);
 
-        FeedbackEffect effect = result(admit, Outcome.RATE_LIMITED, Map.of("x-ratelimit-limit", "10", "x-ratelimit-remaining", "0"), T0 + 50);
+        FeedbackEffect effect = result(admit, CallOutcome.RATE_LIMITED, Map.of("x-ratelimit-limit", "10", "x-ratelimit-remaining", "0"), T0 + 50);
 
         assertThat(effect.adoptedLimits()).isEmpty();
         assertThat(states.get(RuleKey.credentialOf("cred-1"))).isInstanceOfSatisfying(CredentialState.class,
@@ -160,7 +152,7 @@ class VendorFeedbackTest {
         // count is raised to leave what the vendor says is left.)
         Decision.Admit admit = (Decision.Admit) decide(Calls.get("a", "/v1/deals"), T0);
 
-        FeedbackEffect effect = result(admit, Outcome.SUCCESS, Map.of("x-daily-ratelimit-token-limit", "600",
+        FeedbackEffect effect = result(admit, CallOutcome.SUCCESS, Map.of("x-daily-ratelimit-token-limit", "600",
                 "x-daily-ratelimit-token-remaining", "590"), T0 + 50);
 
         assertThat(effect.untrackedUnits()).isEmpty();
@@ -177,11 +169,11 @@ class VendorFeedbackTest {
     @Test
     void shouldCountSpendingElsewhereAfterTheGapOfALimitSetTooHighWasTakenUp() {
         Decision.Admit first = (Decision.Admit) decide(Calls.get("a", "/v1/deals"), T0);
-        result(first, Outcome.SUCCESS, Map.of("x-daily-ratelimit-token-limit", "600", "x-daily-ratelimit-token-remaining", "590"), T0 + 50);
+        result(first, CallOutcome.SUCCESS, Map.of("x-daily-ratelimit-token-limit", "600", "x-daily-ratelimit-token-remaining", "590"), T0 + 50);
         // Then the users spend 100 in the UI: the next call leaves 480 by the vendor's count, not 580.
         Decision.Admit next = (Decision.Admit) decide(Calls.get("b", "/v1/deals"), T0 + 100);
 
-        FeedbackEffect effect = result(next, Outcome.SUCCESS, Map.of("x-daily-ratelimit-token-limit", "600",
+        FeedbackEffect effect = result(next, CallOutcome.SUCCESS, Map.of("x-daily-ratelimit-token-limit", "600",
                 "x-daily-ratelimit-token-remaining", "480"), T0 + 150);
 
         assertThat(effect.untrackedUnits()).containsEntry("budget", 100L);
@@ -193,7 +185,7 @@ class VendorFeedbackTest {
         // Tollgate sent one call of 10 tokens: 990 left by its count. The vendor says 700: 290 went to the users' UI.
         Decision.Admit admit = (Decision.Admit) decide(Calls.get("a", "/v1/deals"), T0);
 
-        FeedbackEffect effect = result(admit, Outcome.SUCCESS, Map.of("x-daily-ratelimit-token-remaining", "700"), T0 + 50);
+        FeedbackEffect effect = result(admit, CallOutcome.SUCCESS, Map.of("x-daily-ratelimit-token-remaining", "700"), T0 + 50);
 
         assertThat(effect.untrackedUnits()).containsEntry("budget", 290L);
         QuotaCount budget = (QuotaCount) states.get(new RuleKey("budget", "account:acme"));
@@ -213,7 +205,7 @@ class VendorFeedbackTest {
         long untracked = 0;
         for (int i = 0; i < 10; i++) {
             // The vendor counts 290 + the calls that reached it so far: 1000 - 290 - 10 * (i + 1) left.
-            FeedbackEffect effect = result(inFlight.get(i), Outcome.SUCCESS,
+            FeedbackEffect effect = result(inFlight.get(i), CallOutcome.SUCCESS,
                     Map.of("x-daily-ratelimit-token-remaining", "" + (1000 - 290 - 10 * (i + 1))), T0 + 50 + i);
             untracked += effect.untrackedUnits().getOrDefault("budget", 0L);
         }
@@ -223,7 +215,7 @@ class VendorFeedbackTest {
         assertThat(budget.used()).isEqualTo(390);
         // And a second spend in the UI, reported after, adds to the first.
         Decision.Admit later = (Decision.Admit) decide(Calls.get("later", "/v1/deals"), T0 + 100);
-        FeedbackEffect effect = result(later, Outcome.SUCCESS, Map.of("x-daily-ratelimit-token-remaining", "" + (1000 - 400 - 100)), T0 + 150);
+        FeedbackEffect effect = result(later, CallOutcome.SUCCESS, Map.of("x-daily-ratelimit-token-remaining", "" + (1000 - 400 - 100)), T0 + 150);
         assertThat(effect.untrackedUnits()).containsEntry("budget", 100L);
         assertThat(((QuotaCount) states.get(new RuleKey("budget", "account:acme"))).used()).isEqualTo(500);
     }
@@ -238,7 +230,7 @@ class VendorFeedbackTest {
     void shouldNeitherRaiseTheLimitNorDropItBelowOneWhateverTheHeaderSays(@ForAll("headerValues") String reported) {
         states.clear();
         Decision.Admit admit = (Decision.Admit) decide(Calls.get("a", "/v1/deals"), T0);
-        result(admit, Outcome.SUCCESS, Map.of("x-ratelimit-limit", reported), T0 + 50);
+        result(admit, CallOutcome.SUCCESS, Map.of("x-ratelimit-limit", reported), T0 + 50);
 
         int admitted = burstAdmitted(T0 + 10_000);
 

@@ -93,7 +93,7 @@ public final class Sandbox implements AutoCloseable {
             dispatch.put("errors.deadletterqueue.topic.name", prefix + "dispatch-dlq");
             dispatch.put("errors.deadletterqueue.topic.replication.factor", "1");
             // The same margin the limiter's configuration was checked against (dispatch.jitter.ms must exceed it).
-            dispatch.put("dispatch.send.margin.ms", app.config().string(TollgateConfig.DISPATCH_SEND_MARGIN_MS));
+            dispatch.put("dispatch.send.margin.ms", String.valueOf(app.config().dispatchSendMarginMs()));
             dispatch.putAll(connector);
             connect.putConnector(CONNECTOR, dispatch, Duration.ofSeconds(60));
             return new Sandbox(work, kafka, registry, vendor, app, connect);
@@ -188,7 +188,7 @@ public final class Sandbox implements AutoCloseable {
             return;
         }
         CountDownLatch stopped = new CountDownLatch(1);
-        BoundedShutdown.onExit("Tollgate", Duration.ofMillis(sandbox.tollgate().config().longValue(TollgateConfig.SHUTDOWN_TIMEOUT_MS)), () -> {
+        BoundedShutdown.onExit("Tollgate", sandbox.tollgate().config().shutdownTimeout(), () -> {
             sandbox.close();
             stopped.countDown();
         });

@@ -23,7 +23,7 @@ final class Banner {
                 "  Requests topic      " + t.requests() + "   (key: account id; Confluent Avro or JSON)",
                 "  Output topics       " + t.dispatch() + ", " + t.delay() + ", " + t.rejected(),
                 "  Results topic       " + t.results(),
-                "  Policies, accounts  " + t.policies() + ", " + t.accounts() + "   (seeded from " + c.string(TollgateConfig.POLICY_FILE) + ")",
+                "  Policies, accounts  " + t.policies() + ", " + t.accounts() + "   (seeded from " + c.policyFile().orElse("(none)") + ")",
                 "  Try it:",
                 "    echo 'acme|{\"request_id\":\"r1\",\"account\":\"acme\",\"credential_ref\":\"pipedrive/acme\",\"auth_kind\":\"API_TOKEN\","
                         + "\"integration\":\"demo\",\"method\":\"GET\",\"path\":\"/api/v2/deals\",\"api_version\":\"v2\"}' \\",

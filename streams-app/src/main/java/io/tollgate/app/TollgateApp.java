@@ -1,5 +1,9 @@
 package io.tollgate.app;
 
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import io.tollgate.avro.ApiRequest;
 import io.tollgate.avro.DispatchResult;
 import io.tollgate.avro.policy.Account;
@@ -7,25 +11,20 @@ import io.tollgate.avro.policy.Policy;
 import io.tollgate.config.StoreNames;
 import io.tollgate.config.TollgateConfig;
 import io.tollgate.config.TopicNames;
+import io.tollgate.limiter.Limiter;
 import io.tollgate.limiter.LimiterSettings;
 import io.tollgate.policy.PolicyFile;
-import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
-import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
-import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
-import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
-import io.tollgate.limiter.Limiter;
 import io.tollgate.query.AccountQueries;
 import io.tollgate.query.CatalogQueries;
 import io.tollgate.query.QueryRouter;
 import io.tollgate.rest.QueryApi;
 import io.tollgate.rest.RestServer;
-import io.tollgate.topology.AccountResolver;
 import io.tollgate.schemas.registry.InProcessSchemaRegistry;
+import io.tollgate.topology.AccountResolver;
 import io.tollgate.topology.PolicyCatalog;
 import io.tollgate.topology.RejectingExceptionHandler;
 import io.tollgate.topology.TollgateMetrics;
 import io.tollgate.topology.TollgateTopology;
-import io.tollgate.topology.TopologySettings;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -42,13 +41,13 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StoreQueryParameters;
-import org.apache.kafka.streams.errors.InvalidStateStoreException;
-import org.apache.kafka.streams.state.QueryableStoreTypes;
-import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
 import org.apache.kafka.streams.state.HostInfo;
+import org.apache.kafka.streams.state.QueryableStoreTypes;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -91,11 +90,8 @@ public final class TollgateApp implements AutoCloseable {
                 kafka = EmbeddedKafka.start();
                 runtime.put(TollgateConfig.BOOTSTRAP_SERVERS, kafka.bootstrapServers());
             }
-            if (config.string(TollgateConfig.SCHEMA_REGISTRY_URL).isBlank()) {
-                if (!config.isEmbedded()) {
-                    throw new IllegalStateException("schema.registry.url is required with an external broker: every producer and "
-                            + "instance must share one registry (the in-process one serves only the embedded default)");
-                }
+            if (config.schemaRegistryUrl().isBlank()) {
+                // Only the embedded default gets here: the configuration refuses an external broker without a registry.
                 registry = InProcessSchemaRegistry.start(0);
                 runtime.put(TollgateConfig.SCHEMA_REGISTRY_URL, registry.url());
             }
@@ -107,7 +103,7 @@ public final class TollgateApp implements AutoCloseable {
                 // One instance on its own broker: there is nowhere to put a standby.
                 runtime.put(TollgateConfig.STANDBY_REPLICAS, "0");
             }
-            if (config.isEmbedded() && config.string(TollgateConfig.POLICY_FILE).isBlank()) {
+            if (config.isEmbedded() && config.policyFile().isEmpty()) {
                 runtime.put(TollgateConfig.POLICY_FILE, "classpath:presets/demo.yaml");
             }
             config = config.with(runtime);
@@ -125,24 +121,22 @@ public final class TollgateApp implements AutoCloseable {
 
     private static TollgateApp start(TollgateConfig config, EmbeddedKafka kafka, InProcessSchemaRegistry registry) throws Exception {
         TopicNames topics = config.topics();
-        LimiterSettings limiter = new LimiterSettings(config.longValue(TollgateConfig.DISPATCH_JITTER_MS),
-                config.longValue(TollgateConfig.RATE_LIMITED_PAUSE_MS), config.longValue(TollgateConfig.BLOCKED_PAUSE_MS),
-                config.longValue(TollgateConfig.RESULT_WAIT_MS));
+        LimiterSettings limiter = config.limiterSettings();
         // Read and validate the policy file before anything else: a bad file stops here, naming the field.
-        PolicyFile.Contents seed = config.string(TollgateConfig.POLICY_FILE).isBlank() ? null
-                : PolicyFile.load(config.string(TollgateConfig.POLICY_FILE), limiter);
+        PolicyFile.Contents seed = config.policyFile().isEmpty() ? null
+                : PolicyFile.load(config.policyFile().get(), limiter);
 
         Map<String, Object> clients = new HashMap<>();
-        clients.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.string(TollgateConfig.BOOTSTRAP_SERVERS));
+        clients.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
         clients.putAll(config.clientSecurity());
         clients.putAll(config.withPrefix("admin."));
         int partitions;
         try (Admin admin = Admin.create(clients)) {
-            partitions = TopicAdmin.ensureTopics(admin, topics, config.intValue(TollgateConfig.TOPIC_PARTITIONS),
-                    (short) config.intValue(TollgateConfig.TOPIC_REPLICATION));
+            partitions = TopicAdmin.ensureTopics(admin, topics, config.topicPartitions(),
+                    config.topicReplicationFactor());
         }
-        ValueSerdeFactory serdes = new ValueSerdeFactory(config.string(TollgateConfig.VALUE_SERDE_CLASS),
-                config.string(TollgateConfig.SCHEMA_REGISTRY_URL));
+        ValueSerdeFactory serdes = new ValueSerdeFactory(config.valueSerdeClass(),
+                config.schemaRegistryUrl());
         if (seed != null) {
             try (KafkaProducer<String, SpecificRecord> producer = new KafkaProducer<>(producerProps(config), new StringSerializer(),
                     serdes.serializer())) {
@@ -152,7 +146,7 @@ public final class TollgateApp implements AutoCloseable {
 
         TollgateMetrics metrics = new TollgateMetrics();
         PolicyCatalog catalog = new PolicyCatalog(limiter, serdes.deserializer(Policy.class), serdes.deserializer(Account.class));
-        Topology topology = TollgateTopology.build(TopologySettings.from(config, partitions, instanceName(config)), new TollgateTopology.ValueSerdes(serdes.serializer(),
+        Topology topology = TollgateTopology.build(config.topologySettings(partitions), new TollgateTopology.ValueSerdes(serdes.serializer(),
                 serdes.deserializer(ApiRequest.class), serdes.deserializer(DispatchResult.class), serdes.deserializer(Account.class)),
                 catalog, metrics);
         // The REST server starts first: the port it binds (rest.port 0 picks one) is the address the other
@@ -162,15 +156,15 @@ public final class TollgateApp implements AutoCloseable {
         QueryRouter router = new QueryRouter();
         QueryApi api = new QueryApi(router, new AccountQueries(new Limiter(limiter), new AccountResolver(catalog,
                 id -> globalStore(streamsOf.get(), StoreNames.POLICIES).get(id), id -> globalStore(streamsOf.get(), StoreNames.ACCOUNTS).get(id),
-                config.string(TollgateConfig.DEFAULT_POLICY), topics.accounts())),
+                config.defaultPolicy(), topics.accounts())),
                 new CatalogQueries(streamsOf::get, catalog), System::currentTimeMillis);
-        RestServer rest = RestServer.start(config.string(TollgateConfig.REST_HOST), config.intValue(TollgateConfig.REST_PORT),
-                config.string(TollgateConfig.REST_AUTH_TOKEN), () -> healthOf.get() == null
+        RestServer rest = RestServer.start(config.restHost(), config.restPort(),
+                config.restAuthToken(), () -> healthOf.get() == null
                         ? new Health.Status(true, false, "CREATED", java.util.List.of("starting")) : healthOf.get().status(), metrics, api);
         KafkaStreams streams;
         Health health;
         try {
-            String advertised = advertisedAddress(config, rest.port());
+            String advertised = config.advertisedAddress(rest.port());
             String advertisedHost = advertised.substring(0, advertised.lastIndexOf(':'));
             if (advertisedHost.equals("0.0.0.0") || advertisedHost.equals("::") || advertisedHost.equals("[::]")) {
                 LOG.warn("The REST API is advertised to the other instances as {}, which none of them can reach: set "
@@ -183,7 +177,7 @@ public final class TollgateApp implements AutoCloseable {
             props.put(StreamsConfig.APPLICATION_SERVER_CONFIG, advertised);
             RejectingExceptionHandler.install(props, topics.rejected(), serdes.serializer(), metrics);
             streams = new KafkaStreams(topology, props);
-            health = Health.of(streams, metrics, config.longValue(TollgateConfig.HEALTH_STALL_TIMEOUT_MS));
+            health = Health.of(streams, metrics, config.healthStallTimeout().toMillis());
             Health failing = health;
             streams.setUncaughtExceptionHandler(e -> {
                 LOG.error("Stream thread failed; replacing it, it resumes from the last commit", e);
@@ -210,12 +204,6 @@ public final class TollgateApp implements AutoCloseable {
         return new TollgateApp(config, kafka, registry, streams, rest, metrics, health, seed);
     }
 
-    /** Where the other instances reach this one: rest.advertised.address, or rest.host and the port bound. */
-    static String advertisedAddress(TollgateConfig config, int boundPort) {
-        String configured = config.string(TollgateConfig.REST_ADVERTISED_ADDRESS);
-        return configured.isBlank() ? config.string(TollgateConfig.REST_HOST) + ":" + boundPort : configured;
-    }
-
     private static ReadOnlyKeyValueStore<String, byte[]> globalStore(KafkaStreams streams, String name) {
         if (streams == null) {
             throw new io.tollgate.query.Unavailable("Tollgate is starting");
@@ -229,14 +217,14 @@ public final class TollgateApp implements AutoCloseable {
 
     static Properties streamsProps(TollgateConfig config) {
         Properties p = new Properties();
-        p.put(StreamsConfig.APPLICATION_ID_CONFIG, config.string(TollgateConfig.APPLICATION_ID));
-        p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, config.string(TollgateConfig.BOOTSTRAP_SERVERS));
-        p.put(StreamsConfig.STATE_DIR_CONFIG, config.string(TollgateConfig.STATE_DIR));
-        p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, config.string(TollgateConfig.PROCESSING_GUARANTEE));
-        p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, config.string(TollgateConfig.COMMIT_INTERVAL_MS));
-        p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, config.string(TollgateConfig.STREAM_THREADS));
-        p.put(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, config.string(TollgateConfig.STANDBY_REPLICAS));
-        p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, config.string(TollgateConfig.TOPIC_REPLICATION));
+        p.put(StreamsConfig.APPLICATION_ID_CONFIG, config.applicationId());
+        p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
+        p.put(StreamsConfig.STATE_DIR_CONFIG, config.stateDir().toString());
+        p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, config.processingGuarantee());
+        p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, String.valueOf(config.commitIntervalMs()));
+        p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, String.valueOf(config.streamThreads()));
+        p.put(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, String.valueOf(config.standbyReplicas()));
+        p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, String.valueOf(config.topicReplicationFactor()));
         // Fail-over (docs/RELIABILITY.md). A member that dies is noticed after the session timeout, and its
         // partitions move; 6 s is the broker's minimum. A member that restarts with the same instance id
         // (static membership) takes its partitions back without a rebalance. The transaction timeout stays
@@ -251,13 +239,13 @@ public final class TollgateApp implements AutoCloseable {
         // restore, and stall their accounts meanwhile.
         p.put(StreamsConfig.ACCEPTABLE_RECOVERY_LAG_CONFIG, "100");
         p.put(StreamsConfig.PROBING_REBALANCE_INTERVAL_MS_CONFIG, "60000");
-        staticMembershipId(config).ifPresent(id -> p.put(StreamsConfig.consumerPrefix(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG), id));
+        config.staticMembershipId().ifPresent(id -> p.put(StreamsConfig.consumerPrefix(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG), id));
         p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, "true");
         // Requests and results of a task are independent streams: process whichever has data, without
         // waiting to align their timestamps (a result must release a permit or correct a window at once).
         p.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, "-1");
         // A thread blocked in poll() cannot punctuate: never block longer than the punctuation interval.
-        p.put(StreamsConfig.POLL_MS_CONFIG, config.string(TollgateConfig.PUNCTUATION_INTERVAL_MS));
+        p.put(StreamsConfig.POLL_MS_CONFIG, String.valueOf(config.punctuationIntervalMs()));
         p.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), "5");
         // A fetch the broker holds open delays data of partitions it does not include: keep it short, so
         // that results (which release permits and correct windows) are read within milliseconds.
@@ -276,39 +264,9 @@ public final class TollgateApp implements AutoCloseable {
         return p;
     }
 
-    /** How this instance names itself in the decisions it makes: its instance id, or its REST address. */
-    static String instanceName(TollgateConfig config) {
-        return staticMembershipId(config).orElse(config.string(TollgateConfig.REST_HOST) + ":" + config.string(TollgateConfig.REST_PORT));
-    }
-
-    /**
-     * The consumer group instance id: {@code instance.id} as set, or with {@code auto} the host name and REST
-     * port (unique per instance, stable across restarts), or none when the port is chosen at random.
-     */
-    static java.util.Optional<String> staticMembershipId(TollgateConfig config) {
-        String id = config.string(TollgateConfig.INSTANCE_ID).trim();
-        if (id.equals("auto")) {
-            if (config.intValue(TollgateConfig.REST_PORT) == 0) {
-                return java.util.Optional.empty();
-            }
-            String host = System.getenv().getOrDefault("HOSTNAME", "");
-            if (host.isBlank()) {
-                try {
-                    host = java.net.InetAddress.getLocalHost().getHostName();
-                } catch (java.io.IOException e) {
-                    return java.util.Optional.empty();
-                }
-            }
-            id = host + "-" + config.string(TollgateConfig.REST_PORT);
-        }
-        // Kafka allows letters, digits, '.', '_' and '-' in an instance id.
-        String legal = id.replaceAll("[^A-Za-z0-9._-]", "-");
-        return legal.isEmpty() ? java.util.Optional.empty() : java.util.Optional.of(legal.length() > 200 ? legal.substring(0, 200) : legal);
-    }
-
     static Map<String, Object> producerProps(TollgateConfig config) {
         Map<String, Object> p = new HashMap<>();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.string(TollgateConfig.BOOTSTRAP_SERVERS));
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
         p.put(ProducerConfig.ACKS_CONFIG, "all");
         p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         // One batch at a time: a few seed records, and nothing to reorder if the first write meets a leader change.
@@ -358,11 +316,11 @@ public final class TollgateApp implements AutoCloseable {
     }
 
     public String bootstrapServers() {
-        return config.string(TollgateConfig.BOOTSTRAP_SERVERS);
+        return config.bootstrapServers();
     }
 
     public String registryUrl() {
-        return config.string(TollgateConfig.SCHEMA_REGISTRY_URL);
+        return config.schemaRegistryUrl();
     }
 
     public java.net.URI restUrl() {
@@ -383,7 +341,7 @@ public final class TollgateApp implements AutoCloseable {
      */
     @Override
     public void close() {
-        long budgetMs = config.longValue(TollgateConfig.SHUTDOWN_TIMEOUT_MS);
+        long budgetMs = config.shutdownTimeout().toMillis();
         // Leave the group even as a static member: its partitions move to warm standbys at once, instead of
         // after a session timeout. (Static membership still spares a rebalance when a crashed instance returns.)
         CloseOptions options = CloseOptions.timeout(Duration.ofMillis(budgetMs * 2 / 3))

@@ -37,7 +37,7 @@ public final class TollgateMain {
             return;
         }
         CountDownLatch stopped = new CountDownLatch(1);
-        BoundedShutdown.onExit("Tollgate", Duration.ofMillis(config.longValue(TollgateConfig.SHUTDOWN_TIMEOUT_MS)), () -> {
+        BoundedShutdown.onExit("Tollgate", config.shutdownTimeout(), () -> {
             app.close();
             stopped.countDown();
         });

@@ -1,23 +1,31 @@
 package io.tollgate.config;
 
+import io.tollgate.limiter.LimiterSettings;
 import java.io.IOException;
 import java.io.Reader;
+import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.TreeMap;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigDef.ConfigKey;
+import org.apache.kafka.common.config.types.Password;
 
 /**
  * Tollgate's configuration, in layers: defaults &lt; properties file &lt; environment
- * ({@code TOLLGATE_FOO_BAR} is {@code foo.bar}) &lt; command line ({@code --foo.bar=value}). Parsed once
- * and validated at start: an unknown key or a bad value stops the app with a message naming the key
- * and the layer it came from. Keys under {@code streams.}, {@code producer.}, {@code consumer.} and
- * {@code admin.} pass through to those Kafka clients; {@code security.protocol}, {@code sasl.*} and
- * {@code ssl.*} to all of them.
+ * ({@code TOLLGATE_FOO_BAR} is {@code foo.bar}) &lt; command line ({@code --foo.bar=value}). Each key is
+ * defined once in {@link TollgateConfigDef}; this class parses every layer against those definitions, checks
+ * the rules between keys, and gives typed accessors. An unknown key or a bad value stops the app with a
+ * message naming the key and the layer it came from. Keys under {@code streams.}, {@code producer.},
+ * {@code consumer.} and {@code admin.} pass through to those Kafka clients; {@code security.protocol},
+ * {@code sasl.*} and {@code ssl.*} to all of them.
  */
 public final class TollgateConfig {
 
@@ -50,80 +58,48 @@ public final class TollgateConfig {
     public static final String DEDUP_RETENTION_MS = "dedup.retention.ms";
     public static final String REST_HOST = "rest.host";
     public static final String REST_PORT = "rest.port";
-    /** host:port the other instances reach this one's REST API at (Kafka Streams' application.server). */
     public static final String REST_ADVERTISED_ADDRESS = "rest.advertised.address";
-    /** When set, every endpoint but /health and /ready requires {@code Authorization: Bearer <token>}. */
     public static final String REST_AUTH_TOKEN = "rest.auth.token";
     public static final String VALUE_SERDE_CLASS = "value.serde.class";
 
-    private static final Map<String, String> DEFAULTS = defaults();
     private static final String[] PASS_THROUGH = {"streams.", "producer.", "consumer.", "admin."};
     /** Kafka security settings: given once, they reach every client Tollgate creates (admin, producer, Streams). */
     private static final String[] CLIENT_SECURITY = {"security.protocol", "sasl.", "ssl."};
 
-    private final Map<String, String> values;
+    /** Every value as given (defaults included), for pass-through keys and the startup log. */
+    private final Map<String, String> raw;
     private final Map<String, String> origins;
+    /** The defined keys, parsed to their types. */
+    private final Map<String, Object> parsed = new LinkedHashMap<>();
 
-    private TollgateConfig(Map<String, String> values, Map<String, String> origins) {
-        this.values = Collections.unmodifiableMap(values);
+    private TollgateConfig(Map<String, String> raw, Map<String, String> origins) {
+        this.raw = Collections.unmodifiableMap(raw);
         this.origins = origins;
-        validate();
+        parse();
+        checkRulesBetweenKeys();
     }
 
-    private static Map<String, String> defaults() {
+    private static Map<String, String> defaults(Map<String, String> origins) {
         Map<String, String> d = new LinkedHashMap<>();
-        d.put(BOOTSTRAP_SERVERS, "");
-        d.put(SCHEMA_REGISTRY_URL, "");
-        d.put(TOPIC_PREFIX, "tollgate.");
-        d.put(TOPIC_PARTITIONS, "4");
-        d.put(TOPIC_REPLICATION, "1");
-        d.put(APPLICATION_ID, "tollgate-limiter");
-        d.put(STATE_DIR, Path.of(System.getProperty("java.io.tmpdir"), "tollgate-state").toString());
-        d.put(PROCESSING_GUARANTEE, "exactly_once_v2");
-        d.put(COMMIT_INTERVAL_MS, "100");
-        d.put(STREAM_THREADS, "1");
-        d.put(STANDBY_REPLICAS, "1");
-        d.put(POLICY_FILE, "");
-        d.put(DEFAULT_POLICY, "");
-        d.put(PUNCTUATION_INTERVAL_MS, "20");
-        d.put(DISPATCH_LEAD_MS, "300");
-        d.put(DISPATCH_JITTER_MS, "100");
-        d.put(RESULT_WAIT_MS, "10000");
-        d.put(RATE_LIMITED_PAUSE_MS, "2000");
-        d.put(BLOCKED_PAUSE_MS, "900000");
-        d.put(REQUEST_MAX_BYTES, "262144");
-        d.put(MAX_ATTEMPTS, "5");
-        d.put(MAX_STALE_RETURNS, "10");
-        d.put(DISPATCH_SEND_MARGIN_MS, "50");
-        d.put(SHUTDOWN_TIMEOUT_MS, "30000");
-        d.put(HEALTH_STALL_TIMEOUT_MS, "30000");
-        d.put(INSTANCE_ID, "auto");
-        d.put(DEDUP_RETENTION_MS, "86400000");
-        d.put(REST_HOST, "127.0.0.1");
-        d.put(REST_PORT, "8080");
-        d.put(REST_ADVERTISED_ADDRESS, "");
-        d.put(REST_AUTH_TOKEN, "");
-        d.put(VALUE_SERDE_CLASS, "io.tollgate.schemas.serde.AvroSerde");
+        TollgateConfigDef.DEFINITION.configKeys().values().forEach(key -> {
+            d.put(key.name, key.defaultValue instanceof Password p ? p.value() : String.valueOf(key.defaultValue));
+            origins.put(key.name, "default");
+        });
         return d;
     }
 
     /** Defaults only; for tests and embedding. */
     public static TollgateConfig defaultsWith(Map<String, String> overrides) {
-        Map<String, String> values = new LinkedHashMap<>(DEFAULTS);
         Map<String, String> origins = new LinkedHashMap<>();
-        values.keySet().forEach(k -> origins.put(k, "default"));
-        overrides.forEach((k, v) -> {
-            values.put(k, v);
-            origins.put(k, "override");
-        });
+        Map<String, String> values = defaults(origins);
+        overrides.forEach((k, v) -> put(values, origins, k, v, "override"));
         return new TollgateConfig(values, origins);
     }
 
     /** All layers: {@code --config=<file>} (or TOLLGATE_CONFIG), environment, then {@code --key=value} arguments. */
     public static TollgateConfig load(String[] args, Map<String, String> environment) {
-        Map<String, String> values = new LinkedHashMap<>(DEFAULTS);
         Map<String, String> origins = new LinkedHashMap<>();
-        values.keySet().forEach(k -> origins.put(k, "default"));
+        Map<String, String> values = defaults(origins);
 
         Map<String, String> cli = new LinkedHashMap<>();
         for (String arg : args) {
@@ -144,12 +120,21 @@ public final class TollgateConfig {
         }
         environment.forEach((name, value) -> {
             if (name.startsWith("TOLLGATE_") && !name.equals("TOLLGATE_CONFIG")) {
-                String key = name.substring("TOLLGATE_".length()).toLowerCase(Locale.ROOT).replace('_', '.');
-                put(values, origins, key, value, "environment " + name);
+                put(values, origins, keyOfEnvironmentVariable(name), value, "environment " + name);
             }
         });
         cli.forEach((k, v) -> put(values, origins, k, v, "argument --" + k));
         return new TollgateConfig(values, origins);
+    }
+
+    /** {@code TOLLGATE_DISPATCH_LEAD_MS} is {@code dispatch.lead.ms}. */
+    public static String keyOfEnvironmentVariable(String name) {
+        return name.substring("TOLLGATE_".length()).toLowerCase(Locale.ROOT).replace('_', '.');
+    }
+
+    /** Whether {@code key} is a setting Tollgate knows: defined, or passed through to Kafka's clients. */
+    public static boolean isKnownKey(String key) {
+        return TollgateConfigDef.DEFINITION.configKeys().containsKey(key) || isPassThrough(key);
     }
 
     private static void put(Map<String, String> values, Map<String, String> origins, String key, String value, String origin) {
@@ -157,54 +142,51 @@ public final class TollgateConfig {
         origins.put(key.trim(), origin);
     }
 
-    private void validate() {
-        for (String key : values.keySet()) {
-            if (!DEFAULTS.containsKey(key) && !isPassThrough(key)) {
-                throw new ConfigException("unknown configuration key '" + key + "' (from " + origins.get(key)
-                        + "); known keys: " + new TreeMap<>(DEFAULTS).keySet() + " and streams.*, producer.*, consumer.*, admin.*, security.protocol, sasl.*, ssl.*");
+    private void parse() {
+        for (String key : raw.keySet()) {
+            if (!isKnownKey(key)) {
+                throw new ConfigException("unknown configuration key '" + key + "' (from " + origins.get(key) + "); known keys: "
+                        + new TreeMap<>(TollgateConfigDef.DEFINITION.configKeys()).keySet()
+                        + " and streams.*, producer.*, consumer.*, admin.*, security.protocol, sasl.*, ssl.*");
             }
         }
-        positive(TOPIC_PARTITIONS);
-        positive(TOPIC_REPLICATION);
-        positive(COMMIT_INTERVAL_MS);
-        positive(STREAM_THREADS);
-        atLeast(STANDBY_REPLICAS, 0);
-        positive(PUNCTUATION_INTERVAL_MS);
-        atLeast(DISPATCH_LEAD_MS, 0);
-        atLeast(DISPATCH_JITTER_MS, 0);
-        atLeast(RESULT_WAIT_MS, 0);
-        atLeast(RATE_LIMITED_PAUSE_MS, 0);
-        atLeast(BLOCKED_PAUSE_MS, 0);
-        positive(REQUEST_MAX_BYTES);
-        positive(MAX_ATTEMPTS);
-        positive(MAX_STALE_RETURNS);
-        atLeast(DISPATCH_SEND_MARGIN_MS, 0);
-        positive(SHUTDOWN_TIMEOUT_MS);
-        positive(HEALTH_STALL_TIMEOUT_MS);
-        positive(DEDUP_RETENTION_MS);
-        atLeast(REST_PORT, 0);
-        String advertised = string(REST_ADVERTISED_ADDRESS);
-        if (!advertised.isBlank() && !advertised.matches("[A-Za-z0-9.\\[\\]:_-]+:\\d{1,5}")) {
-            throw new ConfigException(REST_ADVERTISED_ADDRESS + " must be host:port, got '" + advertised + "' (from "
-                    + origins.get(REST_ADVERTISED_ADDRESS) + ")");
+        for (ConfigKey key : TollgateConfigDef.DEFINITION.configKeys().values()) {
+            String value = raw.get(key.name);
+            Object typed;
+            try {
+                typed = ConfigDef.parseType(key.name, value, key.type);
+            } catch (org.apache.kafka.common.config.ConfigException e) {
+                String expected = key.type == ConfigDef.Type.INT || key.type == ConfigDef.Type.LONG ? "a whole number"
+                        : "of type " + key.type.name().toLowerCase(Locale.ROOT);
+                throw new ConfigException(key.name + " must be " + expected + ", got '" + value + "' (from " + origins.get(key.name) + ")");
+            }
+            if (key.validator != null) {
+                try {
+                    key.validator.ensureValid(key.name, typed);
+                } catch (org.apache.kafka.common.config.ConfigException e) {
+                    throw new ConfigException(e.getMessage() + " (from " + origins.get(key.name) + ")");
+                }
+            }
+            parsed.put(key.name, typed);
         }
-        String guarantee = string(PROCESSING_GUARANTEE);
-        if (!guarantee.equals("exactly_once_v2") && !guarantee.equals("at_least_once")) {
-            throw new ConfigException(PROCESSING_GUARANTEE + " must be exactly_once_v2 or at_least_once, got '" + guarantee
-                    + "' (from " + origins.get(PROCESSING_GUARANTEE) + ")");
-        }
-        if (longValue(PUNCTUATION_INTERVAL_MS) > 1000) {
-            throw new ConfigException(PUNCTUATION_INTERVAL_MS + " above 1000 ms would hold calls back long after the limit allows them");
+    }
+
+    /** Rules that tie keys together: each names both keys, their values and where they came from. */
+    private void checkRulesBetweenKeys() {
+        if (!bootstrapServers().isBlank() && schemaRegistryUrl().isBlank()) {
+            throw new ConfigException(SCHEMA_REGISTRY_URL + " is required with an external broker (" + BOOTSTRAP_SERVERS + " from "
+                    + origins.get(BOOTSTRAP_SERVERS) + "): every producer and instance must share one registry "
+                    + "(the in-process one serves only the embedded default)");
         }
         // Settings under which every call comes back STALE: refused here rather than found out by a loop.
-        if (longValue(DISPATCH_JITTER_MS) <= longValue(DISPATCH_SEND_MARGIN_MS)) {
-            throw new ConfigException(DISPATCH_JITTER_MS + " (" + longValue(DISPATCH_JITTER_MS) + ", from " + origins.get(DISPATCH_JITTER_MS)
-                    + ") must be above the dispatcher's " + DISPATCH_SEND_MARGIN_MS + " (" + longValue(DISPATCH_SEND_MARGIN_MS)
+        if (dispatchJitterMs() <= dispatchSendMarginMs()) {
+            throw new ConfigException(DISPATCH_JITTER_MS + " (" + dispatchJitterMs() + ", from " + origins.get(DISPATCH_JITTER_MS)
+                    + ") must be above the dispatcher's " + DISPATCH_SEND_MARGIN_MS + " (" + dispatchSendMarginMs()
                     + "): a slot no longer than the margin can never be used, and every call would come back STALE");
         }
-        if (longValue(COMMIT_INTERVAL_MS) >= longValue(DISPATCH_LEAD_MS)) {
-            throw new ConfigException(COMMIT_INTERVAL_MS + " (" + longValue(COMMIT_INTERVAL_MS) + ", from " + origins.get(COMMIT_INTERVAL_MS)
-                    + ") must be below " + DISPATCH_LEAD_MS + " (" + longValue(DISPATCH_LEAD_MS) + "): a dispatched call becomes readable "
+        if (commitIntervalMs() >= dispatchLeadMs()) {
+            throw new ConfigException(COMMIT_INTERVAL_MS + " (" + commitIntervalMs() + ", from " + origins.get(COMMIT_INTERVAL_MS)
+                    + ") must be below " + DISPATCH_LEAD_MS + " (" + dispatchLeadMs() + "): a dispatched call becomes readable "
                     + "only when its transaction commits, so it would reach the dispatcher after its slot, and come back STALE");
         }
     }
@@ -227,43 +209,162 @@ public final class TollgateConfig {
         return false;
     }
 
+    // Typed accessors, one per key (or per group of keys a component needs together).
+
+    public String bootstrapServers() {
+        return (String) parsed.get(BOOTSTRAP_SERVERS);
+    }
+
+    public String schemaRegistryUrl() {
+        return (String) parsed.get(SCHEMA_REGISTRY_URL);
+    }
+
+    public TopicNames topics() {
+        return new TopicNames((String) parsed.get(TOPIC_PREFIX));
+    }
+
+    public int topicPartitions() {
+        return (Integer) parsed.get(TOPIC_PARTITIONS);
+    }
+
+    public short topicReplicationFactor() {
+        return ((Integer) parsed.get(TOPIC_REPLICATION)).shortValue();
+    }
+
+    public String applicationId() {
+        return (String) parsed.get(APPLICATION_ID);
+    }
+
+    public Path stateDir() {
+        String dir = (String) parsed.get(STATE_DIR);
+        return dir.isBlank() ? Path.of(System.getProperty("java.io.tmpdir"), "tollgate-state") : Path.of(dir);
+    }
+
+    public String processingGuarantee() {
+        return (String) parsed.get(PROCESSING_GUARANTEE);
+    }
+
+    public long commitIntervalMs() {
+        return (Long) parsed.get(COMMIT_INTERVAL_MS);
+    }
+
+    public int streamThreads() {
+        return (Integer) parsed.get(STREAM_THREADS);
+    }
+
+    public int standbyReplicas() {
+        return (Integer) parsed.get(STANDBY_REPLICAS);
+    }
+
+    public String valueSerdeClass() {
+        return (String) parsed.get(VALUE_SERDE_CLASS);
+    }
+
+    /** The policy file to publish at start, if any. */
+    public Optional<String> policyFile() {
+        String file = (String) parsed.get(POLICY_FILE);
+        return file.isBlank() ? Optional.empty() : Optional.of(file);
+    }
+
+    public String defaultPolicy() {
+        return (String) parsed.get(DEFAULT_POLICY);
+    }
+
+    public long punctuationIntervalMs() {
+        return (Long) parsed.get(PUNCTUATION_INTERVAL_MS);
+    }
+
+    public long dispatchLeadMs() {
+        return (Long) parsed.get(DISPATCH_LEAD_MS);
+    }
+
+    public long dispatchJitterMs() {
+        return (Long) parsed.get(DISPATCH_JITTER_MS);
+    }
+
+    public long dispatchSendMarginMs() {
+        return (Long) parsed.get(DISPATCH_SEND_MARGIN_MS);
+    }
+
+    /** What the engine needs: slot length, pauses and how long an unanswered call keeps counting. */
+    public LimiterSettings limiterSettings() {
+        return new LimiterSettings(dispatchJitterMs(), (Long) parsed.get(RATE_LIMITED_PAUSE_MS), (Long) parsed.get(BLOCKED_PAUSE_MS),
+                (Long) parsed.get(RESULT_WAIT_MS));
+    }
+
+    /** What the topology needs. @param partitions the partition count of the per-account topics, as they exist */
+    public TopologySettings topologySettings(int partitions) {
+        return new TopologySettings(topics(), partitions, dispatchLeadMs(), punctuationIntervalMs(), (Integer) parsed.get(REQUEST_MAX_BYTES),
+                (Long) parsed.get(DEDUP_RETENTION_MS), defaultPolicy(), (Integer) parsed.get(MAX_ATTEMPTS),
+                (Integer) parsed.get(MAX_STALE_RETURNS), instanceName());
+    }
+
+    public String restHost() {
+        return (String) parsed.get(REST_HOST);
+    }
+
+    public int restPort() {
+        return (Integer) parsed.get(REST_PORT);
+    }
+
+    /** Where the other instances reach this one: rest.advertised.address, or rest.host and the port bound. */
+    public String advertisedAddress(int boundPort) {
+        String configured = (String) parsed.get(REST_ADVERTISED_ADDRESS);
+        return configured.isBlank() ? restHost() + ":" + boundPort : configured;
+    }
+
+    /** The bearer token every endpoint but /health and /ready wants; empty for none. */
+    public String restAuthToken() {
+        return ((Password) parsed.get(REST_AUTH_TOKEN)).value();
+    }
+
+    public Duration healthStallTimeout() {
+        return Duration.ofMillis((Long) parsed.get(HEALTH_STALL_TIMEOUT_MS));
+    }
+
+    public Duration shutdownTimeout() {
+        return Duration.ofMillis((Long) parsed.get(SHUTDOWN_TIMEOUT_MS));
+    }
+
+    /** How this instance names itself in the decisions it makes: its instance id, or its REST address. */
+    public String instanceName() {
+        return staticMembershipId().orElse(restHost() + ":" + restPort());
+    }
+
+    /**
+     * The consumer group instance id: {@code instance.id} as set, or with {@code auto} the host name and REST
+     * port (unique per instance, stable across restarts), or none when the port is chosen at random.
+     */
+    public Optional<String> staticMembershipId() {
+        String id = ((String) parsed.get(INSTANCE_ID)).trim();
+        if (id.equals("auto")) {
+            if (restPort() == 0) {
+                return Optional.empty();
+            }
+            String host = System.getenv().getOrDefault("HOSTNAME", "");
+            if (host.isBlank()) {
+                try {
+                    host = InetAddress.getLocalHost().getHostName();
+                } catch (IOException e) {
+                    return Optional.empty();
+                }
+            }
+            id = host + "-" + restPort();
+        }
+        // Kafka allows letters, digits, '.', '_' and '-' in an instance id.
+        String legal = id.replaceAll("[^A-Za-z0-9._-]", "-");
+        return legal.isEmpty() ? Optional.empty() : Optional.of(legal.length() > 200 ? legal.substring(0, 200) : legal);
+    }
+
     /** {@code security.protocol}, {@code sasl.*} and {@code ssl.*}: for every Kafka client. */
     public Map<String, String> clientSecurity() {
         Map<String, String> out = new LinkedHashMap<>();
-        values.forEach((k, v) -> {
+        raw.forEach((k, v) -> {
             if (isClientSecurity(k)) {
                 out.put(k, v);
             }
         });
         return out;
-    }
-
-    private void positive(String key) {
-        atLeast(key, 1);
-    }
-
-    private void atLeast(String key, long min) {
-        long value = longValue(key);
-        if (value < min) {
-            throw new ConfigException(key + " must be at least " + min + ", got " + value + " (from " + origins.get(key) + ")");
-        }
-    }
-
-    public String string(String key) {
-        return values.getOrDefault(key, "");
-    }
-
-    public long longValue(String key) {
-        String value = string(key);
-        try {
-            return Long.parseLong(value);
-        } catch (NumberFormatException e) {
-            throw new ConfigException(key + " must be a whole number, got '" + value + "' (from " + origins.get(key) + ")");
-        }
-    }
-
-    public int intValue(String key) {
-        return Math.toIntExact(longValue(key));
     }
 
     /** Whether {@code key} was left at its default. */
@@ -272,17 +373,13 @@ public final class TollgateConfig {
     }
 
     public boolean isEmbedded() {
-        return string(BOOTSTRAP_SERVERS).isBlank();
-    }
-
-    public TopicNames topics() {
-        return new TopicNames(string(TOPIC_PREFIX));
+        return bootstrapServers().isBlank();
     }
 
     /** Keys under {@code prefix} with the prefix removed, e.g. all {@code streams.*} settings. */
     public Map<String, String> withPrefix(String prefix) {
         Map<String, String> out = new LinkedHashMap<>();
-        values.forEach((k, v) -> {
+        raw.forEach((k, v) -> {
             if (k.startsWith(prefix)) {
                 out.put(k.substring(prefix.length()), v);
             }
@@ -292,20 +389,22 @@ public final class TollgateConfig {
 
     /** A copy with some values replaced (the embedded broker's address, say). */
     public TollgateConfig with(Map<String, String> overrides) {
-        Map<String, String> v = new LinkedHashMap<>(values);
+        Map<String, String> v = new LinkedHashMap<>(raw);
         Map<String, String> o = new LinkedHashMap<>(origins);
-        overrides.forEach((k, val) -> {
-            v.put(k, val);
-            o.put(k, "runtime");
-        });
+        overrides.forEach((k, val) -> put(v, o, k, val, "runtime"));
         return new TollgateConfig(v, o);
     }
 
-    /** Every value with its origin, for the startup log; values of secret-looking keys are hidden. */
+    /** Every value with its origin, for the startup log; passwords and values of secret-looking keys are hidden. */
     public Map<String, String> describe() {
         Map<String, String> out = new TreeMap<>();
-        values.forEach((k, v) -> out.put(k, (looksSecret(k) ? "[hidden]" : v) + "  (" + origins.get(k) + ")"));
+        raw.forEach((k, v) -> out.put(k, (isHidden(k) ? "[hidden]" : v) + "  (" + origins.get(k) + ")"));
         return out;
+    }
+
+    private static boolean isHidden(String key) {
+        ConfigKey defined = TollgateConfigDef.DEFINITION.configKeys().get(key);
+        return defined != null ? defined.type == ConfigDef.Type.PASSWORD : looksSecret(key);
     }
 
     static boolean looksSecret(String key) {

@@ -1,27 +1,28 @@
 package io.tollgate.intake;
 
+import io.tollgate.limiter.RejectReason;
 /**
  * A request that cannot be accepted, with its reason code, and its request id and account when they
  * could be read (so that the rejection can be matched to what was sent).
  */
 public class InvalidRequestException extends RuntimeException {
 
-    private final RejectCode code;
+    private final RejectReason code;
     private final String requestId;
     private final String account;
 
-    public InvalidRequestException(RejectCode code, String message) {
+    public InvalidRequestException(RejectReason code, String message) {
         this(code, message, null, null);
     }
 
-    private InvalidRequestException(RejectCode code, String message, String requestId, String account) {
+    private InvalidRequestException(RejectReason code, String message, String requestId, String account) {
         super(message);
         this.code = code;
         this.requestId = requestId;
         this.account = account;
     }
 
-    public RejectCode code() {
+    public RejectReason code() {
         return code;
     }
 

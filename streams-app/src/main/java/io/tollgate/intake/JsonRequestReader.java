@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.tollgate.avro.ApiRequest;
 import io.tollgate.avro.AuthKind;
+import io.tollgate.limiter.RejectReason;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -39,13 +40,13 @@ public final class JsonRequestReader {
             root = JSON.readTree(json);
         } catch (JsonProcessingException e) {
             // Jackson's own message quotes the input, which may hold anything: name only what failed and where.
-            throw new InvalidRequestException(RejectCode.UNDECODABLE, "not valid JSON (" + e.getClass().getSimpleName() + ")"
+            throw new InvalidRequestException(RejectReason.UNDECODABLE, "not valid JSON (" + e.getClass().getSimpleName() + ")"
                     + (e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr()));
         } catch (java.io.IOException e) {
-            throw new InvalidRequestException(RejectCode.UNDECODABLE, "not valid JSON (" + e.getClass().getSimpleName() + ")");
+            throw new InvalidRequestException(RejectReason.UNDECODABLE, "not valid JSON (" + e.getClass().getSimpleName() + ")");
         }
         if (root == null || !root.isObject()) {
-            throw new InvalidRequestException(RejectCode.UNDECODABLE, "a JSON request must be an object");
+            throw new InvalidRequestException(RejectReason.UNDECODABLE, "a JSON request must be an object");
         }
         try {
             return fromObject(root);
@@ -64,7 +65,7 @@ public final class JsonRequestReader {
         while (names.hasNext()) {
             String name = names.next();
             if (!FIELDS.contains(name)) {
-                throw new InvalidRequestException(RejectCode.INVALID_REQUEST, "unknown field " + Excerpt.quote(name) + "; fields are "
+                throw new InvalidRequestException(RejectReason.INVALID_REQUEST, "unknown field " + Excerpt.quote(name) + "; fields are "
                         + new java.util.TreeSet<>(FIELDS));
             }
         }
@@ -93,12 +94,12 @@ public final class JsonRequestReader {
         JsonNode node = root.get(field);
         if (node == null || node.isNull()) {
             if (required) {
-                throw new InvalidRequestException(RejectCode.INVALID_REQUEST, "field '" + field + "' is required");
+                throw new InvalidRequestException(RejectReason.INVALID_REQUEST, "field '" + field + "' is required");
             }
             return null;
         }
         if (!node.isTextual()) {
-            throw new InvalidRequestException(RejectCode.INVALID_REQUEST, "field '" + field + "' must be a string, got " + node.getNodeType());
+            throw new InvalidRequestException(RejectReason.INVALID_REQUEST, "field '" + field + "' must be a string, got " + node.getNodeType());
         }
         return node.asText();
     }
@@ -109,7 +110,7 @@ public final class JsonRequestReader {
             return null;
         }
         if (!node.isIntegralNumber() || !node.canConvertToInt()) {
-            throw new InvalidRequestException(RejectCode.INVALID_REQUEST, "field '" + field + "' must be a whole number, got " + Excerpt.quote(node.toString()));
+            throw new InvalidRequestException(RejectReason.INVALID_REQUEST, "field '" + field + "' must be a whole number, got " + Excerpt.quote(node.toString()));
         }
         return node.asInt();
     }
@@ -119,7 +120,7 @@ public final class JsonRequestReader {
         try {
             return AuthKind.valueOf(value.toUpperCase(Locale.ROOT).replace('-', '_'));
         } catch (IllegalArgumentException e) {
-            throw new InvalidRequestException(RejectCode.INVALID_REQUEST, "field 'auth_kind' must be one of "
+            throw new InvalidRequestException(RejectReason.INVALID_REQUEST, "field 'auth_kind' must be one of "
                     + List.of(AuthKind.values()) + ", got " + Excerpt.quote(value));
         }
     }
@@ -128,7 +129,7 @@ public final class JsonRequestReader {
         JsonNode node = root.get(field);
         if (node == null || node.isNull()) {
             if (required) {
-                throw new InvalidRequestException(RejectCode.INVALID_REQUEST, "field '" + field + "' is required");
+                throw new InvalidRequestException(RejectReason.INVALID_REQUEST, "field '" + field + "' is required");
             }
             return null;
         }
@@ -142,7 +143,7 @@ public final class JsonRequestReader {
         } catch (DateTimeParseException e) {
             // reported below
         }
-        throw new InvalidRequestException(RejectCode.INVALID_REQUEST, "field '" + field
+        throw new InvalidRequestException(RejectReason.INVALID_REQUEST, "field '" + field
                 + "' must be an ISO-8601 instant (2026-11-22T10:00:00Z) or epoch milliseconds, got " + Excerpt.quote(node.toString()));
     }
 
@@ -160,11 +161,11 @@ public final class JsonRequestReader {
             return headers;
         }
         if (!node.isObject()) {
-            throw new InvalidRequestException(RejectCode.INVALID_REQUEST, "field 'headers' must be an object of strings");
+            throw new InvalidRequestException(RejectReason.INVALID_REQUEST, "field 'headers' must be an object of strings");
         }
         node.fields().forEachRemaining(e -> {
             if (!e.getValue().isTextual()) {
-                throw new InvalidRequestException(RejectCode.INVALID_REQUEST, "header " + Excerpt.quote(e.getKey()) + " must be a string");
+                throw new InvalidRequestException(RejectReason.INVALID_REQUEST, "header " + Excerpt.quote(e.getKey()) + " must be a string");
             }
             headers.put(e.getKey(), e.getValue().asText());
         });

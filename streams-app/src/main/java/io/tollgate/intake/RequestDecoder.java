@@ -1,6 +1,7 @@
 package io.tollgate.intake;
 
 import io.tollgate.avro.ApiRequest;
+import io.tollgate.limiter.RejectReason;
 import io.tollgate.schemas.serde.WireFormat;
 import io.tollgate.schemas.serde.WireFormatException;
 import org.apache.kafka.common.serialization.Deserializer;
@@ -23,12 +24,12 @@ public final class RequestDecoder {
         this.maxBytes = maxBytes;
     }
 
-    public Decoded decode(String topic, String key, byte[] value) {
+    public Decoded<ApiRequest> decode(String topic, String key, byte[] value) {
         if (value == null || value.length == 0) {
-            return failed(RejectCode.UNDECODABLE, "empty record (a tombstone is not a request)");
+            return failed(RejectReason.UNDECODABLE, "empty record (a tombstone is not a request)");
         }
         if (value.length > maxBytes) {
-            return failed(RejectCode.OVERSIZED, "record of " + value.length + " bytes exceeds request.max.bytes=" + maxBytes);
+            return failed(RejectReason.OVERSIZED, "record of " + value.length + " bytes exceeds request.max.bytes=" + maxBytes);
         }
         ApiRequest request;
         try {
@@ -37,45 +38,45 @@ public final class RequestDecoder {
             } else if (looksLikeJson(value)) {
                 request = JsonRequestReader.read(value);
             } else {
-                return failed(RejectCode.UNDECODABLE, String.format(
+                return failed(RejectReason.UNDECODABLE, String.format(
                         "neither Confluent-framed Avro (first byte 0x00) nor a JSON object: first byte 0x%02x", value[0]));
             }
         } catch (WireFormatException e) {
             if (e.kind() == WireFormatException.Kind.REGISTRY_UNAVAILABLE) {
                 throw e;
             }
-            return failed(e.kind() == WireFormatException.Kind.UNKNOWN_SCHEMA ? RejectCode.UNKNOWN_SCHEMA : RejectCode.UNDECODABLE,
+            return failed(e.kind() == WireFormatException.Kind.UNKNOWN_SCHEMA ? RejectReason.UNKNOWN_SCHEMA : RejectReason.UNDECODABLE,
                     e.getMessage());
         } catch (InvalidRequestException e) {
-            return new Decoded.Failed(new IntakeFailure(e.code(), e.getMessage(), RequestValidator.usableId(e.requestId()),
+            return new Decoded.Failed<>(new IntakeFailure(e.code(), e.getMessage(), RequestValidator.usableId(e.requestId()),
                     RequestValidator.usableId(e.account()), false), null);
         }
         try {
             request = RequestValidator.accept(request);
         } catch (InvalidRequestException e) {
-            ApiRequest copy = e.code() == RejectCode.SECRET_IN_REQUEST ? null : RequestValidator.copyOfRefused(request);
-            return new Decoded.Failed(new IntakeFailure(e.code(), e.getMessage(), RequestValidator.usableId(request.getRequestId()),
+            ApiRequest copy = e.code() == RejectReason.SECRET_IN_REQUEST ? null : RequestValidator.copyOfRefused(request);
+            return new Decoded.Failed<>(new IntakeFailure(e.code(), e.getMessage(), RequestValidator.usableId(request.getRequestId()),
                     RequestValidator.usableId(request.getAccount()), copy != null), copy);
         }
         if (key == null || !key.equals(request.getAccount())) {
-            return new Decoded.Failed(new IntakeFailure(RejectCode.KEY_MISMATCH, "the record key must be the account id '"
+            return new Decoded.Failed<>(new IntakeFailure(RejectReason.KEY_MISMATCH, "the record key must be the account id '"
                     + request.getAccount() + "', got " + (key == null ? "no key" : Excerpt.quote(key))
                     + ": all calls of an account must land in one partition", request.getRequestId(), request.getAccount(), true),
                     request);
         }
-        return new Decoded.Ok(request);
+        return new Decoded.Ok<>(request);
     }
 
     /** A request forwarded through the routed topic: Avro only, validated again (the topic is writable by anyone). */
-    public Decoded decodeRouted(String topic, String key, byte[] value) {
+    public Decoded<ApiRequest> decodeRouted(String topic, String key, byte[] value) {
         if (value == null || value.length == 0 || !WireFormat.isFramed(value)) {
-            return failed(RejectCode.UNDECODABLE, "a routed request must be Confluent-framed Avro");
+            return failed(RejectReason.UNDECODABLE, "a routed request must be Confluent-framed Avro");
         }
         return decode(topic, key, value);
     }
 
-    private static Decoded failed(RejectCode code, String detail) {
-        return new Decoded.Failed(IntakeFailure.of(code, detail), null);
+    private static Decoded<ApiRequest> failed(RejectReason code, String detail) {
+        return new Decoded.Failed<>(IntakeFailure.of(code, detail), null);
     }
 
     private static boolean looksLikeJson(byte[] value) {

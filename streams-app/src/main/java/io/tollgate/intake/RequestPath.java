@@ -1,5 +1,6 @@
 package io.tollgate.intake;
 
+import io.tollgate.limiter.RejectReason;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
@@ -164,6 +165,6 @@ public final class RequestPath {
     }
 
     private static InvalidRequestException invalid(String message) {
-        return new InvalidRequestException(RejectCode.INVALID_REQUEST, message);
+        return new InvalidRequestException(RejectReason.INVALID_REQUEST, message);
     }
 }

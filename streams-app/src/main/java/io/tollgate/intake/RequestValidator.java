@@ -1,6 +1,7 @@
 package io.tollgate.intake;
 
 import io.tollgate.avro.ApiRequest;
+import io.tollgate.limiter.RejectReason;
 import java.time.Instant;
 import java.util.Locale;
 import java.util.Map;
@@ -116,13 +117,13 @@ public final class RequestValidator {
         if (r.getHeaders() != null) {
             for (String name : r.getHeaders().keySet()) {
                 if (name != null && SECRET_HEADERS.contains(name.strip().toLowerCase(Locale.ROOT))) {
-                    throw new InvalidRequestException(RejectCode.SECRET_IN_REQUEST, "a header carries a credential ("
+                    throw new InvalidRequestException(RejectReason.SECRET_IN_REQUEST, "a header carries a credential ("
                             + name.strip().toLowerCase(Locale.ROOT) + "); send credential_ref and let the dispatcher add it");
                 }
             }
         }
         if (RequestPath.carriesSecret(r.getPath())) {
-            throw new InvalidRequestException(RejectCode.SECRET_IN_REQUEST,
+            throw new InvalidRequestException(RejectReason.SECRET_IN_REQUEST,
                     "the query string carries a credential; send credential_ref and let the dispatcher add it");
         }
     }
@@ -209,6 +210,6 @@ public final class RequestValidator {
     }
 
     private static InvalidRequestException invalid(String message) {
-        return new InvalidRequestException(RejectCode.INVALID_REQUEST, message);
+        return new InvalidRequestException(RejectReason.INVALID_REQUEST, message);
     }
 }

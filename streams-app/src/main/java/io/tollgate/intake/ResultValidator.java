@@ -2,6 +2,7 @@ package io.tollgate.intake;
 
 import io.tollgate.avro.Charge;
 import io.tollgate.avro.DispatchResult;
+import io.tollgate.limiter.RejectReason;
 import java.time.Instant;
 import java.util.Map;
 
@@ -28,7 +29,7 @@ public final class ResultValidator {
         try {
             RequestValidator.accept(r.getRequest());
         } catch (InvalidRequestException e) {
-            throw new InvalidRequestException(RejectCode.UNDECODABLE_RESULT, "the request it carries: " + e.getMessage());
+            throw new InvalidRequestException(RejectReason.UNDECODABLE_RESULT, "the request it carries: " + e.getMessage());
         }
         require(r.getRequestId().equals(r.getRequest().getRequestId()) && r.getAccount().equals(r.getRequest().getAccount())
                 && r.getCredentialRef().equals(r.getRequest().getCredentialRef()),
@@ -61,7 +62,7 @@ public final class ResultValidator {
 
     private static void require(boolean condition, String problem) {
         if (!condition) {
-            throw new InvalidRequestException(RejectCode.UNDECODABLE_RESULT, problem);
+            throw new InvalidRequestException(RejectReason.UNDECODABLE_RESULT, problem);
         }
     }
 }

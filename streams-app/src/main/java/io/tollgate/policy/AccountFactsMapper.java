@@ -4,6 +4,7 @@ import io.tollgate.avro.policy.Account;
 import io.tollgate.intake.Excerpt;
 import io.tollgate.intake.RequestValidator;
 import io.tollgate.limiter.AccountFacts;
+import io.tollgate.limiter.rule.LimitPolicy;
 import java.time.DateTimeException;
 import java.time.ZoneId;
 
@@ -29,7 +30,7 @@ public final class AccountFactsMapper {
      * Refuses an account without a time zone whose policy counts days in the account's own zone: read in
      * UTC, its day would start hours away from the vendor's.
      */
-    public static void checkZone(Account account, io.tollgate.limiter.rule.Policy policy, String path) {
+    public static void checkZone(Account account, LimitPolicy policy, String path) {
         if (account.getTimeZone() == null && policy != null) {
             policy.ruleInAccountZone().ifPresent(rule -> {
                 throw new PolicyException(path + ".timeZone", "required: policy " + Excerpt.quote(policy.id()) + " counts rule "

@@ -6,9 +6,12 @@ import io.tollgate.avro.policy.CostEntry;
 import io.tollgate.avro.policy.DailyQuota;
 import io.tollgate.avro.policy.FixedWindow;
 import io.tollgate.avro.policy.Match;
+import io.tollgate.avro.policy.PathAlias;
+import io.tollgate.avro.policy.Policy;
+import io.tollgate.avro.policy.Rule;
 import io.tollgate.avro.policy.SlidingWindow;
 import io.tollgate.avro.policy.TokenBucket;
-import io.tollgate.limiter.AuthKind;
+import io.tollgate.limiter.CredentialKind;
 import io.tollgate.limiter.LimiterSettings;
 import io.tollgate.limiter.limit.ConcurrencyLimit;
 import io.tollgate.limiter.limit.DailyQuotaLimit;
@@ -17,16 +20,17 @@ import io.tollgate.limiter.limit.Limit;
 import io.tollgate.limiter.limit.SlidingWindowLimit;
 import io.tollgate.limiter.limit.TokenBucketLimit;
 import io.tollgate.limiter.limit.ZoneSpec;
+import io.tollgate.limiter.rule.CostBasis;
 import io.tollgate.limiter.rule.CostTable;
-import io.tollgate.limiter.rule.CostUnit;
-import io.tollgate.limiter.rule.Feedback;
-import io.tollgate.limiter.rule.KeyScope;
-import io.tollgate.limiter.rule.PathAlias;
+import io.tollgate.limiter.rule.Enforcement;
+import io.tollgate.limiter.rule.LimitAmount;
+import io.tollgate.limiter.rule.LimitPolicy;
+import io.tollgate.limiter.rule.LimitRule;
 import io.tollgate.limiter.rule.PathTemplate;
-import io.tollgate.limiter.rule.Policy;
+import io.tollgate.limiter.rule.PrefixAlias;
 import io.tollgate.limiter.rule.RequestMatcher;
-import io.tollgate.limiter.rule.Rule;
-import io.tollgate.limiter.rule.RuleMode;
+import io.tollgate.limiter.rule.SubjectScope;
+import io.tollgate.limiter.rule.VendorHeaders;
 import java.time.DateTimeException;
 import java.time.ZoneId;
 import java.util.ArrayList;
@@ -34,6 +38,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * Turns a policy record (from a file or the {@code policies} topic) into the engine's policy, checking
@@ -61,7 +66,7 @@ public final class PolicyCompiler {
         this.settings = settings;
     }
 
-    public Policy compile(io.tollgate.avro.policy.Policy p, String where) {
+    public LimitPolicy compile(Policy p, String where) {
         String at = where == null || where.isEmpty() ? "policy " + io.tollgate.intake.Excerpt.quote(p.getId()) : where;
         name(p.getId(), at + ".id");
         duration(p.getMaxWaitMs(), at + ".maxWait", true);
@@ -78,7 +83,7 @@ public final class PolicyCompiler {
             CostEntry e = p.getCostTable().get(i);
             String path = at + ".costTable[" + i + "]";
             require(METHODS.contains(e.getMethod()), path + ".method", io.tollgate.intake.Excerpt.quote(e.getMethod())
-                    + " is not one of " + METHODS);
+                    + " is not one of " + new TreeSet<>(METHODS));
             cost(e.getCost(), path + ".cost");
             if (e.getApiVersion() != null) {
                 name(e.getApiVersion(), path + ".apiVersion");
@@ -92,38 +97,38 @@ public final class PolicyCompiler {
         }
 
         Set<String> ids = new HashSet<>();
-        List<Rule> rules = new ArrayList<>();
+        List<LimitRule> rules = new ArrayList<>();
         for (int i = 0; i < p.getRules().size(); i++) {
-            io.tollgate.avro.policy.Rule r = p.getRules().get(i);
+            Rule r = p.getRules().get(i);
             String path = at + ".rules[" + i + "]";
             name(r.getId(), path + ".id");
             require(!r.getId().startsWith("~"), path + ".id", "ids starting with '~' are reserved");
             require(ids.add(r.getId()), path + ".id", "rule '" + r.getId() + "' appears twice in the policy");
             rules.add(rule(r, path));
         }
-        return new Policy(p.getId(), rules, exemptions,
+        return new LimitPolicy(p.getId(), rules, exemptions,
                 new CostTable(costs, p.getVersionDefaultCosts(), p.getDefaultCost()), p.getMaxWaitMs(), aliases(p, at));
     }
 
-    private static List<PathAlias> aliases(io.tollgate.avro.policy.Policy p, String at) {
+    private static List<PrefixAlias> aliases(Policy p, String at) {
         require(p.getPathAliases().size() <= MAX_LIST, at + ".pathAliases", "at most " + MAX_LIST + " aliases");
-        List<PathAlias> aliases = new ArrayList<>();
+        List<PrefixAlias> aliases = new ArrayList<>();
         for (int i = 0; i < p.getPathAliases().size(); i++) {
-            io.tollgate.avro.policy.PathAlias a = p.getPathAliases().get(i);
+            PathAlias a = p.getPathAliases().get(i);
             String path = at + ".pathAliases[" + i + "]";
             for (String end : new String[] {a.getPrefix(), a.getSameAs()}) {
-                require(end != null && end.length() <= MAX_NAME && PathAlias.isSegmentPrefix(end)
+                require(end != null && end.length() <= MAX_NAME && PrefixAlias.isSegmentPrefix(end)
                         && end.chars().noneMatch(Character::isISOControl), path, "prefix and sameAs are whole path segments that"
                         + " start and end with '/', such as /api/v1/, at most " + MAX_NAME + " characters: got "
                         + io.tollgate.intake.Excerpt.quote(end));
             }
             require(!a.getPrefix().equals(a.getSameAs()), path, "prefix and sameAs are the same");
-            aliases.add(new PathAlias(a.getPrefix(), a.getSameAs()));
+            aliases.add(new PrefixAlias(a.getPrefix(), a.getSameAs()));
         }
         return aliases;
     }
 
-    private Rule rule(io.tollgate.avro.policy.Rule r, String path) {
+    private LimitRule rule(Rule r, String path) {
         List<RequestMatcher> except = new ArrayList<>();
         for (int i = 0; i < r.getExcept().size(); i++) {
             except.add(matcher(r.getExcept().get(i), path + ".except[" + i + "]"));
@@ -132,9 +137,9 @@ public final class PolicyCompiler {
         if (r.getMaxWaitMs() != null) {
             duration(r.getMaxWaitMs(), path + ".maxWait", true);
         }
-        Feedback feedback = null;
+        VendorHeaders feedback = null;
         if (r.getFeedback() != null) {
-            feedback = new Feedback(header(r.getFeedback().getRemainingHeader(), path + ".feedback.remaining"),
+            feedback = new VendorHeaders(header(r.getFeedback().getRemainingHeader(), path + ".feedback.remaining"),
                     header(r.getFeedback().getResetHeader(), path + ".feedback.reset"),
                     header(r.getFeedback().getLimitHeader(), path + ".feedback.limit"));
             require(feedback.limitHeader() == null || !(r.getLimit() instanceof Concurrency), path + ".feedback.limit",
@@ -143,19 +148,19 @@ public final class PolicyCompiler {
             // rules it tells a limit set too high apart from allowance spent elsewhere.
         }
         Limited limited = limit(r.getLimit(), path);
-        return new Rule(r.getId(), RuleMode.valueOf(r.getMode().name()), KeyScope.valueOf(r.getKey().name()),
-                matcher(r.getMatch(), path + ".match"), except, CostUnit.valueOf(r.getCost().name()),
+        return new LimitRule(r.getId(), Enforcement.valueOf(r.getMode().name()), SubjectScope.valueOf(r.getKey().name()),
+                matcher(r.getMatch(), path + ".match"), except, CostBasis.valueOf(r.getCost().name()),
                 limited.limit, limited.amount, r.getMaxWaitMs(), feedback);
     }
 
-    private record Limited(Limit limit, io.tollgate.limiter.rule.Amount amount) {
+    private record Limited(Limit limit, LimitAmount amount) {
     }
 
     private Limited limit(Object limit, String path) {
         if (limit instanceof SlidingWindow w) {
             String at = path + ".slidingWindow";
             duration(w.getWindowMs(), at + ".window", false);
-            io.tollgate.limiter.rule.Amount amount = amount(w.getAmount(), at + ".limit");
+            LimitAmount amount = amount(w.getAmount(), at + ".limit");
             require(Math.min(largest(amount), w.getWindowMs() + settings.jitterMs()) <= MAX_WINDOW_ENTRIES, at, "a sliding window keeps one entry per call: at most " + MAX_WINDOW_ENTRIES
                             + " calls per window; for more, use a fixedWindow or a tokenBucket");
             return new Limited(new SlidingWindowLimit(w.getWindowMs()), amount);
@@ -186,13 +191,13 @@ public final class PolicyCompiler {
         throw new PolicyException(path, "unknown limit kind " + (limit == null ? "null" : limit.getClass().getSimpleName()));
     }
 
-    private static io.tollgate.limiter.rule.Amount amount(Amount a, String path) {
+    private static LimitAmount amount(Amount a, String path) {
         int kinds = (a.getFixed() != null ? 1 : 0) + (a.getByPlan().isEmpty() ? 0 : 1) + (a.getPlanBudget() != null ? 1 : 0);
         require(kinds == 1, path, kinds == 0 ? "required: a number, {byPlan: {...}} or {planBudget: {...}}"
                 : "give one of a number, byPlan or planBudget, not several");
         if (a.getFixed() != null) {
             count(a.getFixed(), path);
-            return new io.tollgate.limiter.rule.Amount.Fixed(a.getFixed());
+            return new LimitAmount.Fixed(a.getFixed());
         }
         if (!a.getByPlan().isEmpty()) {
             require(a.getByPlan().size() <= MAX_LIST, path + ".byPlan", "at most " + MAX_LIST + " plans");
@@ -200,7 +205,7 @@ public final class PolicyCompiler {
                 name(plan, path + ".byPlan");
                 count(n, path + ".byPlan." + plan);
             });
-            return new io.tollgate.limiter.rule.Amount.ByPlan(a.getByPlan());
+            return new LimitAmount.ByPlan(a.getByPlan());
         }
         var budget = a.getPlanBudget();
         count(budget.getBase(), path + ".planBudget.base");
@@ -211,7 +216,7 @@ public final class PolicyCompiler {
             require(m.getValue() > 0 && m.getValue() <= MAX_MULTIPLIER, path + ".planBudget.multipliers." + m.getKey(),
                     "must be above 0 and at most " + MAX_MULTIPLIER + ", got " + m.getValue());
         }
-        return new io.tollgate.limiter.rule.Amount.PlanBudget(budget.getBase(), budget.getPlanMultipliers(), budget.getPerSeat());
+        return new LimitAmount.PlanBudget(budget.getBase(), budget.getPlanMultipliers(), budget.getPerSeat());
     }
 
     private static ZoneSpec zone(String zone, String path) {
@@ -228,11 +233,11 @@ public final class PolicyCompiler {
     }
 
     /** The largest value an amount can resolve to, where it is known without the account. */
-    private static long largest(io.tollgate.limiter.rule.Amount amount) {
-        if (amount instanceof io.tollgate.limiter.rule.Amount.Fixed f) {
+    private static long largest(LimitAmount amount) {
+        if (amount instanceof LimitAmount.Fixed f) {
             return f.value();
         }
-        if (amount instanceof io.tollgate.limiter.rule.Amount.ByPlan b) {
+        if (amount instanceof LimitAmount.ByPlan b) {
             return b.limits().values().stream().mapToLong(Long::longValue).max().orElse(0);
         }
         return Long.MAX_VALUE;
@@ -272,14 +277,14 @@ public final class PolicyCompiler {
         m.getCategories().forEach(c -> name(c, path + ".categories"));
         for (int i = 0; i < m.getMethods().size(); i++) {
             String method = m.getMethods().get(i);
-            require(METHODS.contains(method), path + ".methods[" + i + "]", io.tollgate.intake.Excerpt.quote(method) + " is not one of " + METHODS);
+            require(METHODS.contains(method), path + ".methods[" + i + "]", io.tollgate.intake.Excerpt.quote(method) + " is not one of " + new TreeSet<>(METHODS));
         }
         List<PathTemplate> paths = new ArrayList<>();
         for (int i = 0; i < m.getPaths().size(); i++) {
             paths.add(template(m.getPaths().get(i), path + ".paths[" + i + "]"));
         }
-        Set<AuthKind> authKinds = new HashSet<>();
-        m.getAuthKinds().forEach(k -> authKinds.add(AuthKind.valueOf(k.name())));
+        Set<CredentialKind> authKinds = new HashSet<>();
+        m.getAuthKinds().forEach(k -> authKinds.add(CredentialKind.valueOf(k.name())));
         return new RequestMatcher(Set.copyOf(m.getMethods()), paths, Set.copyOf(m.getApiVersions()), authKinds,
                 Set.copyOf(m.getCategories()));
     }

@@ -10,15 +10,23 @@ public class PolicyException extends RuntimeException {
     static final int MAX_PART = 400;
 
     private final String path;
+    private final String problem;
 
     public PolicyException(String path, String problem) {
         super(bounded(path) + ": " + bounded(problem));
         this.path = path;
+        this.problem = problem;
     }
 
     public PolicyException(String path, String problem, Throwable cause) {
         super(bounded(path) + ": " + bounded(problem), cause);
         this.path = path;
+        this.problem = problem;
+    }
+
+    /** The same problem, its path prefixed with the file it is in ({@code "policies.yaml: "}; empty for none). */
+    public PolicyException in(String source) {
+        return source.isEmpty() ? this : new PolicyException(source + path, problem, getCause());
     }
 
     private static String bounded(String text) {

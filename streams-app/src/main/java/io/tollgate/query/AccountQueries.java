@@ -13,9 +13,9 @@ import io.tollgate.limiter.RuleKey;
 import io.tollgate.limiter.limit.CredentialState;
 import io.tollgate.limiter.limit.LimitState;
 import io.tollgate.limiter.limit.LimitStateCodec;
-import io.tollgate.limiter.rule.Amount;
-import io.tollgate.limiter.rule.Policy;
-import io.tollgate.limiter.rule.Rule;
+import io.tollgate.limiter.rule.LimitAmount;
+import io.tollgate.limiter.rule.LimitPolicy;
+import io.tollgate.limiter.rule.LimitRule;
 import io.tollgate.topology.AccountResolver;
 import io.tollgate.topology.store.AccountQueue;
 import io.tollgate.topology.store.Keys;
@@ -83,20 +83,20 @@ public final class AccountQueries {
             limiter.counter(r.policy(), r.facts(), key, states::get, nowMs).ifPresent(c -> counters.add(view(c)));
         }
         // Rules in policy order, then subjects in key order.
-        List<String> ruleOrder = r.policy().rules().stream().map(Rule::id).toList();
+        List<String> ruleOrder = r.policy().rules().stream().map(LimitRule::id).toList();
         counters.sort(Comparator.comparingInt((Views.CounterView c) -> ruleOrder.indexOf(c.rule())).thenComparing(Views.CounterView::subject));
         return new Views.UsageView(r.policy().id(), zoneOf(r.facts()).getId(), counters, credentials, iso(nowMs));
     }
 
     private static Views.CounterView view(Counter c) {
-        Rule rule = c.rule();
+        LimitRule rule = c.rule();
         return new Views.CounterView(rule.id(), rule.limit().describe(c.limit()), c.subject(), rule.isShadow() ? "shadow" : "enforce",
                 limitKind(rule), c.limit(), c.vendorLimit(), c.usage().used(), c.usage().remaining(),
                 c.usage().resetAtMs() == null ? null : iso(c.usage().resetAtMs()), c.binding(),
                 c.runsOutAtMs() == null ? null : iso(c.runsOutAtMs()), c.usage().untracked());
     }
 
-    static String limitKind(Rule rule) {
+    static String limitKind(LimitRule rule) {
         String simple = rule.limit().getClass().getSimpleName();
         return switch (simple) {
             case "SlidingWindowLimit" -> "sliding-window";
@@ -163,7 +163,7 @@ public final class AccountQueries {
     }
 
     /** The compiled policy: what the limiter evaluates. */
-    public static Views.PolicyView policy(Policy policy) {
+    public static Views.PolicyView policy(LimitPolicy policy) {
         List<Views.RuleView> rules = policy.rules().stream().map(rule -> new Views.RuleView(rule.id(),
                 rule.isShadow() ? "shadow" : "enforce", rule.scope().name().toLowerCase(java.util.Locale.ROOT), amount(rule), limitKind(rule),
                 rule.maxWaitMs() == null ? null : rule.maxWaitMs() + " ms", rule.feedback() != null)).toList();
@@ -172,12 +172,12 @@ public final class AccountQueries {
     }
 
     /** The limit as the policy states it: a number, or how the account's plan and seats size it. */
-    private static String amount(Rule rule) {
-        if (rule.amount() instanceof Amount.Fixed fixed) {
+    private static String amount(LimitRule rule) {
+        if (rule.amount() instanceof LimitAmount.Fixed fixed) {
             return rule.limit().describe(fixed.value());
         }
-        String n = rule.amount() instanceof Amount.ByPlan byPlan ? "N by plan " + new java.util.TreeMap<>(byPlan.limits())
-                : rule.amount() instanceof Amount.PlanBudget budget ? "N = " + budget.base() + " x plan multiplier "
+        String n = rule.amount() instanceof LimitAmount.ByPlan byPlan ? "N by plan " + new java.util.TreeMap<>(byPlan.limits())
+                : rule.amount() instanceof LimitAmount.PlanBudget budget ? "N = " + budget.base() + " x plan multiplier "
                         + new java.util.TreeMap<>(budget.multipliers()) + (budget.perSeat() ? " x seats" : "")
                 : "N = " + rule.amount();
         return rule.limit().describe(1).replaceFirst("^1", "N") + ", " + n;

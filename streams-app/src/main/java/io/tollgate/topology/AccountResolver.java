@@ -1,9 +1,8 @@
 package io.tollgate.topology;
 
-import io.tollgate.intake.RejectCode;
 import io.tollgate.limiter.AccountFacts;
 import io.tollgate.limiter.RejectReason;
-import io.tollgate.limiter.rule.Policy;
+import io.tollgate.limiter.rule.LimitPolicy;
 import io.tollgate.policy.AccountFactsMapper;
 import java.util.function.Function;
 
@@ -11,7 +10,7 @@ import java.util.function.Function;
 public final class AccountResolver {
 
     /** Either policy and facts, or a reason code and detail. */
-    public record Resolution(Policy policy, AccountFacts facts, String failure, String detail) {
+    public record Resolution(LimitPolicy policy, AccountFacts facts, RejectReason failure, String detail) {
         public boolean ok() {
             return failure == null;
         }
@@ -38,20 +37,20 @@ public final class AccountResolver {
         AccountFacts facts;
         if (record == null) {
             if (defaultPolicy.isBlank()) {
-                return new Resolution(null, null, RejectCode.UNKNOWN_ACCOUNT.name(), "account '" + account
+                return new Resolution(null, null, RejectReason.UNKNOWN_ACCOUNT, "account '" + account
                         + "' has no record in " + accountsTopic + " and no default.policy is configured");
             }
             policyId = defaultPolicy;
             facts = AccountFactsMapper.unknown(account);
         } else if (record.problem() != null) {
-            return new Resolution(null, null, RejectReason.INVALID_ACCOUNT.name(), record.problem());
+            return new Resolution(null, null, RejectReason.INVALID_ACCOUNT, record.problem());
         } else {
             policyId = record.policyId();
             facts = record.facts();
         }
         PolicyCatalog.Compiled compiled = catalog.policy(policyId, policies);
         if (compiled.problem() != null) {
-            return new Resolution(null, null, RejectCode.UNKNOWN_POLICY.name(), "account '" + account + "': " + compiled.problem());
+            return new Resolution(null, null, RejectReason.UNKNOWN_POLICY, "account '" + account + "': " + compiled.problem());
         }
         return new Resolution(compiled.policy(), facts, null, null);
     }

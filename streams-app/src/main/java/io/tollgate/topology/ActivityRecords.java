@@ -5,7 +5,8 @@ import io.tollgate.activity.Entity;
 import io.tollgate.avro.ApiRequest;
 import io.tollgate.avro.DispatchResult;
 import io.tollgate.limiter.AccountFacts;
-import io.tollgate.limiter.Charge;
+import io.tollgate.limiter.RejectReason;
+import io.tollgate.limiter.RuleCharge;
 import io.tollgate.topology.store.InFlightCall;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
@@ -24,9 +25,9 @@ final class ActivityRecords {
                 r.getApiVersion(), cost(call), result.getOutcome().name(), result.getStatus(), result.getLatencyMs(), call.waitedFor(), null);
     }
 
-    static CallRecord rejected(ApiRequest r, String reason, String ruleId, long wallNow) {
+    static CallRecord rejected(ApiRequest r, RejectReason reason, String ruleId, long wallNow) {
         return new CallRecord(wallNow, r.getRequestId(), r.getIntegration(), r.getUser(), r.getMethod(), Entity.of(r.getPath()),
-                r.getApiVersion(), 0, CallRecord.REJECTED, null, null, ruleId, reason);
+                r.getApiVersion(), 0, CallRecord.REJECTED, null, null, ruleId, reason.name());
     }
 
     /** The account's zone, for its day; UTC when it has none. */
@@ -39,6 +40,6 @@ final class ActivityRecords {
         if (call.charges() == null) {
             return 1;
         }
-        return call.charges().stream().mapToLong(Charge::units).max().orElse(0);
+        return call.charges().stream().mapToLong(RuleCharge::units).max().orElse(0);
     }
 }

@@ -2,12 +2,12 @@ package io.tollgate.topology;
 
 import io.tollgate.avro.ApiRequest;
 import io.tollgate.avro.DispatchResult;
-import io.tollgate.intake.RejectCode;
+import io.tollgate.limiter.AccountFacts;
+import io.tollgate.limiter.CallOutcome;
 import io.tollgate.limiter.Decision;
 import io.tollgate.limiter.DispatchOutcome;
 import io.tollgate.limiter.FeedbackEffect;
 import io.tollgate.limiter.Limiter;
-import io.tollgate.limiter.Outcome;
 import io.tollgate.limiter.RejectReason;
 import io.tollgate.topology.store.AccountQueue;
 import io.tollgate.topology.store.InFlightCall;
@@ -71,7 +71,7 @@ final class CallScheduler {
     void submit(ApiRequest request, long seq, long wallNow) {
         String account = request.getAccount();
         if (stores.seen(account, request.getRequestId(), wallNow)) {
-            reject(account, request, RejectCode.DUPLICATE_REQUEST.name(), "request id '" + request.getRequestId()
+            reject(account, request, RejectReason.DUPLICATE_REQUEST, "request id '" + request.getRequestId()
                     + "' was already submitted for account '" + account + "'", null, null, wallNow);
             return;
         }
@@ -123,7 +123,7 @@ final class CallScheduler {
             metrics.delayed(delay.bindingRule());
         } else {
             Decision.Reject reject = (Decision.Reject) d;
-            reject(account, call.request(), reject.reason().name(), reject.detail(), reject.ruleId(), reject.couldGoAtMs(), wallNow);
+            reject(account, call.request(), reject.reason(), reject.detail(), reject.ruleId(), reject.couldGoAtMs(), wallNow);
         }
     }
 
@@ -141,7 +141,7 @@ final class CallScheduler {
         admit.shadowViolations().forEach(metrics::shadowViolation);
     }
 
-    private void reject(String account, ApiRequest request, String reason, String detail, String ruleId, Long couldGoAt, long wallNow) {
+    private void reject(String account, ApiRequest request, RejectReason reason, String detail, String ruleId, Long couldGoAt, long wallNow) {
         out.reject(account, Records.rejected(reason, detail, request, ruleId, couldGoAt, wallNow));
         metrics.rejected(reason, ruleId);
         AccountResolver.Resolution r = accounts.resolve(account);
@@ -153,7 +153,7 @@ final class CallScheduler {
 
     /** Writes to the account's log; a failure there is logged and counted, and never costs a call its result. */
     private void recordActivity(String account, java.util.function.Supplier<io.tollgate.activity.CallRecord> call,
-                                io.tollgate.limiter.AccountFacts facts) {
+                                AccountFacts facts) {
         try {
             stores.record(account, call.get(), ActivityRecords.zoneOf(facts));
         } catch (RuntimeException e) {
@@ -166,7 +166,7 @@ final class CallScheduler {
     private void setAside(String account, ApiRequest request, RuntimeException e, long wallNow) {
         LOG.error("Call {} of account {} could not be decided and was rejected INTERNAL_ERROR", request.getRequestId(), account, e);
         metrics.internalError();
-        reject(account, request, RejectCode.INTERNAL_ERROR.name(), e.getClass().getName()
+        reject(account, request, RejectReason.INTERNAL_ERROR, e.getClass().getName()
                 + " while deciding the call; it was set aside so that the calls after it go on", null, null, wallNow);
     }
 
@@ -233,7 +233,7 @@ final class CallScheduler {
                         dispatch(account, head, admit, wallNow, planned);
                     } else {
                         Decision.Reject reject = (Decision.Reject) d;
-                        reject(account, head.request(), reject.reason().name(), reject.detail(), reject.ruleId(),
+                        reject(account, head.request(), reject.reason(), reject.detail(), reject.ruleId(),
                                 reject.couldGoAtMs(), wallNow);
                     }
                 }
@@ -297,7 +297,7 @@ final class CallScheduler {
         }
         stores.putQueue(e.account(), before, new AccountQueue(lanes, before.cursor(), wasHead ? 0 : before.wakeAtMs()));
         Long couldGo = lane.blockedUntilMs() == 0 ? null : lane.blockedUntilMs();
-        reject(e.account(), e.call().request(), RejectReason.DEADLINE_PASSED.name(), "deadline "
+        reject(e.account(), e.call().request(), RejectReason.DEADLINE_PASSED, "deadline "
                 + e.call().request().getDeadline() + " passed while the call waited (" + (e.call().bindingRule() == null
                 ? "behind earlier calls" : "held by " + e.call().bindingRule()) + ")", e.call().bindingRule(), couldGo, wallNow);
     }
@@ -346,19 +346,19 @@ final class CallScheduler {
         if (outcome.neverSent() && !outcome.charges().isEmpty()) {
             metrics.refunded(outcome.outcome().name());
         }
-        boolean stale = outcome.outcome() == Outcome.STALE;
+        boolean stale = outcome.outcome() == CallOutcome.STALE;
         // A spent daily quota is no failed attempt: the call waits for the reset (or is refused if that is too far).
         boolean attempted = !stale && effect.spentQuota() == null;
         InFlightCall returned = new InFlightCall(inFlight.seq(), inFlight.attempt() + (attempted ? 1 : 0), inFlight.dispatchedAtMs(),
                 inFlight.plannedAtMs(), inFlight.waitingSinceMs(), inFlight.staleReturns() + (stale ? 1 : 0), inFlight.charges(),
                 inFlight.grantedWaitMs());
         if (effect.requeue() && stale && returned.staleReturns() > maxStaleReturns) {
-            reject(account, result.getRequest(), RejectCode.ATTEMPTS_EXHAUSTED.name(), "the call came back STALE "
+            reject(account, result.getRequest(), RejectReason.ATTEMPTS_EXHAUSTED, "the call came back STALE "
                     + returned.staleReturns() + " times: the dispatcher cannot send calls within their slots (is its clock ahead, or "
                     + "is dispatch.jitter.ms not above its dispatch.send.margin.ms?); max.stale.returns is " + maxStaleReturns,
                     null, null, wallNow);
         } else if (effect.requeue() && !stale && returned.attempt() > maxAttempts) {
-            reject(account, result.getRequest(), RejectCode.ATTEMPTS_EXHAUSTED.name(), "the call came back " + (returned.attempt() - 1)
+            reject(account, result.getRequest(), RejectReason.ATTEMPTS_EXHAUSTED, "the call came back " + (returned.attempt() - 1)
                     + " times (last: " + outcome.outcome() + (result.getStatus() == null ? "" : " " + result.getStatus())
                     + "); max.attempts is " + maxAttempts, null, null, wallNow);
         } else if (effect.requeue()) {
@@ -391,12 +391,12 @@ final class CallScheduler {
     }
 
     /** Puts a call that came back in its old place in its lane; it keeps its age, so its maximum wait bounds every return. */
-    private void requeue(DispatchResult result, InFlightCall returned, FeedbackEffect effect, Outcome outcome, long wallNow) {
+    private void requeue(DispatchResult result, InFlightCall returned, FeedbackEffect effect, CallOutcome outcome, long wallNow) {
         String account = result.getAccount();
         long planned = wallNow + leadMs;
         ApiRequest request = result.getRequest();
         FeedbackEffect.SpentQuota spent = effect.spentQuota();
-        String binding = outcome == Outcome.STALE ? STALE_DISPATCH : outcome == Outcome.NETWORK_ERROR ? NETWORK_ERROR
+        String binding = outcome == CallOutcome.STALE ? STALE_DISPATCH : outcome == CallOutcome.NETWORK_ERROR ? NETWORK_ERROR
                 : spent != null ? spent.ruleId() : Limiter.VENDOR_PAUSE;
         long notBefore = Math.max(effect.pausedUntilMs() == null ? planned : effect.pausedUntilMs(), spent == null ? 0 : spent.resetAtMs());
         String lane = laneOf(request);

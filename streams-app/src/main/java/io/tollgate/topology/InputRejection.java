@@ -2,9 +2,11 @@ package io.tollgate.topology;
 
 import io.tollgate.avro.ApiRequest;
 import io.tollgate.avro.SourceRef;
+import io.tollgate.config.NodeNames;
 import io.tollgate.intake.Decoded;
 import io.tollgate.intake.IntakeFailure;
 import io.tollgate.intake.RequestValidator;
+import io.tollgate.limiter.RejectReason;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.processor.api.RecordMetadata;
@@ -18,16 +20,16 @@ final class InputRejection {
     /** The intake's failure, with the request when it may be copied. */
     static void send(ProcessorContext<String, Object> context, TollgateMetrics metrics, Record<String, byte[]> record, Decoded.Failed failed) {
         IntakeFailure f = failed.failure();
-        send(context, metrics, record, f.code().name(), f.detail(), f.requestId(), f.account(), failed.request());
+        send(context, metrics, record, f.code(), f.detail(), f.requestId(), f.account(), failed.request());
     }
 
-    static void send(ProcessorContext<String, Object> context, TollgateMetrics metrics, Record<String, byte[]> record, String reason,
+    static void send(ProcessorContext<String, Object> context, TollgateMetrics metrics, Record<String, byte[]> record, RejectReason reason,
                      String detail, String requestId, String account, ApiRequest request) {
-        send(context, LimiterProcessor.REJECTED_SINK, metrics, record, reason, detail, requestId, account, request);
+        send(context, NodeNames.REJECTED_SINK, metrics, record, reason, detail, requestId, account, request);
     }
 
     static void send(ProcessorContext<String, Object> context, String sink, TollgateMetrics metrics, Record<String, byte[]> record,
-                     String reason, String detail, String requestId, String account, ApiRequest request) {
+                     RejectReason reason, String detail, String requestId, String account, ApiRequest request) {
         RecordMetadata meta = context.recordMetadata().orElseThrow();
         SourceRef source = new SourceRef(meta.topic(), meta.partition(), meta.offset(), record.value() == null ? 0 : record.value().length);
         long now = context.currentSystemTimeMs();

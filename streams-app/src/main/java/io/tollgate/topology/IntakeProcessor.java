@@ -1,11 +1,11 @@
 package io.tollgate.topology;
 
+import io.tollgate.avro.ApiRequest;
+import io.tollgate.config.NodeNames;
 import io.tollgate.intake.Decoded;
 import io.tollgate.intake.RequestDecoder;
 import java.nio.charset.StandardCharsets;
 import org.apache.kafka.common.utils.Utils;
-import org.apache.kafka.streams.processor.api.Processor;
-import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.processor.api.RecordMetadata;
 
@@ -13,19 +13,14 @@ import org.apache.kafka.streams.processor.api.RecordMetadata;
  * Reads {@code requests}: valid requests go to the limiter with their position in the partition;
  * anything else goes to {@code rejected} with a reason, and processing goes on.
  */
-final class IntakeProcessor implements Processor<String, byte[], String, Object> {
-
-    static final String LIMITER = "limiter";
-    static final String ROUTED_SINK = "routed-sink";
+final class IntakeProcessor extends DecodingIntake<ApiRequest> {
 
     private final RequestDecoder decoder;
-    private final TollgateMetrics metrics;
     private final int partitions;
-    private ProcessorContext<String, Object> context;
 
     IntakeProcessor(RequestDecoder decoder, TollgateMetrics metrics, int partitions) {
+        super(metrics);
         this.decoder = decoder;
-        this.metrics = metrics;
         this.partitions = partitions;
     }
 
@@ -35,25 +30,18 @@ final class IntakeProcessor implements Processor<String, byte[], String, Object>
     }
 
     @Override
-    public void init(ProcessorContext<String, Object> context) {
-        this.context = context;
+    Decoded<ApiRequest> decode(RecordMetadata source, Record<String, byte[]> record) {
+        return decoder.decode(source.topic(), record.key(), record.value());
     }
 
     @Override
-    public void process(Record<String, byte[]> record) {
-        metrics.recordProcessed();
-        RecordMetadata meta = context.recordMetadata().orElseThrow();
-        Decoded decoded = decoder.decode(meta.topic(), record.key(), record.value());
-        if (decoded instanceof Decoded.Ok ok) {
-            if (meta.partition() == partitionOf(ok.request().getAccount(), partitions)) {
-                context.forward(record.withValue(new LimiterInput.NewRequest(ok.request(), meta.offset())), LIMITER);
-            } else {
-                // Another task owns this account's counters: hand the request over through the routed topic.
-                context.forward(record.withValue(ok.request()), ROUTED_SINK);
-                metrics.routed();
-            }
-            return;
+    void accept(RecordMetadata source, Record<String, byte[]> record, ApiRequest request) {
+        if (source.partition() == partitionOf(request.getAccount(), partitions)) {
+            context.forward(record.withValue(new LimiterInput.NewRequest(request, source.offset())), NodeNames.LIMITER);
+        } else {
+            // Another task owns this account's counters: hand the request over through the routed topic.
+            context.forward(record.withValue(request), NodeNames.ROUTED_SINK);
+            metrics.routed();
         }
-        InputRejection.send(context, metrics, record, (Decoded.Failed) decoded);
     }
 }

@@ -3,7 +3,9 @@ package io.tollgate.topology;
 import io.tollgate.avro.DelayedCall;
 import io.tollgate.avro.DispatchedCall;
 import io.tollgate.avro.RejectedCall;
+import io.tollgate.config.NodeNames;
 import io.tollgate.config.StoreNames;
+import io.tollgate.config.TopologySettings;
 import io.tollgate.limiter.Limiter;
 import io.tollgate.topology.store.LimiterStores;
 import java.time.Duration;
@@ -24,9 +26,6 @@ import org.slf4j.LoggerFactory;
  */
 final class LimiterProcessor implements Processor<String, LimiterInput, String, SpecificRecord> {
 
-    static final String DISPATCH_SINK = "dispatch-sink";
-    static final String DELAY_SINK = "delay-sink";
-    static final String REJECTED_SINK = "rejected-sink";
     /**
      * Every second a slice of the counters is looked at (a full pass over a million takes under twenty minutes),
      * and a larger one of request ids and calls in flight: each decision adds one of each, so the slice must
@@ -146,17 +145,17 @@ final class LimiterProcessor implements Processor<String, LimiterInput, String, 
 
         @Override
         public void dispatch(String account, DispatchedCall call) {
-            forward(account, call, DISPATCH_SINK);
+            forward(account, call, NodeNames.DISPATCH_SINK);
         }
 
         @Override
         public void delay(String account, DelayedCall call) {
-            forward(account, call, DELAY_SINK);
+            forward(account, call, NodeNames.DELAY_SINK);
         }
 
         @Override
         public void reject(String account, RejectedCall call) {
-            forward(account, call, REJECTED_SINK);
+            forward(account, call, NodeNames.REJECTED_SINK);
         }
 
         private void forward(String account, SpecificRecord value, String sink) {

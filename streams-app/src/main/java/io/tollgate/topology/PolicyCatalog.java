@@ -4,12 +4,13 @@ import io.tollgate.avro.policy.Account;
 import io.tollgate.avro.policy.Policy;
 import io.tollgate.limiter.AccountFacts;
 import io.tollgate.limiter.LimiterSettings;
+import io.tollgate.limiter.rule.LimitPolicy;
 import io.tollgate.policy.AccountFactsMapper;
 import io.tollgate.policy.PolicyCompiler;
 import io.tollgate.policy.PolicyException;
-import java.util.Map;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import org.apache.kafka.common.serialization.Deserializer;
@@ -30,7 +31,7 @@ public final class PolicyCatalog {
     private final Map<String, Cached<AccountRecord>> accounts = bounded(MAX_CACHED);
 
     /** A policy as compiled, or why it could not be. */
-    public record Compiled(io.tollgate.limiter.rule.Policy policy, String problem) {
+    public record Compiled(LimitPolicy policy, String problem) {
     }
 
     /** An account's facts and policy id, or why they cannot be used. */
@@ -75,7 +76,7 @@ public final class PolicyCatalog {
     }
 
     /** Decodes and compiles a policy record; throws {@link PolicyException} naming the field. */
-    public io.tollgate.limiter.rule.Policy compile(String topic, byte[] bytes) {
+    public LimitPolicy compile(String topic, byte[] bytes) {
         Policy policy = policyReader.deserialize(topic, bytes);
         return new PolicyCompiler(settings).compile(policy, "policy '" + policy.getId() + "'");
     }

@@ -1,7 +1,8 @@
 package io.tollgate.topology;
 
-import io.tollgate.intake.Excerpt;
 import io.tollgate.config.StoreNames;
+import io.tollgate.intake.Excerpt;
+import io.tollgate.limiter.RejectReason;
 import java.util.function.Function;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -22,7 +23,7 @@ final class RecordGate implements Processor<String, byte[], String, Object> {
     private static final Logger LOG = LoggerFactory.getLogger(RecordGate.class);
 
     private final String what;
-    private final String refusal;
+    private final RejectReason refusal;
     private final String inForceSink;
     private final String rejectedSink;
     private final Check validator;
@@ -40,7 +41,7 @@ final class RecordGate implements Processor<String, byte[], String, Object> {
     /**
      * @param refusal the reason code of a refused record
      * @param validator throws, with a message naming the field, when the record must be refused */
-    RecordGate(String what, String refusal, String inForceSink, String rejectedSink, Check validator,
+    RecordGate(String what, RejectReason refusal, String inForceSink, String rejectedSink, Check validator,
                TollgateMetrics metrics) {
         this.what = what;
         this.refusal = refusal;

@@ -1,15 +1,18 @@
 package io.tollgate.topology;
 
 import io.tollgate.avro.ApiRequest;
+import io.tollgate.avro.Charge;
 import io.tollgate.avro.DelayedCall;
+import io.tollgate.avro.DispatchResult;
 import io.tollgate.avro.DispatchedCall;
 import io.tollgate.avro.RejectedCall;
 import io.tollgate.avro.SourceRef;
-import io.tollgate.limiter.AuthKind;
 import io.tollgate.limiter.Call;
-import io.tollgate.limiter.Charge;
+import io.tollgate.limiter.CallOutcome;
+import io.tollgate.limiter.CredentialKind;
 import io.tollgate.limiter.DispatchOutcome;
-import io.tollgate.limiter.Outcome;
+import io.tollgate.limiter.RejectReason;
+import io.tollgate.limiter.RuleCharge;
 import java.time.Instant;
 import java.util.List;
 
@@ -20,7 +23,7 @@ public final class Records {
     }
 
     public static Call toCall(ApiRequest r) {
-        return new Call(r.getRequestId(), r.getAccount(), r.getCredentialRef(), AuthKind.valueOf(r.getAuthKind().name()),
+        return new Call(r.getRequestId(), r.getAccount(), r.getCredentialRef(), CredentialKind.valueOf(r.getAuthKind().name()),
                 r.getUser(), r.getIntegration(), r.getMethod(), r.getPath(), r.getApiVersion(), r.getCategory(), r.getCost(),
                 r.getPriority(), r.getDeadline() == null ? null : r.getDeadline().toEpochMilli());
     }
@@ -32,14 +35,14 @@ public final class Records {
      *     before charges were kept)
      * @param nowMs when the result is applied: the call reached the vendor before it, whatever the result says
      */
-    public static DispatchOutcome toOutcome(io.tollgate.avro.DispatchResult result, List<Charge> charged, long nowMs) {
-        Outcome outcome;
+    public static DispatchOutcome toOutcome(DispatchResult result, List<RuleCharge> charged, long nowMs) {
+        CallOutcome outcome;
         try {
-            outcome = Outcome.valueOf(result.getOutcome().name());
+            outcome = CallOutcome.valueOf(result.getOutcome().name());
         } catch (IllegalArgumentException e) {
-            outcome = Outcome.UNKNOWN;
+            outcome = CallOutcome.UNKNOWN;
         }
-        List<Charge> charges = charged != null ? charged : result.getCharges().stream().map(c -> new Charge(c.getRuleId(), c.getSubject(),
+        List<RuleCharge> charges = charged != null ? charged : result.getCharges().stream().map(c -> new RuleCharge(c.getRuleId(), c.getSubject(),
                 c.getUnits(), c.getLimit(), c.getRemaining(), c.getResetAt() == null ? null : c.getResetAt().toEpochMilli(), c.getShadow()))
                 .toList();
         // Only the dispatcher's word that it did not send the call gives its charges back: a STALE record may be the
@@ -52,7 +55,7 @@ public final class Records {
     }
 
     public static DispatchedCall dispatched(ApiRequest request, long decidedAtMs, long executeAtMs, long jitterMs, int attempt,
-                                            List<Charge> charges, List<String> shadowViolations) {
+                                            List<RuleCharge> charges, List<String> shadowViolations) {
         return DispatchedCall.newBuilder()
                 .setRequest(request)
                 .setDecidedAt(Instant.ofEpochMilli(decidedAtMs))
@@ -75,9 +78,9 @@ public final class Records {
                 .build();
     }
 
-    public static RejectedCall rejected(String reason, String detail, ApiRequest request, String ruleId, Long couldGoAtMs, long nowMs) {
+    public static RejectedCall rejected(RejectReason reason, String detail, ApiRequest request, String ruleId, Long couldGoAtMs, long nowMs) {
         return RejectedCall.newBuilder()
-                .setReason(reason)
+                .setReason(reason.name())
                 .setDetail(detail)
                 .setRequestId(request.getRequestId())
                 .setAccount(request.getAccount())
@@ -89,10 +92,10 @@ public final class Records {
     }
 
     /** A rejection of input that could not be read (or may not be copied): where it is, not what it holds. */
-    public static RejectedCall rejectedInput(String reason, String detail, String requestId, String account, ApiRequest request,
+    public static RejectedCall rejectedInput(RejectReason reason, String detail, String requestId, String account, ApiRequest request,
                                              SourceRef source, long nowMs) {
         return RejectedCall.newBuilder()
-                .setReason(reason)
+                .setReason(reason.name())
                 .setDetail(detail)
                 .setRequestId(requestId)
                 .setAccount(account)
@@ -102,8 +105,8 @@ public final class Records {
                 .build();
     }
 
-    static io.tollgate.avro.Charge charge(Charge c) {
-        return io.tollgate.avro.Charge.newBuilder()
+    static Charge charge(RuleCharge c) {
+        return Charge.newBuilder()
                 .setRuleId(c.ruleId())
                 .setSubject(c.subject())
                 .setUnits(c.units())

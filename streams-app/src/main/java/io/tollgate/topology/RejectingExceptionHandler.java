@@ -6,8 +6,8 @@ import io.tollgate.avro.DispatchResult;
 import io.tollgate.avro.DispatchedCall;
 import io.tollgate.avro.RejectedCall;
 import io.tollgate.avro.SourceRef;
-import io.tollgate.intake.RejectCode;
 import io.tollgate.intake.RequestValidator;
+import io.tollgate.limiter.RejectReason;
 import io.tollgate.schemas.serde.WireFormatException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -113,9 +113,9 @@ public final class RejectingExceptionHandler implements ProcessingExceptionHandl
 
     private List<ProducerRecord<byte[], byte[]>> rejection(ErrorHandlerContext context, Ids ids, String detail) {
         metrics.internalError();
-        metrics.rejected(RejectCode.INTERNAL_ERROR.name());
+        metrics.rejected(RejectReason.INTERNAL_ERROR);
         RejectedCall rejected = RejectedCall.newBuilder()
-                .setReason(RejectCode.INTERNAL_ERROR.name())
+                .setReason(RejectReason.INTERNAL_ERROR.name())
                 .setDetail(detail)
                 .setRequestId(ids.requestId)
                 .setAccount(ids.account)

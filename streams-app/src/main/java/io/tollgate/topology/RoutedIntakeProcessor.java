@@ -1,9 +1,9 @@
 package io.tollgate.topology;
 
+import io.tollgate.avro.ApiRequest;
+import io.tollgate.config.NodeNames;
 import io.tollgate.intake.Decoded;
 import io.tollgate.intake.RequestDecoder;
-import org.apache.kafka.streams.processor.api.Processor;
-import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.processor.api.RecordMetadata;
 
@@ -13,35 +13,25 @@ import org.apache.kafka.streams.processor.api.RecordMetadata;
  * Their sequence numbers come from this topic's offsets, set apart from the requests topic's so that
  * two calls can never share a place in a queue.
  */
-final class RoutedIntakeProcessor implements Processor<String, byte[], String, Object> {
+final class RoutedIntakeProcessor extends DecodingIntake<ApiRequest> {
 
     /** Routed requests sort after direct ones of the same lane and priority; within each source, FIFO. */
     static final long ROUTED_SEQ_BASE = 1L << 62;
 
     private final RequestDecoder decoder;
-    private final TollgateMetrics metrics;
-    private ProcessorContext<String, Object> context;
 
     RoutedIntakeProcessor(RequestDecoder decoder, TollgateMetrics metrics) {
+        super(metrics);
         this.decoder = decoder;
-        this.metrics = metrics;
     }
 
     @Override
-    public void init(ProcessorContext<String, Object> context) {
-        this.context = context;
+    Decoded<ApiRequest> decode(RecordMetadata source, Record<String, byte[]> record) {
+        return decoder.decodeRouted(source.topic(), record.key(), record.value());
     }
 
     @Override
-    public void process(Record<String, byte[]> record) {
-        metrics.recordProcessed();
-        RecordMetadata meta = context.recordMetadata().orElseThrow();
-        Decoded decoded = decoder.decodeRouted(meta.topic(), record.key(), record.value());
-        if (decoded instanceof Decoded.Ok ok) {
-            context.forward(record.withValue(new LimiterInput.NewRequest(ok.request(), ROUTED_SEQ_BASE + meta.offset())),
-                    IntakeProcessor.LIMITER);
-        } else {
-            InputRejection.send(context, metrics, record, (Decoded.Failed) decoded);
-        }
+    void accept(RecordMetadata source, Record<String, byte[]> record, ApiRequest request) {
+        context.forward(record.withValue(new LimiterInput.NewRequest(request, ROUTED_SEQ_BASE + source.offset())), NodeNames.LIMITER);
     }
 }

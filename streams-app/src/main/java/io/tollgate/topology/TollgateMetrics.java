@@ -6,6 +6,7 @@ import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.tollgate.limiter.RejectReason;
 import java.time.Duration;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -127,13 +128,13 @@ public final class TollgateMetrics implements AutoCloseable {
         inc("tollgate_delayed_total", "rule", bindingRule);
     }
 
-    public void rejected(String reason) {
+    public void rejected(RejectReason reason) {
         rejected(reason, null);
     }
 
     /** A call refused: why, and the rule that refused it (none for refusals before any rule, such as bad input). */
-    public void rejected(String reason, String ruleId) {
-        inc("tollgate_rejected_total", "reason", reason, "rule", ruleId);
+    public void rejected(RejectReason reason, String ruleId) {
+        inc("tollgate_rejected_total", "reason", reason.name(), "rule", ruleId);
     }
 
     public void result(String outcome) {

@@ -3,14 +3,17 @@ package io.tollgate.topology;
 import io.tollgate.avro.ApiRequest;
 import io.tollgate.avro.DispatchResult;
 import io.tollgate.avro.policy.Account;
+import io.tollgate.config.NodeNames;
 import io.tollgate.config.StoreNames;
 import io.tollgate.config.TopicNames;
+import io.tollgate.config.TopologySettings;
 import io.tollgate.intake.RequestDecoder;
+import io.tollgate.intake.ResultDecoder;
+import io.tollgate.limiter.RejectReason;
+import io.tollgate.limiter.rule.LimitPolicy;
 import io.tollgate.policy.AccountFactsMapper;
 import io.tollgate.policy.PolicyException;
 import org.apache.avro.specific.SpecificRecord;
-import io.tollgate.intake.RejectCode;
-import io.tollgate.limiter.RejectReason;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Deserializer;
@@ -54,34 +57,34 @@ public final class TollgateTopology {
         RequestDecoder decoder = new RequestDecoder(serdes.requests(), settings.maxRequestBytes());
         Topology topology = new Topology();
 
-        topology.addSource("requests-source", keys, bytes, topics.requests());
-        topology.addProcessor("intake", () -> new IntakeProcessor(decoder, metrics, settings.partitions()), "requests-source");
-        topology.addSink(IntakeProcessor.ROUTED_SINK, topics.routed(), new StringSerializer(), serdes.values(), "intake");
-        topology.addSource("routed-source", keys, bytes, topics.routed());
-        topology.addProcessor("routed-intake", () -> new RoutedIntakeProcessor(decoder, metrics), "routed-source");
-        topology.addSource(AutoOffsetReset.earliest(), "results-source", new ResultsFirst(), keys, bytes, topics.results());
-        topology.addProcessor("result-intake", () -> new ResultIntakeProcessor(serdes.results(), metrics), "results-source");
-        topology.addProcessor(IntakeProcessor.LIMITER, () -> new LimiterProcessor(settings, catalog, metrics),
-                "intake", "routed-intake", "result-intake");
+        topology.addSource(NodeNames.REQUESTS_SOURCE, keys, bytes, topics.requests());
+        topology.addProcessor(NodeNames.INTAKE, () -> new IntakeProcessor(decoder, metrics, settings.partitions()), NodeNames.REQUESTS_SOURCE);
+        topology.addSink(NodeNames.ROUTED_SINK, topics.routed(), new StringSerializer(), serdes.values(), NodeNames.INTAKE);
+        topology.addSource(NodeNames.ROUTED_SOURCE, keys, bytes, topics.routed());
+        topology.addProcessor(NodeNames.ROUTED_INTAKE, () -> new RoutedIntakeProcessor(decoder, metrics), NodeNames.ROUTED_SOURCE);
+        topology.addSource(AutoOffsetReset.earliest(), NodeNames.RESULTS_SOURCE, new ResultsFirst(), keys, bytes, topics.results());
+        topology.addProcessor(NodeNames.RESULT_INTAKE, () -> new ResultIntakeProcessor(new ResultDecoder(serdes.results()), metrics), NodeNames.RESULTS_SOURCE);
+        topology.addProcessor(NodeNames.LIMITER, () -> new LimiterProcessor(settings, catalog, metrics),
+                NodeNames.INTAKE, NodeNames.ROUTED_INTAKE, NodeNames.RESULT_INTAKE);
 
         for (StoreBuilder<?> store : limiterStores()) {
-            topology.addStateStore(store, IntakeProcessor.LIMITER);
+            topology.addStateStore(store, NodeNames.LIMITER);
         }
 
         StringSerializer keyWriter = new StringSerializer();
-        topology.addSink(LimiterProcessor.DISPATCH_SINK, topics.dispatch(), keyWriter, serdes.values(), IntakeProcessor.LIMITER);
-        topology.addSink(LimiterProcessor.DELAY_SINK, topics.delay(), keyWriter, serdes.values(), IntakeProcessor.LIMITER);
-        topology.addSink(LimiterProcessor.REJECTED_SINK, topics.rejected(), keyWriter, serdes.values(),
-                IntakeProcessor.LIMITER, "intake", "routed-intake", "result-intake");
+        topology.addSink(NodeNames.DISPATCH_SINK, topics.dispatch(), keyWriter, serdes.values(), NodeNames.LIMITER);
+        topology.addSink(NodeNames.DELAY_SINK, topics.delay(), keyWriter, serdes.values(), NodeNames.LIMITER);
+        topology.addSink(NodeNames.REJECTED_SINK, topics.rejected(), keyWriter, serdes.values(),
+                NodeNames.LIMITER, NodeNames.INTAKE, NodeNames.ROUTED_INTAKE, NodeNames.RESULT_INTAKE);
 
-        addGate(topology, "policy", RejectCode.INVALID_POLICY.name(), topics.policies(), topics.policiesInForce(), topics.rejected(),
+        addGate(topology, "policy", RejectReason.INVALID_POLICY, topics.policies(), topics.policiesInForce(), topics.rejected(),
                 serdes.values(), (id, value, policies) -> {
-            io.tollgate.limiter.rule.Policy policy = catalog.compile(topics.policies(), value);
+            LimitPolicy policy = catalog.compile(topics.policies(), value);
             if (!policy.id().equals(id)) {
                 throw new PolicyException("key", "record key '" + id + "' differs from the policy id '" + policy.id() + "'");
             }
         }, metrics);
-        addGate(topology, "account", RejectReason.INVALID_ACCOUNT.name(), topics.accounts(), topics.accountsInForce(), topics.rejected(),
+        addGate(topology, "account", RejectReason.INVALID_ACCOUNT, topics.accounts(), topics.accountsInForce(), topics.rejected(),
                 serdes.values(), (id, value, policies) -> {
             Account account = catalog.readAccount(topics.accounts(), value);
             AccountFactsMapper.toFacts(account);
@@ -92,11 +95,11 @@ public final class TollgateTopology {
             AccountFactsMapper.checkZone(account, catalog.policy(account.getPolicyId(), policies).policy(), "account");
         }, metrics);
         // The global stores read what the gates let through; they check again, in case anyone writes there directly.
-        topology.addGlobalStore(globalStore(StoreNames.POLICIES), "policies-in-force-source", keys, bytes, topics.policiesInForce(),
-                "policies-updater", () -> new GlobalRecordUpdater(StoreNames.POLICIES, "policy",
+        topology.addGlobalStore(globalStore(StoreNames.POLICIES), NodeNames.POLICIES_IN_FORCE_SOURCE, keys, bytes, topics.policiesInForce(),
+                NodeNames.POLICIES_UPDATER, () -> new GlobalRecordUpdater(StoreNames.POLICIES, "policy",
                         (id, value) -> catalog.compile(topics.policiesInForce(), value), catalog, metrics));
-        topology.addGlobalStore(globalStore(StoreNames.ACCOUNTS), "accounts-in-force-source", keys, bytes, topics.accountsInForce(),
-                "accounts-updater", () -> new GlobalRecordUpdater(StoreNames.ACCOUNTS, "account",
+        topology.addGlobalStore(globalStore(StoreNames.ACCOUNTS), NodeNames.ACCOUNTS_IN_FORCE_SOURCE, keys, bytes, topics.accountsInForce(),
+                NodeNames.ACCOUNTS_UPDATER, () -> new GlobalRecordUpdater(StoreNames.ACCOUNTS, "account",
                         (id, value) -> AccountFactsMapper.toFacts(catalog.readAccount(topics.accountsInForce(), value)), catalog, metrics));
         return topology;
     }
@@ -125,13 +128,13 @@ public final class TollgateTopology {
     }
 
     /** {@code input ─► gate ─┬─► inForce} (valid records) {@code └─► rejected} (the others, with the field they fail on). */
-    private static void addGate(Topology topology, String what, String refusal, String input, String inForce, String rejected,
+    private static void addGate(Topology topology, String what, RejectReason refusal, String input, String inForce, String rejected,
                                 Serializer<SpecificRecord> values, RecordGate.Check validator, TollgateMetrics metrics) {
-        String gate = what + "-gate";
-        String inForceSink = what + "-in-force-sink";
-        String rejectedSink = what + "-rejected-sink";
-        topology.addSource(AutoOffsetReset.earliest(), what + "-source", new StringDeserializer(), new ByteArrayDeserializer(), input);
-        topology.addProcessor(gate, () -> new RecordGate(what, refusal, inForceSink, rejectedSink, validator, metrics), what + "-source");
+        String gate = NodeNames.gate(what);
+        String inForceSink = NodeNames.gateInForceSink(what);
+        String rejectedSink = NodeNames.gateRejectedSink(what);
+        topology.addSource(AutoOffsetReset.earliest(), NodeNames.gateSource(what), new StringDeserializer(), new ByteArrayDeserializer(), input);
+        topology.addProcessor(gate, () -> new RecordGate(what, refusal, inForceSink, rejectedSink, validator, metrics), NodeNames.gateSource(what));
         topology.addSink(inForceSink, inForce, new StringSerializer(), new ByteArraySerializer(), gate);
         topology.addSink(rejectedSink, rejected, new StringSerializer(), values, gate);
     }

@@ -47,10 +47,10 @@ class ClientSettingsTest {
 
     @Test
     void shouldDeriveAStableLegalInstanceIdOrNone() {
-        assertThat(TollgateApp.staticMembershipId(TollgateConfig.defaultsWith(Map.of(TollgateConfig.REST_PORT, "0")))).isEmpty();
-        assertThat(TollgateApp.staticMembershipId(TollgateConfig.defaultsWith(Map.of(TollgateConfig.INSTANCE_ID, "")))).isEmpty();
-        assertThat(TollgateApp.staticMembershipId(TollgateConfig.defaultsWith(Map.of(TollgateConfig.INSTANCE_ID, "eu/node 1:8080"))))
+        assertThat(TollgateConfig.defaultsWith(Map.of(TollgateConfig.REST_PORT, "0")).staticMembershipId()).isEmpty();
+        assertThat(TollgateConfig.defaultsWith(Map.of(TollgateConfig.INSTANCE_ID, "")).staticMembershipId()).isEmpty();
+        assertThat(TollgateConfig.defaultsWith(Map.of(TollgateConfig.INSTANCE_ID, "eu/node 1:8080")).staticMembershipId())
                 .contains("eu-node-1-8080");
-        assertThat(TollgateApp.staticMembershipId(TollgateConfig.defaultsWith(Map.of()))).get().asString().endsWith("-8080");
+        assertThat(TollgateConfig.defaultsWith(Map.of()).staticMembershipId()).get().asString().endsWith("-8080");
     }
 }

@@ -18,10 +18,10 @@ class TollgateConfigTest {
         TollgateConfig config = TollgateConfig.load(new String[] {"--config=" + file, "--rest.port=9100"},
                 Map.of("TOLLGATE_DISPATCH_JITTER_MS", "120", "PATH", "/usr/bin"));
 
-        assertThat(config.string(TollgateConfig.TOPIC_PREFIX)).isEqualTo("file.");
-        assertThat(config.longValue(TollgateConfig.DISPATCH_JITTER_MS)).isEqualTo(120);
-        assertThat(config.intValue(TollgateConfig.REST_PORT)).isEqualTo(9100);
-        assertThat(config.longValue(TollgateConfig.PUNCTUATION_INTERVAL_MS)).isEqualTo(20);
+        assertThat(config.topics().prefix()).isEqualTo("file.");
+        assertThat(config.dispatchJitterMs()).isEqualTo(120);
+        assertThat(config.restPort()).isEqualTo(9100);
+        assertThat(config.punctuationIntervalMs()).isEqualTo(20);
         assertThat(config.isDefault(TollgateConfig.PUNCTUATION_INTERVAL_MS)).isTrue();
         assertThat(config.isEmbedded()).isTrue();
     }
@@ -60,6 +60,45 @@ class TollgateConfigTest {
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("commit.interval.ms (500, from argument --commit.interval.ms) must be below dispatch.lead.ms (300)");
         assertThat(TollgateConfig.load(new String[] {"--dispatch.jitter.ms=80", "--dispatch.send.margin.ms=30"}, Map.of())
-                .longValue(TollgateConfig.DISPATCH_JITTER_MS)).isEqualTo(80);
+                .dispatchJitterMs()).isEqualTo(80);
+    }
+
+    @Test
+    void shouldRefuseValuesOutsideTheirRangeNamingTheKeyAndItsOrigin() {
+        assertThatThrownBy(() -> TollgateConfig.load(new String[0], Map.of("TOLLGATE_TOPIC_PARTITIONS", "0")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("Invalid value 0 for configuration topic.partitions: Value must be at least 1"
+                        + " (from environment TOLLGATE_TOPIC_PARTITIONS)");
+        assertThatThrownBy(() -> TollgateConfig.load(new String[] {"--processing.guarantee=exactly_once"}, Map.of()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("processing.guarantee: String must be one of: exactly_once_v2, at_least_once")
+                .hasMessageContaining("(from argument --processing.guarantee)");
+        assertThatThrownBy(() -> TollgateConfig.load(new String[] {"--rest.advertised.address=no-port"}, Map.of()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("rest.advertised.address").hasMessageContaining("must be host:port");
+    }
+
+    @Test
+    void shouldRequireARegistryWithAnExternalBrokerWhenTheConfigurationIsBuilt() {
+        assertThatThrownBy(() -> TollgateConfig.defaultsWith(Map.of(TollgateConfig.BOOTSTRAP_SERVERS, "broker:9092")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("schema.registry.url is required with an external broker (bootstrap.servers from override)");
+        assertThat(TollgateConfig.defaultsWith(Map.of(TollgateConfig.BOOTSTRAP_SERVERS, "broker:9092",
+                TollgateConfig.SCHEMA_REGISTRY_URL, "http://registry:8081")).isEmbedded()).isFalse();
+    }
+
+    @Test
+    void shouldGiveTypedValuesAndHideTheRestToken() {
+        TollgateConfig config = TollgateConfig.defaultsWith(Map.of(TollgateConfig.REST_AUTH_TOKEN, "tok-3f9a",
+                TollgateConfig.TOPIC_REPLICATION, "3", TollgateConfig.POLICY_FILE, "classpath:presets/demo.yaml"));
+
+        assertThat(config.restAuthToken()).isEqualTo("tok-3f9a");
+        assertThat(config.describe().get(TollgateConfig.REST_AUTH_TOKEN)).startsWith("[hidden]").doesNotContain("tok-3f9a");
+        assertThat(config.topicReplicationFactor()).isEqualTo((short) 3);
+        assertThat(config.policyFile()).contains("classpath:presets/demo.yaml");
+        assertThat(config.limiterSettings().jitterMs()).isEqualTo(100);
+        assertThat(config.topologySettings(6).partitions()).isEqualTo(6);
+        assertThat(config.topologySettings(6).leadMs()).isEqualTo(300);
+        assertThat(TollgateConfig.defaultsWith(Map.of()).policyFile()).isEmpty();
     }
 }

@@ -3,6 +3,7 @@ package io.tollgate.intake;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tollgate.avro.ApiRequest;
+import io.tollgate.limiter.RejectReason;
 import io.tollgate.schemas.registry.InProcessSchemaRegistry;
 import io.tollgate.schemas.registry.SchemaRegistryClient;
 import io.tollgate.schemas.serde.AvroDeserializer;
@@ -14,9 +15,9 @@ import net.jqwik.api.Arbitrary;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
-import net.jqwik.api.statistics.Statistics;
 import net.jqwik.api.lifecycle.AfterContainer;
 import net.jqwik.api.lifecycle.BeforeContainer;
+import net.jqwik.api.statistics.Statistics;
 import org.apache.avro.specific.SpecificRecord;
 
 /**
@@ -49,9 +50,9 @@ class IntakeProperties {
 
     @Property(tries = 400)
     void shouldTurnAnyJsonIntoARequestEveryStepCanHandleOrIntoAReason(@ForAll("hostileJson") byte[] json) {
-        Decoded decoded = decoder.decode("tollgate.requests", "acme", json);
+        Decoded<ApiRequest> decoded = decoder.decode("tollgate.requests", "acme", json);
         check(decoded, json);
-        Statistics.label("outcome").collect(decoded instanceof Decoded.Failed f ? f.failure().code().name() : "OK");
+        Statistics.label("outcome").collect(decoded instanceof Decoded.Failed<ApiRequest> f ? f.failure().code().name() : "OK");
         Statistics.label("outcome").coverage(c -> {
             c.check("OK").count(n -> n > 20);
             c.check("INVALID_REQUEST").count(n -> n > 20);
@@ -62,9 +63,9 @@ class IntakeProperties {
     @Property(tries = 400)
     void shouldTurnAnyAvroValueOfTheSchemaIntoARequestOrAReason(@ForAll("hostileAvro") ApiRequest request) {
         byte[] bytes = serializer.serialize("tollgate.requests", request);
-        Decoded decoded = decoder.decode("tollgate.requests", request.getAccount(), bytes);
+        Decoded<ApiRequest> decoded = decoder.decode("tollgate.requests", request.getAccount(), bytes);
         check(decoded, bytes);
-        Statistics.label("outcome").collect(decoded instanceof Decoded.Failed f ? f.failure().code().name() : "OK");
+        Statistics.label("outcome").collect(decoded instanceof Decoded.Failed<ApiRequest> f ? f.failure().code().name() : "OK");
         Statistics.label("outcome").coverage(c -> {
             c.check("OK").count(n -> n > 20);
             c.check("INVALID_REQUEST").count(n -> n > 20);
@@ -76,9 +77,9 @@ class IntakeProperties {
         check(decoder.decode("tollgate.requests", "acme", bytes), bytes);
     }
 
-    private static void check(Decoded decoded, byte[] input) {
-        if (decoded instanceof Decoded.Ok ok) {
-            ApiRequest r = ok.request();
+    private static void check(Decoded<ApiRequest> decoded, byte[] input) {
+        if (decoded instanceof Decoded.Ok<ApiRequest> ok) {
+            ApiRequest r = ok.value();
             assertThat(RequestValidator.accept(ApiRequest.newBuilder(r).build())).as("accepting twice changes nothing").isEqualTo(r);
             assertThat(serializer.serialize("tollgate.requests-routed", r)).isNotEmpty();
             assertThat(Records.toCall(r).pathWithoutQuery()).startsWith("/");
@@ -86,14 +87,14 @@ class IntakeProperties {
             assertThat(r.toString()).doesNotContain(SECRET);
             return;
         }
-        Decoded.Failed failed = (Decoded.Failed) decoded;
+        Decoded.Failed<ApiRequest> failed = (Decoded.Failed<ApiRequest>) decoded;
         assertThat(failed.failure().code()).isNotNull();
         assertThat(failed.failure().detail()).isNotBlank().hasSizeLessThan(600).doesNotContain(SECRET);
         if (failed.request() != null) {
             assertThat(serializer.serialize("tollgate.rejected", failed.request())).isNotEmpty();
             assertThat(failed.request().toString()).doesNotContain(SECRET);
         }
-        if (new String(input, StandardCharsets.ISO_8859_1).contains(SECRET) && failed.failure().code() == RejectCode.SECRET_IN_REQUEST) {
+        if (new String(input, StandardCharsets.ISO_8859_1).contains(SECRET) && failed.failure().code() == RejectReason.SECRET_IN_REQUEST) {
             assertThat(failed.request()).isNull();
         }
     }

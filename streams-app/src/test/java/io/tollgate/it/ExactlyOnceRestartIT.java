@@ -3,6 +3,7 @@ package io.tollgate.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tollgate.avro.ApiRequest;
+import io.tollgate.avro.AuthKind;
 import io.tollgate.avro.DispatchedCall;
 import io.tollgate.avro.RejectedCall;
 import io.tollgate.config.TollgateConfig;
@@ -132,7 +133,7 @@ class ExactlyOnceRestartIT extends TollgateITBase {
 
     private static ApiRequest request(String id, String credential, Instant deadline) {
         return ApiRequest.newBuilder()
-                .setRequestId(id).setAccount("acme").setCredentialRef(credential).setAuthKind(io.tollgate.avro.AuthKind.API_TOKEN)
+                .setRequestId(id).setAccount("acme").setCredentialRef(credential).setAuthKind(AuthKind.API_TOKEN)
                 .setIntegration("crm").setMethod("GET").setPath("/v1/deals/1").setApiVersion("v1").setDeadline(deadline)
                 .setHeaders(new HashMap<>()).setSubmittedAt(Instant.now()).build();
     }

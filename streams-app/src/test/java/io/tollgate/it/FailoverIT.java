@@ -7,7 +7,7 @@ import io.tollgate.avro.AuthKind;
 import io.tollgate.avro.DispatchedCall;
 import io.tollgate.avro.RejectedCall;
 import io.tollgate.config.TollgateConfig;
-import io.tollgate.topology.TopologySettings;
+import io.tollgate.config.TopologySettings;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -3,15 +3,15 @@ package io.tollgate.policy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tollgate.limiter.AccountFacts;
-import io.tollgate.limiter.AuthKind;
+import io.tollgate.limiter.CredentialKind;
 import io.tollgate.limiter.Call;
-import io.tollgate.limiter.Charge;
+import io.tollgate.limiter.RuleCharge;
 import io.tollgate.limiter.Decision;
 import io.tollgate.limiter.Limiter;
 import io.tollgate.limiter.LimiterSettings;
 import io.tollgate.limiter.RuleKey;
 import io.tollgate.limiter.limit.LimitState;
-import io.tollgate.limiter.rule.Policy;
+import io.tollgate.limiter.rule.LimitPolicy;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -32,7 +32,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 class CostTableTest {
 
     private static final LimiterSettings SETTINGS = new LimiterSettings(0, 2000, 60_000);
-    private static final Policy PIPEDRIVE = PresetsTest.compiled("pipedrive");
+    private static final LimitPolicy PIPEDRIVE = PresetsTest.compiled("pipedrive");
     private static final List<Row> PUBLISHED = readPublishedTable();
     private static final long T0 = 1_795_000_000_000L;
 
@@ -62,7 +62,7 @@ class CostTableTest {
     }
 
     private static Call call(String method, String path, String version) {
-        return new Call("r", "acme", "token-1", AuthKind.API_TOKEN, "user-1", "crm", method, path, version, null, null, 0, null);
+        return new Call("r", "acme", "token-1", CredentialKind.API_TOKEN, "user-1", "crm", method, path, version, null, null, 0, null);
     }
 
     /** What the engine charges the daily token budget for a call. */
@@ -70,7 +70,7 @@ class CostTableTest {
         Map<RuleKey, LimitState> none = new HashMap<>();
         Decision d = new Limiter(SETTINGS).decide(PIPEDRIVE, AccountFacts.of("acme", "ultimate", 100, ZoneId.of("UTC")), call, none::get,
                 T0, T0);
-        return ((Decision.Admit) d).charges().stream().filter(c -> c.ruleId().equals("daily-token-budget")).mapToLong(Charge::units).sum();
+        return ((Decision.Admit) d).charges().stream().filter(c -> c.ruleId().equals("daily-token-budget")).mapToLong(RuleCharge::units).sum();
     }
 
     @Test

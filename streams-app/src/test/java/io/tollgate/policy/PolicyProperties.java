@@ -17,16 +17,18 @@ import io.tollgate.avro.policy.SlidingWindow;
 import io.tollgate.avro.policy.TokenBucket;
 import io.tollgate.intake.Hostile;
 import io.tollgate.limiter.AccountFacts;
-import io.tollgate.limiter.AuthKind;
 import io.tollgate.limiter.Call;
-import io.tollgate.limiter.Charge;
+import io.tollgate.limiter.CallOutcome;
+import io.tollgate.limiter.CredentialKind;
 import io.tollgate.limiter.Decision;
 import io.tollgate.limiter.DispatchOutcome;
 import io.tollgate.limiter.Limiter;
 import io.tollgate.limiter.LimiterSettings;
-import io.tollgate.limiter.Outcome;
+import io.tollgate.limiter.RuleCharge;
 import io.tollgate.limiter.RuleKey;
+import io.tollgate.limiter.limit.Limit;
 import io.tollgate.limiter.limit.LimitState;
+import io.tollgate.limiter.rule.LimitPolicy;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -64,7 +66,7 @@ class PolicyProperties {
         Account account = Account.newBuilder().setId("acme").setPolicyId(record.getId()).setPlan("growth").setSeats(3).build();
         accountChanges.forEach(c -> c.accept(account));
 
-        io.tollgate.limiter.rule.Policy policy;
+        LimitPolicy policy;
         AccountFacts facts;
         try {
             policy = new PolicyCompiler(SETTINGS).compile(record, "policy");
@@ -86,24 +88,24 @@ class PolicyProperties {
         int n = 0;
         for (Integer cost : costs) {
             now += 137;
-            Call call = new Call("c" + n++, "acme", "cred", n % 2 == 0 ? AuthKind.API_TOKEN : AuthKind.OAUTH, "u" + n % 3, "crm",
+            Call call = new Call("c" + n++, "acme", "cred", n % 2 == 0 ? CredentialKind.API_TOKEN : CredentialKind.OAUTH, "u" + n % 3, "crm",
                     n % 3 == 0 ? "POST" : "GET", n % 2 == 0 ? (n % 4 == 0 ? "/api/v1/deals/search" : "/v1/deals/search") : "/api/v2/deals/" + n,
                     n % 2 == 0 ? "v1" : "v2",
                     n % 5 == 0 ? "webhook" : null, cost, 0, null);
             Decision d = limiter.decide(policy, facts, call, states::get, now, now);
             if (d instanceof Decision.Admit admit) {
                 states.putAll(admit.updates());
-                List<Charge> charges = new ArrayList<>(admit.charges());
-                Outcome outcome = Outcome.values()[n % Outcome.values().length];
+                List<RuleCharge> charges = new ArrayList<>(admit.charges());
+                CallOutcome outcome = CallOutcome.values()[n % CallOutcome.values().length];
                 states.putAll(limiter.feedback(policy, facts, new DispatchOutcome(call.requestId(), "cred", outcome,
                         Map.of("retry-after", "1e300", "x-ratelimit-remaining", n % 4 == 0 ? "0" : "-5", "x-ratelimit-reset", "9e18",
                                 "x-ratelimit-limit", HEADER_LIMITS.get(n % HEADER_LIMITS.size()), "x-daily-ratelimit-token-limit",
                                 HEADER_LIMITS.get((n + 3) % HEADER_LIMITS.size()), "x-daily-ratelimit-token-remaining", "0"), charges, now, now + 10,
-                        outcome == Outcome.STALE), states::get, now + 20).updates());
+                        outcome == CallOutcome.STALE), states::get, now + 20).updates());
             }
         }
         // Long after the last call every counter behaves as none: the sweep deletes them all in the end.
-        long later = now + 3 * io.tollgate.limiter.limit.Limit.MAX_SPAN_MS;
+        long later = now + 3 * Limit.MAX_SPAN_MS;
         assertThat(states).allSatisfy((key, state) -> assertThat(limiter.isIdle(policy, facts, key, state, later)).as(key.toString()).isTrue());
     }
 

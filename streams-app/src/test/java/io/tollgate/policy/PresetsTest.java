@@ -4,19 +4,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.tollgate.limiter.AccountFacts;
-import io.tollgate.limiter.AuthKind;
 import io.tollgate.limiter.Call;
+import io.tollgate.limiter.CallOutcome;
 import io.tollgate.limiter.Calls;
-import io.tollgate.limiter.Charge;
+import io.tollgate.limiter.CredentialKind;
 import io.tollgate.limiter.Decision;
 import io.tollgate.limiter.DispatchOutcome;
 import io.tollgate.limiter.Limiter;
 import io.tollgate.limiter.LimiterSettings;
-import io.tollgate.limiter.Outcome;
 import io.tollgate.limiter.RejectReason;
+import io.tollgate.limiter.RuleCharge;
 import io.tollgate.limiter.RuleKey;
 import io.tollgate.limiter.limit.LimitState;
-import io.tollgate.limiter.rule.Policy;
+import io.tollgate.limiter.rule.LimitPolicy;
 import java.time.ZoneId;
 import java.time.ZonedDateTime;
 import java.util.HashMap;
@@ -41,7 +41,7 @@ class PresetsTest {
     /** Monday 2026-11-23 10:00 UTC: far from midnight in UTC and in Sydney (21:00). */
     private static final long T0 = at(2026, 11, 23, 10, 0, UTC);
 
-    static Policy compiled(String id) {
+    static LimitPolicy compiled(String id) {
         return new PolicyCompiler(NO_JITTER).compile(ALL.policies().stream().filter(p -> p.getId().equals(id)).findFirst().orElseThrow(), null);
     }
 
@@ -49,7 +49,7 @@ class PresetsTest {
         return ZonedDateTime.of(year, month, day, hour, minute, 0, 0, zone).toInstant().toEpochMilli();
     }
 
-    private static Call call(String id, AuthKind kind, String credential, String user, String integration, String method, String path,
+    private static Call call(String id, CredentialKind kind, String credential, String user, String integration, String method, String path,
                              String version) {
         return new Call(id, "acme", credential, kind, user, integration, method, path, version, null, null, 0, null);
     }
@@ -57,12 +57,12 @@ class PresetsTest {
     /** One account's counters, decided call by call as the engine would. */
     static final class Account {
         final Limiter limiter = new Limiter(NO_JITTER);
-        final Policy policy;
+        final LimitPolicy policy;
         final AccountFacts facts;
         final Map<RuleKey, LimitState> states = new HashMap<>();
         private int sequence;
 
-        Account(Policy policy, AccountFacts facts) {
+        Account(LimitPolicy policy, AccountFacts facts) {
             this.policy = policy;
             this.facts = facts;
         }
@@ -89,7 +89,7 @@ class PresetsTest {
             return new Held(max, null, null);
         }
 
-        void result(Call call, Decision.Admit admit, Outcome outcome, Map<String, String> headers, long nowMs) {
+        void result(Call call, Decision.Admit admit, CallOutcome outcome, Map<String, String> headers, long nowMs) {
             states.putAll(limiter.feedback(policy, facts, new DispatchOutcome(call.requestId(), call.credential(), outcome, headers,
                     admit.charges()), states::get, nowMs).updates());
         }
@@ -104,21 +104,21 @@ class PresetsTest {
     }
 
     private static long charged(Decision d, String ruleId) {
-        return ((Decision.Admit) d).charges().stream().filter(c -> c.ruleId().equals(ruleId)).mapToLong(Charge::units).sum();
+        return ((Decision.Admit) d).charges().stream().filter(c -> c.ruleId().equals(ruleId)).mapToLong(RuleCharge::units).sum();
     }
 
     @Nested
     class Seed002PipedriveRateLimiting {
 
-        private final Policy pipedrive = compiled("pipedrive");
+        private final LimitPolicy pipedrive = compiled("pipedrive");
 
         /** Seed 002 lists four plans; their names are those of seed 002's time (the reference maps them). */
         @ParameterizedTest(name = "{0}: \"{1} requests per 2 seconds per api_token\", \"{2} requests per 2 seconds per access_token\"")
         @CsvSource({"essential, 20, 80", "advanced, 40, 160", "professional, 80, 320", "enterprise, 120, 480"})
         void shouldAllowEachPlanItsRequestsPer2SecondWindowPerToken(String plan, int apiToken, int oauth) {
             Account acme = new Account(pipedrive, AccountFacts.of("acme", plan, 1000, UTC));
-            Call byApiToken = call("r", AuthKind.API_TOKEN, "token-1", "u1", "crm", "GET", "/api/v2/deals/1", "v2");
-            Call byOauth = call("r", AuthKind.OAUTH, "oauth-1", "u1", "crm", "GET", "/api/v2/deals/1", "v2");
+            Call byApiToken = call("r", CredentialKind.API_TOKEN, "token-1", "u1", "crm", "GET", "/api/v2/deals/1", "v2");
+            Call byOauth = call("r", CredentialKind.OAUTH, "oauth-1", "u1", "crm", "GET", "/api/v2/deals/1", "v2");
 
             assertThat(acme.burst(byApiToken, T0, 1000)).isEqualTo(new Held(apiToken, "burst-api-token", T0 + 2000));
             assertThat(acme.burst(byOauth, T0, 1000)).isEqualTo(new Held(oauth, "burst-oauth", T0 + 2000));
@@ -131,9 +131,9 @@ class PresetsTest {
             // "Rate limiting of the Pipedrive API is considered per token, not per company."
             Account acme = new Account(pipedrive, AccountFacts.of("acme", "essential", 1000, UTC));
 
-            assertThat(acme.burst(call("r", AuthKind.API_TOKEN, "token-1", "u1", "crm", "GET", "/api/v2/deals/1", "v2"), T0, 100).admitted())
+            assertThat(acme.burst(call("r", CredentialKind.API_TOKEN, "token-1", "u1", "crm", "GET", "/api/v2/deals/1", "v2"), T0, 100).admitted())
                     .isEqualTo(20);
-            assertThat(acme.burst(call("r", AuthKind.API_TOKEN, "token-2", "u2", "crm", "GET", "/api/v2/deals/1", "v2"), T0, 100).admitted())
+            assertThat(acme.burst(call("r", CredentialKind.API_TOKEN, "token-2", "u2", "crm", "GET", "/api/v2/deals/1", "v2"), T0, 100).admitted())
                     .isEqualTo(20);
         }
 
@@ -149,7 +149,7 @@ class PresetsTest {
                 String method = i % 2 == 0 ? "POST" : "PUT";
                 String path = i % 2 == 0 ? "/v1/notes" : "/v1/notes/" + i;
                 // Spread over tokens and time so that the 2-second windows never bind.
-                last = acme.decide(call("w" + i, AuthKind.API_TOKEN, "token-" + (i % 100), "martin", i % 3 == 0 ? "crm" : "sync",
+                last = acme.decide(call("w" + i, CredentialKind.API_TOKEN, "token-" + (i % 100), "martin", i % 3 == 0 ? "crm" : "sync",
                         method, path, "v1"), T0 + i);
                 if (last instanceof Decision.Admit) {
                     admitted++;
@@ -165,12 +165,12 @@ class PresetsTest {
                 assertThat(r.couldGoAtMs()).isEqualTo(at(2026, 11, 24, 0, 0, UTC));
             });
             // Another user, and reads of the same user, are not counted by the write limit.
-            assertThat(acme.decide(call("x", AuthKind.API_TOKEN, "token-x", "julia", "crm", "POST", "/v1/notes", "v1"), T0 + 20_000))
+            assertThat(acme.decide(call("x", CredentialKind.API_TOKEN, "token-x", "julia", "crm", "POST", "/v1/notes", "v1"), T0 + 20_000))
                     .isInstanceOf(Decision.Admit.class);
-            assertThat(acme.decide(call("y", AuthKind.API_TOKEN, "token-y", "martin", "crm", "GET", "/v1/notes", "v1"), T0 + 20_000))
+            assertThat(acme.decide(call("y", CredentialKind.API_TOKEN, "token-y", "martin", "crm", "GET", "/v1/notes", "v1"), T0 + 20_000))
                     .isInstanceOf(Decision.Admit.class);
             // After midnight UTC the user writes again.
-            assertThat(acme.decide(call("z", AuthKind.API_TOKEN, "token-z", "martin", "crm", "POST", "/v1/notes", "v1"),
+            assertThat(acme.decide(call("z", CredentialKind.API_TOKEN, "token-z", "martin", "crm", "POST", "/v1/notes", "v1"),
                     at(2026, 11, 24, 0, 0, UTC))).isInstanceOf(Decision.Admit.class);
         }
 
@@ -178,7 +178,7 @@ class PresetsTest {
         void shouldNotCountWebhooks() {
             // "Webhooks are not subjected to rate limiting."
             Account acme = new Account(pipedrive, AccountFacts.of("acme", "essential", 1, UTC));
-            Call webhook = Calls.withCategory(call("w", AuthKind.API_TOKEN, "token-1", "u1", "hooks", "POST", "/v1/webhooks/in", "v1"),
+            Call webhook = Calls.withCategory(call("w", CredentialKind.API_TOKEN, "token-1", "u1", "hooks", "POST", "/v1/webhooks/in", "v1"),
                     "webhook");
 
             assertThat(acme.burst(webhook, T0, 500)).isEqualTo(new Held(500, null, null));
@@ -189,7 +189,7 @@ class PresetsTest {
     @Nested
     class Seeds000And001TokenBudget {
 
-        private final Policy pipedrive = compiled("pipedrive");
+        private final LimitPolicy pipedrive = compiled("pipedrive");
 
         @Test
         void shouldDrawEveryUserIntegrationAndAuthKindFromOneBudgetUntilTheReset() {
@@ -200,7 +200,7 @@ class PresetsTest {
             long spent = 0;
             Decision last = null;
             for (int i = 0; spent < 40_000; i++) {
-                Call c = call("t" + i, i % 2 == 0 ? AuthKind.API_TOKEN : AuthKind.OAUTH, "token-" + (i % 300), "user-" + (i % 7),
+                Call c = call("t" + i, i % 2 == 0 ? CredentialKind.API_TOKEN : CredentialKind.OAUTH, "token-" + (i % 300), "user-" + (i % 7),
                         "integration-" + (i % 5), "GET", i % 3 == 0 ? "/v1/deals" : "/api/v2/deals", i % 3 == 0 ? "v1" : "v2");
                 last = acme.decide(c, T0 + i);
                 if (!(last instanceof Decision.Admit)) {
@@ -221,11 +221,11 @@ class PresetsTest {
             // Seed 001: "different endpoints consuming varying token amounts based on their complexity".
             Account acme = new Account(pipedrive, AccountFacts.of("acme", "lite", 1, UTC));
 
-            long getOne = charged(acme.decide(call("a", AuthKind.API_TOKEN, "t1", "u", "crm", "GET", "/api/v2/deals/1", "v2"), T0),
+            long getOne = charged(acme.decide(call("a", CredentialKind.API_TOKEN, "t1", "u", "crm", "GET", "/api/v2/deals/1", "v2"), T0),
                     "daily-token-budget");
-            long list = charged(acme.decide(call("b", AuthKind.API_TOKEN, "t1", "u", "crm", "GET", "/api/v2/deals", "v2"), T0),
+            long list = charged(acme.decide(call("b", CredentialKind.API_TOKEN, "t1", "u", "crm", "GET", "/api/v2/deals", "v2"), T0),
                     "daily-token-budget");
-            long search = charged(acme.decide(call("c", AuthKind.API_TOKEN, "t1", "u", "crm", "GET", "/api/v2/deals/search?term=x", "v2"), T0),
+            long search = charged(acme.decide(call("c", CredentialKind.API_TOKEN, "t1", "u", "crm", "GET", "/api/v2/deals/search?term=x", "v2"), T0),
                     "daily-token-budget");
 
             assertThat(getOne).isLessThan(list);
@@ -236,7 +236,7 @@ class PresetsTest {
     @Nested
     class Seeds003And004FormsPlatform {
 
-        private final Policy forms = compiled("forms-platform");
+        private final LimitPolicy forms = compiled("forms-platform");
         private final AccountFacts sydney = AccountFacts.of("org", null, 1, ZoneId.of("Australia/Sydney"));
 
         @Test
@@ -247,14 +247,14 @@ class PresetsTest {
             int admitted = 0;
             Decision last = null;
             for (int i = 0; i < 2501; i++) {
-                Call c = new Call("f" + i, "org", "forms/org", AuthKind.API_TOKEN, null, "sync", "GET", "/api/datasources", null, null,
+                Call c = new Call("f" + i, "org", "forms/org", CredentialKind.API_TOKEN, null, "sync", "GET", "/api/datasources", null, null,
                         null, 0, null);
                 last = org.decide(c, T0 + i);
                 if (!(last instanceof Decision.Admit admit)) {
                     break;
                 }
                 admitted++;
-                org.result(c, admit, Outcome.SUCCESS, Map.of(), T0 + i); // releases its connection
+                org.result(c, admit, CallOutcome.SUCCESS, Map.of(), T0 + i); // releases its connection
             }
 
             assertThat(admitted).isEqualTo(2500);
@@ -263,7 +263,7 @@ class PresetsTest {
                 assertThat(r.ruleId()).isEqualTo("daily-calls");
                 assertThat(r.couldGoAtMs()).isEqualTo(sydneyMidnight);
             });
-            assertThat(org.decide(new Call("next-day", "org", "forms/org", AuthKind.API_TOKEN, null, "sync", "GET", "/api/datasources",
+            assertThat(org.decide(new Call("next-day", "org", "forms/org", CredentialKind.API_TOKEN, null, "sync", "GET", "/api/datasources",
                     null, null, null, 0, null), sydneyMidnight + 1)).isInstanceOf(Decision.Admit.class);
         }
 
@@ -271,7 +271,7 @@ class PresetsTest {
         void shouldHoldToThreeConcurrentConnectionsAndLetTheNextGoWhenOneEnds() {
             // "We also have a soft limit of 3 concurrent API connections per organization account." Enforced (see the preset).
             Account org = new Account(forms, sydney);
-            Call template = new Call("c", "org", "forms/org", AuthKind.API_TOKEN, null, "sync", "GET", "/api/datasources", null, null,
+            Call template = new Call("c", "org", "forms/org", CredentialKind.API_TOKEN, null, "sync", "GET", "/api/datasources", null, null,
                     null, 0, null);
             Decision.Admit first = (Decision.Admit) org.decide(withId(template, "c0"), T0);
             org.decide(withId(template, "c1"), T0);
@@ -279,7 +279,7 @@ class PresetsTest {
 
             assertThat(org.decide(withId(template, "c3"), T0)).isInstanceOfSatisfying(Decision.Delay.class,
                     d -> assertThat(d.bindingRule()).isEqualTo("concurrent-connections"));
-            org.result(withId(template, "c0"), first, Outcome.SUCCESS, Map.of(), T0 + 5);
+            org.result(withId(template, "c0"), first, CallOutcome.SUCCESS, Map.of(), T0 + 5);
             assertThat(org.decide(withId(template, "c3"), T0 + 5)).isInstanceOf(Decision.Admit.class);
         }
 
@@ -290,7 +290,7 @@ class PresetsTest {
             "POST, /hooks/app, platform-to-app"})                // "All interactions between our platform and your app"
         void shouldNotCountWhatTheVendorDoesNotCount(String method, String path, String category) {
             Account org = new Account(forms, sydney);
-            Call c = new Call("x", "org", "forms/org", AuthKind.API_TOKEN, null, "sync", method, path, null, category, null, 0, null);
+            Call c = new Call("x", "org", "forms/org", CredentialKind.API_TOKEN, null, "sync", method, path, null, category, null, 0, null);
 
             assertThat(org.burst(c, T0, 50)).isEqualTo(new Held(50, null, null));
             assertThat(org.states).isEmpty();
@@ -300,7 +300,7 @@ class PresetsTest {
         void shouldCountFileUploadsAndOtherCalls() {
             // Only GETs that download files are free: a POST to the File APIs counts like any call.
             Account org = new Account(forms, sydney);
-            Call upload = new Call("u", "org", "forms/org", AuthKind.API_TOKEN, null, "sync", "POST", "/api/files", null, "file-download",
+            Call upload = new Call("u", "org", "forms/org", CredentialKind.API_TOKEN, null, "sync", "POST", "/api/files", null, "file-download",
                     null, 0, null);
 
             assertThat(org.burst(upload, T0, 50).admitted()).isEqualTo(3);
@@ -317,7 +317,7 @@ class PresetsTest {
                     .hasMessageContaining("accounts[org].timeZone")
                     .hasMessageContaining("daily-calls");
             Account zoneless = new Account(forms, AccountFacts.of("org", null, 1, null));
-            assertThat(zoneless.decide(new Call("x", "org", "forms/org", AuthKind.API_TOKEN, null, "sync", "GET", "/api/datasources",
+            assertThat(zoneless.decide(new Call("x", "org", "forms/org", CredentialKind.API_TOKEN, null, "sync", "GET", "/api/datasources",
                     null, null, null, 0, null), T0)).isInstanceOfSatisfying(Decision.Reject.class, r -> {
                         assertThat(r.reason()).isEqualTo(RejectReason.INVALID_ACCOUNT);
                         assertThat(r.detail()).contains("has no timeZone");
@@ -329,16 +329,16 @@ class PresetsTest {
     @Nested
     class VendorDocumentationBeyondTheSeeds {
 
-        private final Policy pipedrive = compiled("pipedrive");
+        private final LimitPolicy pipedrive = compiled("pipedrive");
 
         @ParameterizedTest(name = "{0}: api_token {1}, OAuth {2}")
         @CsvSource({"lite, 20, 80", "growth, 40, 160", "premium, 100, 400", "ultimate, 120, 480", "power, 100, 400"})
         void shouldKnowTheCurrentPlanNames(String plan, int apiToken, int oauth) {
             Account acme = new Account(pipedrive, AccountFacts.of("acme", plan, 1000, UTC));
 
-            assertThat(acme.burst(call("r", AuthKind.API_TOKEN, "t", "u", "crm", "GET", "/api/v2/deals/1", "v2"), T0, 1000))
+            assertThat(acme.burst(call("r", CredentialKind.API_TOKEN, "t", "u", "crm", "GET", "/api/v2/deals/1", "v2"), T0, 1000))
                     .isEqualTo(new Held(apiToken, "burst-api-token", T0 + 2000));
-            assertThat(acme.burst(call("r", AuthKind.OAUTH, "o", "u", "crm", "GET", "/api/v2/deals/1", "v2"), T0, 1000))
+            assertThat(acme.burst(call("r", CredentialKind.OAUTH, "o", "u", "crm", "GET", "/api/v2/deals/1", "v2"), T0, 1000))
                     .isEqualTo(new Held(oauth, "burst-oauth", T0 + 2000));
         }
 
@@ -348,7 +348,7 @@ class PresetsTest {
         void shouldAllowTenSearchesPer2sOnEveryPlan(String path, String version) {
             Account acme = new Account(pipedrive, AccountFacts.of("acme", "ultimate", 1000, UTC));
 
-            assertThat(acme.burst(call("s", AuthKind.OAUTH, "o", "u", "crm", "GET", path, version), T0, 100))
+            assertThat(acme.burst(call("s", CredentialKind.OAUTH, "o", "u", "crm", "GET", path, version), T0, 100))
                     .isEqualTo(new Held(10, "search", T0 + 2000));
         }
 

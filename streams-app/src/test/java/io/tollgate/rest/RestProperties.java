@@ -8,6 +8,7 @@ import io.tollgate.app.Health;
 import io.tollgate.intake.Hostile;
 import io.tollgate.limiter.Limiter;
 import io.tollgate.limiter.LimiterSettings;
+import io.tollgate.limiter.RejectReason;
 import io.tollgate.query.AccountQueries;
 import io.tollgate.query.CatalogQueries;
 import io.tollgate.query.QueryRouter;
@@ -44,7 +45,7 @@ class RestProperties {
     @BeforeContainer
     static void start() {
         TollgateMetrics metrics = new TollgateMetrics();
-        metrics.rejected("INVALID_REQUEST");
+        metrics.rejected(RejectReason.INVALID_REQUEST);
         // Not attached to a running app: every account question is "unavailable, retry" (503), as while starting.
         QueryRouter router = new QueryRouter();
         QueryApi api = new QueryApi(router, new AccountQueries(new Limiter(new LimiterSettings(100, 2000, 900_000, 10_000)), null),

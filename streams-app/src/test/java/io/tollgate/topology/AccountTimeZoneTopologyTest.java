@@ -8,6 +8,7 @@ import io.tollgate.avro.policy.Policy;
 import io.tollgate.limiter.LimiterSettings;
 import io.tollgate.policy.PolicyFile;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -20,6 +21,11 @@ class AccountTimeZoneTopologyTest {
 
     private TopologyFixture fx;
 
+    @BeforeEach
+    void startFixture() throws Exception {
+        fx = TopologyFixture.start();
+    }
+
     @AfterEach
     void close() throws Exception {
         fx.close();
@@ -31,7 +37,6 @@ class AccountTimeZoneTopologyTest {
 
     @Test
     void shouldRefuseTheAccountRecordWhenItsPolicyCountsDaysInTheAccountsZone() throws Exception {
-        fx = new TopologyFixture(0, 0, "");
         fx.putPolicy(FORMS);
 
         fx.putAccount(account(null));
@@ -51,7 +56,6 @@ class AccountTimeZoneTopologyTest {
 
     @Test
     void shouldRefuseTheCallsOfAnAccountWithoutAZoneThatCameBeforeItsPolicy() throws Exception {
-        fx = new TopologyFixture(0, 0, "");
         fx.putAccount(account(null));
         fx.putPolicy(FORMS);
 

@@ -47,7 +47,7 @@ class BoundaryTopologyProperties {
 
     @BeforeContainer
     static void start() throws Exception {
-        fx = new TopologyFixture(0, 0, 0, "p");
+        fx = TopologyFixture.with().defaultPolicy("p").start();
         fx.seed(POLICY);
         schemaHeader = Arrays.copyOf(fx.values.serialize("tollgate.requests", HostileRequests.valid().build()), 5);
     }

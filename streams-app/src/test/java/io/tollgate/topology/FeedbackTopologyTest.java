@@ -8,11 +8,13 @@ import io.tollgate.avro.DispatchResult;
 import io.tollgate.avro.DispatchedCall;
 import io.tollgate.avro.Outcome;
 import io.tollgate.avro.policy.Policy;
+import io.tollgate.avro.policy.SlidingWindow;
 import io.tollgate.limiter.LimiterSettings;
 import io.tollgate.policy.PolicyFile;
 import java.util.Map;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** Results close the loop: permits are released, 429s and stale dispatches requeue, vendor counts are adopted. */
@@ -31,6 +33,11 @@ class FeedbackTopologyTest {
 
     private TopologyFixture fx;
 
+    @BeforeEach
+    void startFixture() throws Exception {
+        fx = TopologyFixture.start();
+    }
+
     @AfterEach
     void close() throws Exception {
         fx.close();
@@ -38,7 +45,6 @@ class FeedbackTopologyTest {
 
     @Test
     void shouldRequeueA429AndPauseTheCredentialUntilTheVendorsReset() throws Exception {
-        fx = new TopologyFixture(0, 0, "");
         fx.seed(BURST_WITH_FEEDBACK);
         fx.send(request("a").build());
         DispatchedCall a = fx.dispatched().get(0);
@@ -63,7 +69,6 @@ class FeedbackTopologyTest {
 
     @Test
     void shouldPutAStaleDispatchBackAtTheHeadOfItsLaneWithoutCountingAnAttempt() throws Exception {
-        fx = new TopologyFixture(0, 0, "");
         fx.seed(BURST_WITH_FEEDBACK);
         IntStream.range(0, 7).forEach(i -> fx.send(request("r" + i).build()));
         DispatchedCall r0 = fx.dispatched().get(0);
@@ -77,7 +82,6 @@ class FeedbackTopologyTest {
 
     @Test
     void shouldIgnoreADuplicateResult() throws Exception {
-        fx = new TopologyFixture(0, 0, "");
         fx.seed(BURST_WITH_FEEDBACK);
         fx.send(request("a").build());
         DispatchedCall a = fx.dispatched().get(0);
@@ -92,7 +96,6 @@ class FeedbackTopologyTest {
 
     @Test
     void shouldAdoptALowerRemainingAllowanceFromTheVendorsHeaders() throws Exception {
-        fx = new TopologyFixture(0, 0, "");
         fx.seed(BURST_WITH_FEEDBACK);
         fx.send(request("a").build());
         // Someone outside Tollgate used the same token: the vendor has 1 left where Tollgate thinks 4.
@@ -104,7 +107,6 @@ class FeedbackTopologyTest {
 
     @Test
     void shouldReleaseAConcurrencyPermitWhenTheResultArrivesAndDispatchTheNextAtOnce() throws Exception {
-        fx = new TopologyFixture(0, 0, "");
         fx.seed("""
                 include: [forms-platform.yaml]
                 accounts: [{id: acme, policy: forms-platform, timeZone: Australia/Sydney}]
@@ -120,7 +122,6 @@ class FeedbackTopologyTest {
 
     @Test
     void shouldStopACredentialTheVendorBlockedAndRaiseTheAlert() throws Exception {
-        fx = new TopologyFixture(0, 0, "");
         fx.seed(BURST_WITH_FEEDBACK);
         fx.send(request("a").build());
 
@@ -135,7 +136,6 @@ class FeedbackTopologyTest {
 
     @Test
     void shouldApplyAChangedLimitWithoutRestartIncludingToCallsAlreadyWaiting() throws Exception {
-        fx = new TopologyFixture(0, 0, "");
         fx.seed(BURST_WITH_FEEDBACK);
         IntStream.range(0, 12).forEach(i -> fx.send(request("r" + i).build()));
         assertThat(fx.dispatchedIds()).hasSize(5);
@@ -151,11 +151,10 @@ class FeedbackTopologyTest {
 
     @Test
     void shouldRefuseAnInvalidPolicyRecordAndKeepThePreviousOne() throws Exception {
-        fx = new TopologyFixture(0, 0, "");
         fx.seed(BURST_WITH_FEEDBACK);
         Policy valid = PolicyFile.parse(BURST_WITH_FEEDBACK, "", LimiterSettings.DEFAULTS).policies().get(0);
         Policy broken = Policy.newBuilder(valid).build();
-        ((io.tollgate.avro.policy.SlidingWindow) broken.getRules().get(0).getLimit()).setWindowMs(-5);
+        ((SlidingWindow) broken.getRules().get(0).getLimit()).setWindowMs(-5);
 
         fx.putPolicy(broken);
         IntStream.range(0, 6).forEach(i -> fx.send(request("r" + i).build()));
@@ -166,7 +165,6 @@ class FeedbackTopologyTest {
 
     @Test
     void shouldRequeueACallThatDidNotReachTheVendorAndRejectItAfterMaxAttempts() throws Exception {
-        fx = new TopologyFixture(0, 0, "");
         fx.seed(BURST_WITH_FEEDBACK);
         fx.send(request("flaky").build());
 
@@ -189,7 +187,8 @@ class FeedbackTopologyTest {
 
     @Test
     void shouldHoldTheNextWindowBackWhenCallsReachedTheVendorLaterThanTheirSlot() throws Exception {
-        fx = new TopologyFixture(0, 100, "");
+        fx.close();
+        fx = TopologyFixture.with().jitterMs(100).start();
         fx.seed(BURST_WITH_FEEDBACK);
         IntStream.range(0, 6).forEach(i -> fx.send(request("r" + i).build()));
         fx.advance(400);
@@ -209,7 +208,8 @@ class FeedbackTopologyTest {
 
     @Test
     void shouldReuseAWindowOnlyOnceTheResultsOfItsCallsCameAndThenAtOnce() throws Exception {
-        fx = new TopologyFixture(0, 100, 10_000, "");
+        fx.close();
+        fx = TopologyFixture.with().jitterMs(100).resultWaitMs(10_000).start();
         fx.seed(BURST_WITH_FEEDBACK);
         IntStream.range(0, 6).forEach(i -> fx.send(request("r" + i).build()));
         fx.advance(2500);

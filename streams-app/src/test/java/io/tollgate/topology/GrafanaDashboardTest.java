@@ -2,6 +2,7 @@ package io.tollgate.topology;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.tollgate.limiter.RejectReason;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.nio.file.Files;
@@ -38,7 +39,8 @@ public class GrafanaDashboardTest {
             }
             Object[] args = new Object[method.getParameterCount()];
             for (int i = 0; i < args.length; i++) {
-                args[i] = method.getParameterTypes()[i] == String.class ? "x" : (Object) 1L;
+                Class<?> type = method.getParameterTypes()[i];
+                args[i] = type == String.class ? "x" : type == RejectReason.class ? RejectReason.INVALID_REQUEST : (Object) 1L;
             }
             method.invoke(metrics, args);
         }

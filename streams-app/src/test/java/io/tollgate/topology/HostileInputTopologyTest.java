@@ -6,12 +6,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.tollgate.avro.DispatchedCall;
 import io.tollgate.avro.RejectedCall;
 import io.tollgate.avro.policy.Policy;
+import io.tollgate.avro.policy.SlidingWindow;
 import io.tollgate.limiter.LimiterSettings;
 import io.tollgate.policy.PolicyFile;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -32,6 +34,11 @@ class HostileInputTopologyTest {
 
     private TopologyFixture fx;
 
+    @BeforeEach
+    void startFixture() throws Exception {
+        fx = TopologyFixture.start();
+    }
+
     @AfterEach
     void close() throws Exception {
         fx.close();
@@ -44,7 +51,6 @@ class HostileInputTopologyTest {
 
     @Test
     void shouldRejectAFarFutureDeadlineAndDecideEveryRequestAfterIt() throws Exception {
-        fx = new TopologyFixture(0, 0, "");
         fx.seed(POLICY);
 
         // The record of the issue: its deadline does not fit in epoch milliseconds, and it used to stop the app.
@@ -65,7 +71,6 @@ class HostileInputTopologyTest {
 
     @Test
     void shouldNeverCopyARequestThatCarriesASecretWhateverElseIsWrongWithIt() throws Exception {
-        fx = new TopologyFixture(0, 0, "");
         fx.seed(POLICY);
         String secret = "s3cr3t-t0ken-never-copied";
 
@@ -85,7 +90,6 @@ class HostileInputTopologyTest {
 
     @Test
     void shouldNormalisePathsSoThatRulesMatchWhatTheVendorReads() throws Exception {
-        fx = new TopologyFixture(0, 0, "");
         fx.seed(POLICY);
 
         fx.send(request("plain").setPath("/v1/deals/search?term=x").build());
@@ -105,7 +109,6 @@ class HostileInputTopologyTest {
 
     @Test
     void shouldRefuseACostOfZeroInsteadOfSendingTheCallForFree() throws Exception {
-        fx = new TopologyFixture(0, 0, "");
         fx.seed(POLICY);
 
         fx.send(request("free").setCost(0).build());
@@ -116,7 +119,6 @@ class HostileInputTopologyTest {
 
     @Test
     void shouldAcceptTheSameRequestIdAgainOnceItsAccountExists() throws Exception {
-        fx = new TopologyFixture(0, 0, "");
         fx.seed(POLICY);
 
         fx.send(request("early").setAccount("newcomer").build());
@@ -133,9 +135,10 @@ class HostileInputTopologyTest {
 
     @Test
     void shouldSetAsideWhatFailsInAWayNoValidationForesawAndGoOn() throws Exception {
-        fx = new TopologyFixture(0, 0, 0, "", new TopologyFixture.Faults(
+        fx.close();
+        fx = TopologyFixture.with().faults(new TopologyFixture.Faults(
                 value -> value instanceof DispatchedCall d && d.getRequest().getRequestId().equals("unwritable"),
-                bytes -> new String(bytes, StandardCharsets.ISO_8859_1).contains("unreadable")));
+                bytes -> new String(bytes, StandardCharsets.ISO_8859_1).contains("unreadable"))).start();
         fx.seed(POLICY);
 
         fx.send(request("unwritable").build());
@@ -153,10 +156,9 @@ class HostileInputTopologyTest {
 
     @Test
     void shouldKeepThePolicyInForceWhenOnlyAnInvalidVersionIsLeftToRestoreFrom() throws Exception {
-        fx = new TopologyFixture(0, 0, "");
         Policy valid = PolicyFile.parse(POLICY, "", LimiterSettings.DEFAULTS).policies().get(0);
         Policy broken = Policy.newBuilder(valid).build();
-        ((io.tollgate.avro.policy.SlidingWindow) broken.getRules().get(0).getLimit()).setWindowMs(-5);
+        ((SlidingWindow) broken.getRules().get(0).getLimit()).setWindowMs(-5);
         // What a new instance finds after compaction: the in-force topic holds the last valid version, and
         // the policies topic only the invalid record that came after it.
         fx.policiesInForce.pipeInput("p", fx.values.serialize(TopologyFixture.TOPICS.policiesInForce(), valid), fx.now());

@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** Bad input at the door: each kind gets its reason, secrets go no further, and the app keeps going. */
@@ -24,6 +25,11 @@ class IntakeTopologyTest {
 
     private TopologyFixture fx;
 
+    @BeforeEach
+    void startFixture() throws Exception {
+        fx = TopologyFixture.start();
+    }
+
     @AfterEach
     void close() throws Exception {
         fx.close();
@@ -31,7 +37,6 @@ class IntakeTopologyTest {
 
     @Test
     void shouldRefuseSecretsWithoutCopyingThemAnywhere() throws Exception {
-        fx = new TopologyFixture(0, 0, "");
         fx.seed(POLICY);
         String secret = "sk_live_do_not_leak_42";
 
@@ -51,7 +56,6 @@ class IntakeTopologyTest {
 
     @Test
     void shouldRejectDuplicateRequestIdsAndRecordsKeyedByAnotherAccount() throws Exception {
-        fx = new TopologyFixture(0, 0, "");
         fx.seed(POLICY);
 
         fx.send(request("same").build());
@@ -66,7 +70,6 @@ class IntakeTopologyTest {
 
     @Test
     void shouldRejectUnknownSchemaIdsOversizedRecordsAndTombstones() throws Exception {
-        fx = new TopologyFixture(0, 0, "");
         fx.seed(POLICY);
 
         fx.sendRaw("acme", new byte[] {0, 0, 0, 0x30, 0x39, 2, 4});
@@ -81,14 +84,13 @@ class IntakeTopologyTest {
 
     @Test
     void shouldRejectUnknownAccountsUnlessADefaultPolicyIsConfigured() throws Exception {
-        fx = new TopologyFixture(0, 0, "");
         fx.seed(POLICY);
         fx.send(request("x").setAccount("stranger").build());
         assertThat(fx.rejected()).extracting(RejectedCall::getReason).containsExactly("UNKNOWN_ACCOUNT");
         assertThat(fx.rejected().get(0).getDetail()).contains("no default.policy is configured");
         fx.close();
 
-        fx = new TopologyFixture(0, 0, "p");
+        fx = TopologyFixture.with().defaultPolicy("p").start();
         fx.seed(POLICY);
         fx.send(request("y").setAccount("stranger").build());
         assertThat(fx.dispatchedIds()).containsExactly("y");
@@ -96,7 +98,6 @@ class IntakeTopologyTest {
 
     @Test
     void shouldAcceptJsonFromScriptsWithIsoTimesAndAnyBody() throws Exception {
-        fx = new TopologyFixture(0, 0, "");
         fx.seed(POLICY);
         String json = """
                 {"request_id": "kcat-1", "account": "acme", "credential_ref": "pipedrive/acme", "auth_kind": "OAUTH",

@@ -8,6 +8,7 @@ import io.tollgate.avro.RejectedCall;
 import java.util.List;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 class LimiterTopologyTest {
@@ -23,6 +24,11 @@ class LimiterTopologyTest {
 
     private TopologyFixture fx;
 
+    @BeforeEach
+    void startFixture() throws Exception {
+        fx = TopologyFixture.start();
+    }
+
     @AfterEach
     void close() throws Exception {
         fx.close();
@@ -30,7 +36,6 @@ class LimiterTopologyTest {
 
     @Test
     void shouldDispatchUpToTheLimitAndReleaseTheRestInOrderWhenTheWindowAllows() throws Exception {
-        fx = new TopologyFixture(0, 0, "");
         fx.seed(THREE_PER_2S);
 
         IntStream.range(0, 8).forEach(i -> fx.send(request("r" + i).build()));
@@ -53,7 +58,6 @@ class LimiterTopologyTest {
 
     @Test
     void shouldRejectUndecodableBytesAndInvalidJsonAndKeepProcessing() throws Exception {
-        fx = new TopologyFixture(0, 0, "");
         fx.seed(THREE_PER_2S);
 
         fx.sendRaw("acme", new byte[] {(byte) 0xff, 0x13, 0x37});

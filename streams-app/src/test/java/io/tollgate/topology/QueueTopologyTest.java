@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.tollgate.avro.DispatchedCall;
 import io.tollgate.avro.RejectedCall;
 import io.tollgate.config.StoreNames;
+import io.tollgate.limiter.limit.LimitStateCodec;
+import io.tollgate.limiter.limit.WindowLog;
 import java.time.Instant;
 import java.util.List;
 import java.util.stream.IntStream;
@@ -13,12 +15,18 @@ import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** Waiting: order, priority, fairness between integrations, deadlines and maximum waits. */
 class QueueTopologyTest {
 
     private TopologyFixture fx;
+
+    @BeforeEach
+    void startFixture() throws Exception {
+        fx = TopologyFixture.start();
+    }
 
     @AfterEach
     void close() throws Exception {
@@ -27,7 +35,6 @@ class QueueTopologyTest {
 
     @Test
     void shouldServeHigherPriorityFirstThenSubmissionOrderAndNeverLetANewCallOvertake() throws Exception {
-        fx = new TopologyFixture(0, 0, "");
         fx.seed("""
                 policies:
                   - id: p
@@ -52,7 +59,6 @@ class QueueTopologyTest {
 
     @Test
     void shouldLetTwoIntegrationsSharingABudgetBothProgressWhenOneFloods() throws Exception {
-        fx = new TopologyFixture(0, 0, "");
         fx.seed("""
                 policies:
                   - id: p
@@ -80,7 +86,6 @@ class QueueTopologyTest {
 
     @Test
     void shouldGiveHeavierIntegrationsTheirWeightOfAContendedBudget() throws Exception {
-        fx = new TopologyFixture(0, 0, "");
         fx.seed("""
                 policies:
                   - id: p
@@ -101,7 +106,6 @@ class QueueTopologyTest {
 
     @Test
     void shouldRejectAWaitingCallWhenItsDeadlinePassesWhereverItWaits() throws Exception {
-        fx = new TopologyFixture(0, 0, "");
         fx.seed("""
                 policies:
                   - id: p
@@ -126,7 +130,6 @@ class QueueTopologyTest {
 
     @Test
     void shouldRejectACallWhoseWaitWouldExceedTheRulesMaximumSayingWhenItCouldHaveGone() throws Exception {
-        fx = new TopologyFixture(0, 0, "");
         fx.seed("""
                 policies:
                   - id: p
@@ -149,7 +152,6 @@ class QueueTopologyTest {
 
     @Test
     void shouldKeepWaitingCallsInRocksDbAndCountersBounded() throws Exception {
-        fx = new TopologyFixture(0, 0, "");
         fx.seed("""
                 policies:
                   - id: p
@@ -163,8 +165,8 @@ class QueueTopologyTest {
         KeyValueStore<Bytes, byte[]> waiting = fx.driver.getKeyValueStore(StoreNames.WAITING);
         assertThat(count(waiting)).isEqualTo(460);
         KeyValueStore<Bytes, byte[]> state = fx.driver.getKeyValueStore(StoreNames.LIMIT_STATE);
-        io.tollgate.limiter.limit.WindowLog log = (io.tollgate.limiter.limit.WindowLog)
-                io.tollgate.limiter.limit.LimitStateCodec.decode(state.all().next().value);
+        WindowLog log = (WindowLog)
+                LimitStateCodec.decode(state.all().next().value);
         assertThat(log.total()).isEqualTo(20);
         assertThat(log.size()).isLessThanOrEqualTo(20);
         assertThat(fx.dispatched()).extracting(DispatchedCall::getAttempt).containsOnly(1);
@@ -172,7 +174,8 @@ class QueueTopologyTest {
 
     @Test
     void shouldReleaseEveryKeyThatIsDueInTheSamePunctuationRatherThanOneAfterAnother() throws Exception {
-        fx = new TopologyFixture(0, 0, "p");
+        fx.close();
+        fx = TopologyFixture.with().defaultPolicy("p").start();
         fx.seed("""
                 policies:
                   - id: p

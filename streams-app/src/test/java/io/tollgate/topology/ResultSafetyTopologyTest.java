@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -38,6 +39,11 @@ class ResultSafetyTopologyTest {
 
     private TopologyFixture fx;
 
+    @BeforeEach
+    void startFixture() throws Exception {
+        fx = TopologyFixture.start();
+    }
+
     @AfterEach
     void close() throws Exception {
         fx.close();
@@ -45,7 +51,6 @@ class ResultSafetyTopologyTest {
 
     @Test
     void shouldApplyAResultToItsOwnDispatchAndNeverToALaterOne() throws Exception {
-        fx = new TopologyFixture(0, 0, "");
         fx.seed(POLICY);
         fx.send(request("post").setMethod("POST").build());
         DispatchedCall first = fx.dispatched().get(0);
@@ -70,7 +75,6 @@ class ResultSafetyTopologyTest {
 
     @Test
     void shouldStopACallThatKeepsComingBackStale() throws Exception {
-        fx = new TopologyFixture(0, 0, "");
         fx.seed(POLICY);
         fx.send(request("late").build());
 
@@ -89,7 +93,6 @@ class ResultSafetyTopologyTest {
 
     @Test
     void shouldCountTheWholeWaitOfACallThatComesBackAgainstItsMaximumWait() throws Exception {
-        fx = new TopologyFixture(0, 0, "");
         fx.seed(POLICY.replace("maxWait: 1h", "maxWait: 1s"));
         fx.send(request("slow").build());
 
@@ -105,7 +108,6 @@ class ResultSafetyTopologyTest {
 
     @Test
     void shouldGiveBackWhatCallsTheVendorNeverSawWereCharged() throws Exception {
-        fx = new TopologyFixture(0, 0, "");
         fx.seed(POLICY);
         IntStream.range(0, 3).forEach(i -> fx.send(request("p" + i).setMethod("POST").build()));
         List<DispatchedCall> first = List.copyOf(fx.dispatched());
@@ -131,7 +133,6 @@ class ResultSafetyTopologyTest {
 
     @Test
     void shouldKeepTheChargesOfAStaleCallThatAnEarlierDispatcherMayHaveSent() throws Exception {
-        fx = new TopologyFixture(0, 0, "");
         fx.seed(POLICY);
         IntStream.range(0, 3).forEach(i -> fx.send(request("p" + i).setMethod("POST").build()));
 
@@ -147,7 +148,6 @@ class ResultSafetyTopologyTest {
 
     @Test
     void shouldGiveBackWhatTheLimiterChargedAndNotWhatAResultClaims() throws Exception {
-        fx = new TopologyFixture(0, 0, "");
         fx.seed(POLICY);
         IntStream.range(0, 3).forEach(i -> fx.send(request("p" + i).setMethod("POST").build()));
 
@@ -161,7 +161,6 @@ class ResultSafetyTopologyTest {
 
     @Test
     void shouldHoldExemptCallsToo_WhileTheVendorPausesTheirCredential() throws Exception {
-        fx = new TopologyFixture(0, 0, "");
         fx.seed(POLICY);
         fx.send(request("a").build());
         fx.result(TopologyFixture.resultOf(fx.dispatched().get(0), Outcome.BLOCKED, 403, Map.of()));
@@ -175,7 +174,6 @@ class ResultSafetyTopologyTest {
 
     @Test
     void shouldCapAVendorsRetryAfterAtADay() throws Exception {
-        fx = new TopologyFixture(0, 0, "");
         fx.seed(POLICY);
         fx.send(request("a").build());
 
@@ -191,7 +189,6 @@ class ResultSafetyTopologyTest {
 
     @Test
     void shouldRefuseAResultThatCarriesAnotherRequestThanItReportsOn() throws Exception {
-        fx = new TopologyFixture(0, 0, "");
         fx.seed(POLICY);
         fx.send(request("a").build());
         DispatchedCall a = fx.dispatched().get(0);

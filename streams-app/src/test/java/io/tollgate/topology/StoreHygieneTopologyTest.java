@@ -3,6 +3,7 @@ package io.tollgate.topology;
 import static io.tollgate.topology.TopologyFixture.request;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.tollgate.avro.Outcome;
 import io.tollgate.config.StoreNames;
 import java.util.ArrayList;
 import java.util.List;
@@ -12,12 +13,18 @@ import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** Nothing waits or stays in a store longer than it must: deadlines are found wherever a call waits, idle counters go. */
 class StoreHygieneTopologyTest {
 
     private TopologyFixture fx;
+
+    @BeforeEach
+    void startFixture() throws Exception {
+        fx = TopologyFixture.start();
+    }
 
     @AfterEach
     void close() throws Exception {
@@ -26,7 +33,6 @@ class StoreHygieneTopologyTest {
 
     @Test
     void shouldRejectACallWhoseDeadlineHasPassedWhileItWaitsBehindTheHeadOfItsLane() throws Exception {
-        fx = new TopologyFixture(0, 0, "");
         fx.seed("""
                 policies:
                   - id: p
@@ -50,7 +56,6 @@ class StoreHygieneTopologyTest {
 
     @Test
     void shouldDeleteCountersOfSubjectsThatStoppedCallingAndKeepTheOthers() throws Exception {
-        fx = new TopologyFixture(0, 0, "");
         fx.seed("""
                 policies:
                   - id: p
@@ -71,7 +76,8 @@ class StoreHygieneTopologyTest {
 
     @Test
     void shouldForgetRequestIdsAndCallsInFlightAfterTheRetention() throws Exception {
-        fx = new TopologyFixture(0, 0, 0, "", TopologyFixture.Faults.NONE, 30_000);
+        fx.close();
+        fx = TopologyFixture.with().retentionMs(30_000).start();
         fx.seed("""
                 policies:
                   - id: p
@@ -94,7 +100,6 @@ class StoreHygieneTopologyTest {
 
     @Test
     void shouldKeepTheLogOfAccountsInForceOnlyAndForgetItAWeekAfterTheirLastCall() throws Exception {
-        fx = new TopologyFixture(0, 0, "");
         fx.seed("""
                 policies:
                   - id: p
@@ -105,7 +110,7 @@ class StoreHygieneTopologyTest {
         fx.send(request("ok").build());
         fx.send(request("refused").build());
         fx.send(request("stranger").setAccount("made-up-" + "x".repeat(50)).build());
-        fx.result(TopologyFixture.resultOf(fx.dispatched().get(0), io.tollgate.avro.Outcome.SUCCESS, 200, java.util.Map.of()));
+        fx.result(TopologyFixture.resultOf(fx.dispatched().get(0), Outcome.SUCCESS, 200, java.util.Map.of()));
         fx.advance(100);
 
         assertThat(fx.rejected()).extracting(r -> r.getRequestId()).containsExactlyInAnyOrder("refused", "stranger");

@@ -5,10 +5,12 @@ import io.tollgate.avro.AuthKind;
 import io.tollgate.avro.DelayedCall;
 import io.tollgate.avro.DispatchResult;
 import io.tollgate.avro.DispatchedCall;
+import io.tollgate.avro.Outcome;
 import io.tollgate.avro.RejectedCall;
 import io.tollgate.avro.policy.Account;
 import io.tollgate.avro.policy.Policy;
 import io.tollgate.config.TopicNames;
+import io.tollgate.config.TopologySettings;
 import io.tollgate.limiter.LimiterSettings;
 import io.tollgate.policy.PolicyFile;
 import io.tollgate.schemas.registry.InProcessSchemaRegistry;
@@ -62,13 +64,14 @@ final class TopologyFixture implements AutoCloseable {
     private final List<RejectedCall> rejections = new ArrayList<>();
     private final List<DelayedCall> delays = new ArrayList<>();
 
-    /** A limiter that does not wait for results to reuse a window's capacity: for tests that send none. */
-    TopologyFixture(long leadMs, long jitterMs, String defaultPolicy) throws Exception {
-        this(leadMs, jitterMs, 0, defaultPolicy);
+    /** The usual fixture: calls planned at once, no jitter, no wait for results, no default policy. */
+    static TopologyFixture start() throws Exception {
+        return with().start();
     }
 
-    TopologyFixture(long leadMs, long jitterMs, long resultWaitMs, String defaultPolicy) throws Exception {
-        this(leadMs, jitterMs, resultWaitMs, defaultPolicy, Faults.NONE);
+    /** A fixture with some settings changed: {@code TopologyFixture.with().jitterMs(100).start()}. */
+    static Builder with() {
+        return new Builder();
     }
 
     /**
@@ -79,16 +82,62 @@ final class TopologyFixture implements AutoCloseable {
         static final Faults NONE = new Faults(v -> false, b -> false);
     }
 
-    TopologyFixture(long leadMs, long jitterMs, long resultWaitMs, String defaultPolicy, Faults faults) throws Exception {
-        this(leadMs, jitterMs, resultWaitMs, defaultPolicy, faults, 86_400_000L);
+    /** The settings a test may change; the defaults are those of {@link #start()}. */
+    static final class Builder {
+        private long leadMs;
+        private long jitterMs;
+        private long resultWaitMs;
+        private String defaultPolicy = "";
+        private Faults faults = Faults.NONE;
+        private long retentionMs = 86_400_000L;
+
+        /** How far ahead of the decision a call's slot opens. */
+        Builder leadMs(long ms) {
+            leadMs = ms;
+            return this;
+        }
+
+        /** The slot length; windows are checked over window + jitter. */
+        Builder jitterMs(long ms) {
+            jitterMs = ms;
+            return this;
+        }
+
+        /** How long past its window a call whose result has not come keeps counting (0: results are not awaited). */
+        Builder resultWaitMs(long ms) {
+            resultWaitMs = ms;
+            return this;
+        }
+
+        /** The policy of accounts without a record. */
+        Builder defaultPolicy(String policyId) {
+            defaultPolicy = policyId;
+            return this;
+        }
+
+        Builder faults(Faults injected) {
+            faults = injected;
+            return this;
+        }
+
+        /** How long request ids and calls in flight are remembered. */
+        Builder retentionMs(long ms) {
+            retentionMs = ms;
+            return this;
+        }
+
+        TopologyFixture start() throws Exception {
+            return new TopologyFixture(this);
+        }
     }
 
-    /** @param retentionMs how long request ids and calls in flight are remembered */
-    TopologyFixture(long leadMs, long jitterMs, long resultWaitMs, String defaultPolicy, Faults faults, long retentionMs) throws Exception {
-        LimiterSettings limiter = new LimiterSettings(jitterMs, 2000, 600_000, resultWaitMs);
+    private TopologyFixture(Builder b) throws Exception {
+        Faults faults = b.faults;
+        LimiterSettings limiter = new LimiterSettings(b.jitterMs, 2000, 600_000, b.resultWaitMs);
         PolicyCatalog catalog = new PolicyCatalog(limiter, new AvroDeserializer<>(client, Policy.class),
                 new AvroDeserializer<>(client, Account.class));
-        TopologySettings settings = new TopologySettings(TOPICS, 1, leadMs, PUNCTUATION_MS, 64 * 1024, retentionMs, defaultPolicy, 3, 4, "test-instance");
+        TopologySettings settings = new TopologySettings(TOPICS, 1, b.leadMs, PUNCTUATION_MS, 64 * 1024, b.retentionMs, b.defaultPolicy, 3, 4,
+                "test-instance");
         AvroDeserializer<ApiRequest> requestReader = new AvroDeserializer<>(client, ApiRequest.class);
         org.apache.kafka.common.serialization.Serializer<SpecificRecord> writer = (topic, value) -> {
             if (faults.failOnWrite().test(value)) {
@@ -194,8 +243,8 @@ final class TopologyFixture implements AutoCloseable {
     }
 
     /** What a dispatcher would report for {@code call}: sent on time, answered in 5 ms; never sent for STALE and NOT_SENT. */
-    static DispatchResult resultOf(DispatchedCall call, io.tollgate.avro.Outcome outcome, Integer status, Map<String, String> headers) {
-        boolean neverSent = outcome == io.tollgate.avro.Outcome.STALE || outcome == io.tollgate.avro.Outcome.NOT_SENT;
+    static DispatchResult resultOf(DispatchedCall call, Outcome outcome, Integer status, Map<String, String> headers) {
+        boolean neverSent = outcome == Outcome.STALE || outcome == Outcome.NOT_SENT;
         return DispatchResult.newBuilder()
                 .setRequestId(call.getRequest().getRequestId())
                 .setAccount(call.getRequest().getAccount())

@@ -11,6 +11,7 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -48,6 +49,11 @@ class VendorHeadersTopologyTest {
 
     private TopologyFixture fx;
 
+    @BeforeEach
+    void startFixture() throws Exception {
+        fx = TopologyFixture.start();
+    }
+
     @AfterEach
     void close() throws Exception {
         fx.close();
@@ -55,7 +61,6 @@ class VendorHeadersTopologyTest {
 
     @Test
     void shouldRejectWithTheTimeItCouldGoWhenTheVendorSaysTheBudgetIsSpentBeyondTheMaximumWait() throws Exception {
-        fx = new TopologyFixture(0, 0, "");
         fx.seed(policy("1h"));
         fx.send(request("a").build());
 
@@ -75,7 +80,6 @@ class VendorHeadersTopologyTest {
 
     @Test
     void shouldParkTheCallUntilTheResetWithoutUsingItsAttemptsWhenThatIsWithinTheMaximumWait() throws Exception {
-        fx = new TopologyFixture(0, 0, "");
         fx.seed(policy("7d"));
         fx.send(request("a").build());
         // More spent-budget answers than max.attempts (3) allows for failures: none of them is one.
@@ -98,7 +102,6 @@ class VendorHeadersTopologyTest {
     void shouldLetCallsParkedForTheResetGoWhenItComesThoughABurstThenHoldsThem() throws Exception {
         // The budget lets calls wait 20 h for its reset; the policy's own maximum (which the burst uses) is 1 h. After
         // the reset the burst holds the parked calls a few seconds more: that must not refuse calls that waited 14 h.
-        fx = new TopologyFixture(0, 0, "");
         fx.seed("""
                 policies:
                   - id: p
@@ -126,7 +129,6 @@ class VendorHeadersTopologyTest {
 
     @Test
     void shouldAdoptTheVendorsLowerLimitForTheCredentialAndCountIt() throws Exception {
-        fx = new TopologyFixture(0, 0, "");
         fx.seed(policy("1h"));
         fx.send(request("a").build());
 
@@ -142,7 +144,6 @@ class VendorHeadersTopologyTest {
 
     @Test
     void shouldCountAllowanceTheVendorSawSpentByTrafficTollgateDidNotSend() throws Exception {
-        fx = new TopologyFixture(0, 0, "");
         fx.seed(policy("1h"));
         fx.send(request("a").build());
 

@@ -1,6 +1,6 @@
 package io.tollgate.limiter.rule;
 
-import io.tollgate.limiter.AuthKind;
+import io.tollgate.limiter.CredentialKind;
 import io.tollgate.limiter.Call;
 import java.util.List;
 import java.util.Set;
@@ -10,7 +10,7 @@ import java.util.Set;
  * holds for any call. A call without a category or API version matches no non-empty list of them.
  */
 public record RequestMatcher(Set<String> methods, List<PathTemplate> paths, Set<String> apiVersions,
-                             Set<AuthKind> authKinds, Set<String> categories) {
+                             Set<CredentialKind> authKinds, Set<String> categories) {
 
     public static final RequestMatcher ANY = new RequestMatcher(Set.of(), List.of(), Set.of(), Set.of(), Set.of());
 

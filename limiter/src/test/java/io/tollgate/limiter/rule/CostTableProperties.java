@@ -2,7 +2,7 @@ package io.tollgate.limiter.rule;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.tollgate.limiter.AuthKind;
+import io.tollgate.limiter.CredentialKind;
 import io.tollgate.limiter.Call;
 import java.util.Comparator;
 import java.util.List;
@@ -46,7 +46,7 @@ class CostTableProperties {
     void shouldPriceExactlyAsAScanOfEveryRow(@ForAll("rows") List<CostTable.Entry> rows, @ForAll("paths") String path,
                                              @ForAll("versions") String version, @ForAll("methods") String method) {
         CostTable table = new CostTable(rows, Map.of("v1", 1000), 2000);
-        Call call = new Call("r", "a", "c", AuthKind.API_TOKEN, null, "i", method, path, version, null, null, 0, null);
+        Call call = new Call("r", "a", "c", CredentialKind.API_TOKEN, null, "i", method, path, version, null, null, 0, null);
 
         assertThat(table.costOf(call)).isEqualTo(scan(rows, call));
     }

@@ -1,6 +1,6 @@
 package io.tollgate.topology.store;
 
-import io.tollgate.limiter.Charge;
+import io.tollgate.limiter.RuleCharge;
 import java.util.List;
 
 /**
@@ -16,15 +16,15 @@ import java.util.List;
  * @param waitedFor the rule that held it back last before it went, null when it went at once (for the account's log)
  */
 public record InFlightCall(long seq, int attempt, long dispatchedAtMs, long plannedAtMs, long waitingSinceMs, int staleReturns,
-                           List<Charge> charges, long grantedWaitMs, String waitedFor) {
+                           List<RuleCharge> charges, long grantedWaitMs, String waitedFor) {
 
     public InFlightCall(long seq, int attempt, long dispatchedAtMs, long plannedAtMs, long waitingSinceMs, int staleReturns,
-                        List<Charge> charges, long grantedWaitMs) {
+                        List<RuleCharge> charges, long grantedWaitMs) {
         this(seq, attempt, dispatchedAtMs, plannedAtMs, waitingSinceMs, staleReturns, charges, grantedWaitMs, null);
     }
 
     public InFlightCall(long seq, int attempt, long dispatchedAtMs, long plannedAtMs, long waitingSinceMs, int staleReturns,
-                        List<Charge> charges) {
+                        List<RuleCharge> charges) {
         this(seq, attempt, dispatchedAtMs, plannedAtMs, waitingSinceMs, staleReturns, charges, 0);
     }
 

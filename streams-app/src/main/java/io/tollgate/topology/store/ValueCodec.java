@@ -1,7 +1,7 @@
 package io.tollgate.topology.store;
 
 import io.tollgate.avro.ApiRequest;
-import io.tollgate.limiter.Charge;
+import io.tollgate.limiter.RuleCharge;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
@@ -105,9 +105,9 @@ public final class ValueCodec {
             out.writeLong(call.plannedAtMs());
             out.writeLong(call.waitingSinceMs());
             out.writeInt(call.staleReturns());
-            List<Charge> charges = call.charges() == null ? List.of() : call.charges();
+            List<RuleCharge> charges = call.charges() == null ? List.of() : call.charges();
             out.writeInt(charges.size());
-            for (Charge c : charges) {
+            for (RuleCharge c : charges) {
                 out.writeUTF(c.ruleId());
                 out.writeUTF(c.subject());
                 out.writeLong(c.units());
@@ -117,7 +117,7 @@ public final class ValueCodec {
                 out.writeBoolean(c.shadow());
             }
             out.writeLong(call.grantedWaitMs());
-            for (Charge c : charges) {
+            for (RuleCharge c : charges) {
                 out.writeLong(c.untracked());
             }
             out.writeBoolean(call.waitedFor() != null);
@@ -143,7 +143,7 @@ public final class ValueCodec {
                 return new InFlightCall(seq, attempt, dispatchedAt, planned, since, staleReturns, null);
             }
             int n = in.readInt();
-            List<Charge> charges = new ArrayList<>(n);
+            List<RuleCharge> charges = new ArrayList<>(n);
             for (int i = 0; i < n; i++) {
                 String rule = in.readUTF();
                 String subject = in.readUTF();
@@ -151,14 +151,14 @@ public final class ValueCodec {
                 long limit = in.readLong();
                 long remaining = in.readLong();
                 long reset = in.readLong();
-                charges.add(new Charge(rule, subject, units, limit, remaining, reset == Long.MIN_VALUE ? null : reset, in.readBoolean()));
+                charges.add(new RuleCharge(rule, subject, units, limit, remaining, reset == Long.MIN_VALUE ? null : reset, in.readBoolean()));
             }
             long granted = version >= VERSION_4 ? in.readLong() : 0;
             String waitedFor = null;
             if (version >= VERSION_5) {
                 for (int i = 0; i < n; i++) {
-                    Charge c = charges.get(i);
-                    charges.set(i, new Charge(c.ruleId(), c.subject(), c.units(), c.limit(), c.remaining(), c.resetAtMs(), c.shadow(),
+                    RuleCharge c = charges.get(i);
+                    charges.set(i, new RuleCharge(c.ruleId(), c.subject(), c.units(), c.limit(), c.remaining(), c.resetAtMs(), c.shadow(),
                             in.readLong()));
                 }
             }

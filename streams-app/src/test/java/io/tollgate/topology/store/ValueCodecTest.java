@@ -3,7 +3,7 @@ package io.tollgate.topology.store;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.tollgate.limiter.Charge;
+import io.tollgate.limiter.RuleCharge;
 import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -13,8 +13,8 @@ class ValueCodecTest {
     @Test
     void shouldKeepEveryFieldOfACallInFlightIncludingWhatWasCountedElsewhereWhenItWasCharged() {
         InFlightCall call = new InFlightCall(7, 2, 1_000, 1_200, 900, 1,
-                List.of(new Charge("budget", "account:acme", 10, 1000, 600, 5_000L, false, 290),
-                        new Charge("burst", "credential:c", 1, 40, 39, null, true)), 3_600_000, "daily-token-budget");
+                List.of(new RuleCharge("budget", "account:acme", 10, 1000, 600, 5_000L, false, 290),
+                        new RuleCharge("burst", "credential:c", 1, 40, 39, null, true)), 3_600_000, "daily-token-budget");
 
         InFlightCall read = ValueCodec.decodeInFlight(ValueCodec.encodeInFlight(call));
 
@@ -25,7 +25,7 @@ class ValueCodecTest {
     @Test
     void shouldReadACallInFlightWrittenByTheReleaseBeforeWithNothingCountedElsewhere() {
         InFlightCall call = new InFlightCall(7, 2, 1_000, 1_200, 900, 1,
-                List.of(new Charge("budget", "account:acme", 10, 1000, 600, 5_000L, false)), 60_000);
+                List.of(new RuleCharge("budget", "account:acme", 10, 1000, 600, 5_000L, false)), 60_000);
         byte[] current = ValueCodec.encodeInFlight(call);
         // The previous layout: the same bytes without the trailing untracked count of each charge and the rule
         // waited for (a false flag here), under version 4.
@@ -38,7 +38,7 @@ class ValueCodecTest {
     @Test
     void shouldReadACallInFlightOfVersion5WithoutTheRuleItWaitedFor() {
         InFlightCall call = new InFlightCall(7, 2, 1_000, 1_200, 900, 1,
-                List.of(new Charge("budget", "account:acme", 10, 1000, 600, 5_000L, false, 290)), 60_000);
+                List.of(new RuleCharge("budget", "account:acme", 10, 1000, 600, 5_000L, false, 290)), 60_000);
         byte[] current = ValueCodec.encodeInFlight(call);
         byte[] previous = Arrays.copyOf(current, current.length - 1);
         previous[0] = ValueCodec.VERSION_5;

@@ -12,10 +12,10 @@ import java.util.Optional;
  * or to none. Exempt calls (the vendor does not count them) are charged to nothing. Rules, exemptions
  * and costs are matched against a call in its {@linkplain #canonical canonical form}.
  */
-public record Policy(String id, List<Rule> rules, List<RequestMatcher> exemptions, CostTable costs, long maxWaitMs,
-                     List<PathAlias> pathAliases) {
+public record LimitPolicy(String id, List<LimitRule> rules, List<RequestMatcher> exemptions, CostTable costs, long maxWaitMs,
+                     List<PrefixAlias> pathAliases) {
 
-    public Policy {
+    public LimitPolicy {
         Objects.requireNonNull(id, "id");
         rules = List.copyOf(rules);
         exemptions = List.copyOf(exemptions);
@@ -23,13 +23,13 @@ public record Policy(String id, List<Rule> rules, List<RequestMatcher> exemption
         pathAliases = List.copyOf(pathAliases);
     }
 
-    public Policy(String id, List<Rule> rules, List<RequestMatcher> exemptions, CostTable costs, long maxWaitMs) {
+    public LimitPolicy(String id, List<LimitRule> rules, List<RequestMatcher> exemptions, CostTable costs, long maxWaitMs) {
         this(id, rules, exemptions, costs, maxWaitMs, List.of());
     }
 
     /** The call with its path in the form the policy's rules are written in (the first alias that applies). */
     public Call canonical(Call call) {
-        for (PathAlias alias : pathAliases) {
+        for (PrefixAlias alias : pathAliases) {
             if (alias.applies(call.path())) {
                 return call.withPath(alias.canonical(call.path()));
             }
@@ -42,21 +42,21 @@ public record Policy(String id, List<Rule> rules, List<RequestMatcher> exemption
     }
 
     /** A rule that counts days in the account's own time zone, if any: its accounts must name their zone. */
-    public Optional<Rule> ruleInAccountZone() {
+    public Optional<LimitRule> ruleInAccountZone() {
         return rules.stream().filter(r -> r.limit() instanceof DailyQuotaLimit q && q.zone() instanceof ZoneSpec.AccountZone).findFirst();
     }
 
-    public Optional<Rule> rule(String ruleId) {
+    public Optional<LimitRule> rule(String ruleId) {
         return rules.stream().filter(r -> r.id().equals(ruleId)).findFirst();
     }
 
-    public long maxWaitOf(Rule rule) {
+    public long maxWaitOf(LimitRule rule) {
         return rule.maxWaitMs() != null ? rule.maxWaitMs() : maxWaitMs;
     }
 
     /** Units a rule counts for this call: 1 for CALLS, the explicit or table cost for TOKENS. */
-    public long unitsFor(Rule rule, Call call) {
-        if (rule.costUnit() == CostUnit.CALLS) {
+    public long unitsFor(LimitRule rule, Call call) {
+        if (rule.costUnit() == CostBasis.CALLS) {
             return 1;
         }
         return call.explicitCost() != null ? call.explicitCost() : costs.costOf(call);

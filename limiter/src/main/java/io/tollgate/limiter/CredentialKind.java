@@ -1,6 +1,6 @@
 package io.tollgate.limiter;
 
 /** How a call authenticates; vendors limit api tokens and OAuth access tokens differently. */
-public enum AuthKind {
+public enum CredentialKind {
     API_TOKEN, OAUTH
 }

@@ -10,9 +10,9 @@ import java.util.Objects;
  *
  * <p>Both ends are whole segments: they start and end with '/'.
  */
-public record PathAlias(String prefix, String sameAs) {
+public record PrefixAlias(String prefix, String sameAs) {
 
-    public PathAlias {
+    public PrefixAlias {
         Objects.requireNonNull(prefix, "prefix");
         Objects.requireNonNull(sameAs, "sameAs");
     }

@@ -3,7 +3,7 @@ package io.tollgate.limiter.rule;
 import io.tollgate.limiter.Call;
 
 /** What a rule counts per. */
-public enum KeyScope {
+public enum SubjectScope {
     CREDENTIAL, USER, INTEGRATION, ACCOUNT;
 
     /** Calls without a user share one "(none)" counter: conservative, never uncounted. */

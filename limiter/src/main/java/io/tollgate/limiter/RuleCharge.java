@@ -8,10 +8,10 @@ package io.tollgate.limiter;
  * @param untracked the part of the count that the vendor had reported and Tollgate had not sent when the
  *     call was charged: what lets a later result tell new spending elsewhere from spending already counted
  */
-public record Charge(String ruleId, String subject, long units, long limit, long remaining, Long resetAtMs,
+public record RuleCharge(String ruleId, String subject, long units, long limit, long remaining, Long resetAtMs,
                      boolean shadow, long untracked) {
 
-    public Charge(String ruleId, String subject, long units, long limit, long remaining, Long resetAtMs, boolean shadow) {
+    public RuleCharge(String ruleId, String subject, long units, long limit, long remaining, Long resetAtMs, boolean shadow) {
         this(ruleId, subject, units, limit, remaining, resetAtMs, shadow, 0);
     }
 }

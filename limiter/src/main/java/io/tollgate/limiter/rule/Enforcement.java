@@ -1,6 +1,6 @@
 package io.tollgate.limiter.rule;
 
 /** ENFORCE holds calls back; SHADOW evaluates, counts and reports, and never blocks. */
-public enum RuleMode {
+public enum Enforcement {
     ENFORCE, SHADOW
 }

@@ -6,9 +6,9 @@ package io.tollgate.limiter.rule;
  * @param resetHeader seconds until the allowance resets
  * @param limitHeader the vendor's own limit for the subject, such as Pipedrive's {@code x-ratelimit-limit}
  */
-public record Feedback(String remainingHeader, String resetHeader, String limitHeader) {
+public record VendorHeaders(String remainingHeader, String resetHeader, String limitHeader) {
 
-    public Feedback(String remainingHeader, String resetHeader) {
+    public VendorHeaders(String remainingHeader, String resetHeader) {
         this(remainingHeader, resetHeader, null);
     }
 }

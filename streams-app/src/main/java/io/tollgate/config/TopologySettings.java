@@ -1,10 +1,7 @@
-package io.tollgate.topology;
-
-import io.tollgate.config.TollgateConfig;
-import io.tollgate.config.TopicNames;
+package io.tollgate.config;
 
 /**
- * What the topology needs from the configuration.
+ * What the topology needs from the configuration: {@link TollgateConfig#topologySettings(int)}.
  *
  * @param partitions partitions of the per-account topics: a request on another partition than its account's is routed
  * @param leadMs how far ahead of the decision a call is planned to be sent (covers commit and consumer latency)
@@ -19,13 +16,4 @@ public record TopologySettings(TopicNames topics, int partitions, long leadMs, l
 
     /** The header naming the instance that made a decision. */
     public static final String INSTANCE_HEADER = "tollgate-instance";
-
-
-    /** @param partitions the partition count of the per-account topics, as they exist */
-    public static TopologySettings from(TollgateConfig config, int partitions, String instance) {
-        return new TopologySettings(config.topics(), partitions, config.longValue(TollgateConfig.DISPATCH_LEAD_MS),
-                config.longValue(TollgateConfig.PUNCTUATION_INTERVAL_MS), config.intValue(TollgateConfig.REQUEST_MAX_BYTES),
-                config.longValue(TollgateConfig.DEDUP_RETENTION_MS), config.string(TollgateConfig.DEFAULT_POLICY),
-                config.intValue(TollgateConfig.MAX_ATTEMPTS), config.intValue(TollgateConfig.MAX_STALE_RETURNS), instance);
-    }
 }

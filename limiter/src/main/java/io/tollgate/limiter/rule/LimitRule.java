@@ -11,10 +11,10 @@ import java.util.Objects;
  * @param maxWaitMs longest a call may wait for this rule; null means the policy's maximum
  * @param feedback vendor headers reporting this rule's allowance, or null
  */
-public record Rule(String id, RuleMode mode, KeyScope scope, RequestMatcher match, List<RequestMatcher> except,
-                   CostUnit costUnit, Limit limit, Amount amount, Long maxWaitMs, Feedback feedback) {
+public record LimitRule(String id, Enforcement mode, SubjectScope scope, RequestMatcher match, List<RequestMatcher> except,
+                   CostBasis costUnit, Limit limit, LimitAmount amount, Long maxWaitMs, VendorHeaders feedback) {
 
-    public Rule {
+    public LimitRule {
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(mode, "mode");
         Objects.requireNonNull(scope, "scope");
@@ -30,6 +30,6 @@ public record Rule(String id, RuleMode mode, KeyScope scope, RequestMatcher matc
     }
 
     public boolean isShadow() {
-        return mode == RuleMode.SHADOW;
+        return mode == Enforcement.SHADOW;
     }
 }

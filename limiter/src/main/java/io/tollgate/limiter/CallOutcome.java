@@ -1,7 +1,7 @@
 package io.tollgate.limiter;
 
 /** What happened to a dispatched call, as the dispatcher reports it. */
-public enum Outcome {
+public enum CallOutcome {
     SUCCESS, HTTP_ERROR, RATE_LIMITED, BLOCKED, STALE, NETWORK_ERROR, OUTCOME_UNKNOWN, NOT_SENT, UNKNOWN;
 
     /**

@@ -5,12 +5,12 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /** How many calls or units a limit allows, possibly depending on the account's plan and seats. */
-public sealed interface Amount {
+public sealed interface LimitAmount {
 
     long resolve(AccountFacts account);
 
     /** The same limit for every account. */
-    record Fixed(long value) implements Amount {
+    record Fixed(long value) implements LimitAmount {
         @Override
         public long resolve(AccountFacts account) {
             return value;
@@ -18,7 +18,7 @@ public sealed interface Amount {
     }
 
     /** A limit per plan, such as Pipedrive's burst limits (keys in lower case). */
-    record ByPlan(Map<String, Long> limits) implements Amount {
+    record ByPlan(Map<String, Long> limits) implements LimitAmount {
         public ByPlan {
             limits = Map.copyOf(limits);
         }
@@ -38,7 +38,7 @@ public sealed interface Amount {
      * A budget computed from the plan: {@code base x multiplier(plan) [x seats] + extra units}, such as
      * Pipedrive's daily token budget (30,000 x plan multiplier x seats, plus top-ups).
      */
-    record PlanBudget(long base, Map<String, Double> multipliers, boolean perSeat) implements Amount {
+    record PlanBudget(long base, Map<String, Double> multipliers, boolean perSeat) implements LimitAmount {
 
         /** Far above any real budget, far below overflow when a call's units are added to it. */
         static final double MAX_BUDGET = 1e15;

@@ -1,0 +1,47 @@
+package io.tollgate.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.apache.kafka.common.config.ConfigDef.ConfigKey;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The README's configuration table is the definitions, written out. When this fails, regenerate it:
+ * {@code mvn -pl streams-app test -Dtest=ConfigDocsTest -Ddocs.update=true}, and review the diff.
+ */
+class ConfigDocsTest {
+
+    private static final Path README = Path.of("..", "README.md");
+
+    @Test
+    void shouldFindTheReadmeTableEqualToTheDefinitions() throws IOException {
+        String readme = Files.readString(README, StandardCharsets.UTF_8);
+        String generated = ConfigDocs.markdown();
+        if (Boolean.getBoolean("docs.update")) {
+            Files.writeString(README, ConfigDocs.replaceTable(readme, generated), StandardCharsets.UTF_8);
+            readme = Files.readString(README, StandardCharsets.UTF_8);
+        }
+        assertThat(ConfigDocs.tableIn(readme))
+                .as("README.md's configuration table; regenerate with -Dtest=ConfigDocsTest -Ddocs.update=true")
+                .isEqualTo(generated);
+    }
+
+    @Test
+    void shouldDocumentEveryKeyInAGroupTheTableShows() {
+        String table = ConfigDocs.markdown();
+        for (ConfigKey key : TollgateConfigDef.DEFINITION.configKeys().values()) {
+            assertThat(key.documentation).as(key.name).isNotBlank().endsWith(".");
+            assertThat(key.group).as(key.name).isNotBlank();
+            assertThat(table).as(key.name).contains("| `" + key.name + "` |");
+        }
+    }
+
+    @Test
+    void shouldShowSecretsWithoutTheirDefaultValue() {
+        assertThat(ConfigDocs.markdown()).contains("| `rest.auth.token` | (empty) | secret string |");
+    }
+}
