@@ -399,6 +399,8 @@ public final class TollgateConfig {
     public Map<String, String> describe() {
         Map<String, String> out = new TreeMap<>();
         raw.forEach((k, v) -> out.put(k, (isHidden(k) ? "[hidden]" : v) + "  (" + origins.get(k) + ")"));
+        // Left empty, the state directory is still somewhere: say where.
+        out.put(STATE_DIR, stateDir() + "  (" + origins.get(STATE_DIR) + ")");
         return out;
     }
 

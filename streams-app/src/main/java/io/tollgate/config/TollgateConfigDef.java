@@ -105,8 +105,9 @@ public final class TollgateConfigDef {
                         "The dispatcher's send margin (its own key of the same name must match).")
                 .key(RESULT_WAIT_MS, LONG, 10_000L, Range.atLeast(0), MEDIUM,
                         "How long past its window a call whose result has not come keeps counting.")
-                .key(PUNCTUATION_INTERVAL_MS, LONG, 20L, Range.between(1, 1000), MEDIUM,
-                        "How often waiting calls are looked at. Above 1000 ms calls would be held back long after the limit allows them.")
+                .key(PUNCTUATION_INTERVAL_MS, LONG, 20L,
+                        between(1, 1000, "a longer interval would hold calls back long after the limit allows them"), MEDIUM,
+                        "How often waiting calls are looked at.")
                 .key(RATE_LIMITED_PAUSE_MS, LONG, 2_000L, Range.atLeast(0), MEDIUM,
                         "Pause after a 429 that gives no reset, or a call that did not reach the vendor.")
                 .key(BLOCKED_PAUSE_MS, LONG, 900_000L, Range.atLeast(0), MEDIUM, "Pause after a 403 block page.")
@@ -129,6 +130,19 @@ public final class TollgateConfigDef {
                         "`/health` is DOWN when records wait on the input and none was processed for this long.")
                 .key(SHUTDOWN_TIMEOUT_MS, LONG, 30_000L, Range.atLeast(1), LOW, "The longest a stop may take; past it the process halts.");
         return d.def;
+    }
+
+    /** A range whose message says why it ends where it does. */
+    private static Validator between(long min, long max, String why) {
+        Range range = Range.between(min, max);
+        return ConfigDef.LambdaValidator.with((name, value) -> {
+            try {
+                range.ensureValid(name, value);
+            } catch (org.apache.kafka.common.config.ConfigException e) {
+                throw new org.apache.kafka.common.config.ConfigException(name, value,
+                        "must be between " + min + " and " + max + ": " + why);
+            }
+        }, range::toString);
     }
 
     private static Validator hostAndPort() {

@@ -26,7 +26,12 @@ public class PolicyException extends RuntimeException {
 
     /** The same problem, its path prefixed with the file it is in ({@code "policies.yaml: "}; empty for none). */
     public PolicyException in(String source) {
-        return source.isEmpty() ? this : new PolicyException(source + path, problem, getCause());
+        if (source.isEmpty()) {
+            return this;
+        }
+        PolicyException located = new PolicyException(source + path, problem, getCause());
+        located.setStackTrace(getStackTrace());
+        return located;
     }
 
     private static String bounded(String text) {

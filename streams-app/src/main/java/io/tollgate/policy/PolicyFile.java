@@ -90,12 +90,12 @@ public final class PolicyFile {
             root.allowOnly("include", "policies", "accounts");
             return root;
         });
-        for (YamlNode inc : root.field("include").items()) {
-            include(inc.text(), baseDir);
+        for (YamlNode inc : inSource(source, () -> root.field("include").items())) {
+            include(inSource(source, inc::text), baseDir);
         }
         // A file may redefine a policy it included (a preset, say); within one file an id is unique.
         Set<String> defined = new HashSet<>();
-        for (YamlNode p : root.field("policies").items()) {
+        for (YamlNode p : inSource(source, () -> root.field("policies").items())) {
             Policy policy = inSource(source, () -> PolicyYamlMapper.policy(p, baseDir));
             String path = source + p.path();
             if (!defined.add(policy.getId())) {
@@ -104,7 +104,7 @@ public final class PolicyFile {
             new PolicyCompiler(settings).compile(policy, path);
             policies.put(policy.getId(), policy);
         }
-        for (YamlNode a : root.field("accounts").items()) {
+        for (YamlNode a : inSource(source, () -> root.field("accounts").items())) {
             Account account = inSource(source, () -> PolicyYamlMapper.account(a));
             accounts.put(account.getId(), account);
         }

@@ -35,7 +35,8 @@ class TollgateConfigTest {
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("max.attempts must be a whole number, got 'many' (from argument --max.attempts)");
         assertThatThrownBy(() -> TollgateConfig.load(new String[] {"--punctuation.interval.ms=5000"}, Map.of()))
-                .hasMessageContaining("punctuation.interval.ms");
+                .hasMessage("Invalid value 5000 for configuration punctuation.interval.ms: must be between 1 and 1000: a longer "
+                        + "interval would hold calls back long after the limit allows them (from argument --punctuation.interval.ms)");
         assertThatThrownBy(() -> TollgateConfig.load(new String[] {"bootstrap.servers"}, Map.of()))
                 .hasMessageContaining("is not of the form --key=value");
     }
