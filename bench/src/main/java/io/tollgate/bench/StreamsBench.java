@@ -50,8 +50,16 @@ public final class StreamsBench {
 
     public static void main(String[] args) throws Exception {
         Map<String, String> options = new HashMap<>(Map.of("records", "100000", "accounts", "1000", "rounds", "2", "partitions", "4"));
+        // --tollgate.<key>=<value> sets a Tollgate configuration key for the limiter's rounds (to compare settings).
+        Map<String, String> tollgateSettings = new HashMap<>();
         for (String arg : args) {
-            options.put(arg.substring(2, arg.indexOf('=')), arg.substring(arg.indexOf('=') + 1));
+            String key = arg.substring(2, arg.indexOf('='));
+            String value = arg.substring(arg.indexOf('=') + 1);
+            if (key.startsWith("tollgate.")) {
+                tollgateSettings.put(key.substring("tollgate.".length()), value);
+            } else {
+                options.put(key, value);
+            }
         }
         int records = Integer.parseInt(options.get("records"));
         int accounts = Integer.parseInt(options.get("accounts"));
@@ -70,7 +78,7 @@ public final class StreamsBench {
             System.out.printf("%-7s %-12s %10s %10s%n", "round", "app", "records/s", "ratio");
             for (int round = 1; round <= rounds; round++) {
                 double passThrough = passThrough(kafka.bootstrapServers(), admin, work, round, records);
-                double tollgate = tollgate(kafka.bootstrapServers(), registry.url(), admin, work, policy, round, records);
+                double tollgate = tollgate(kafka.bootstrapServers(), registry.url(), admin, work, policy, round, records, tollgateSettings);
                 System.out.printf("%-7d %-12s %10.0f%n", round, "pass-through", passThrough);
                 System.out.printf("%-7d %-12s %10.0f %9.2f%n", round, "tollgate", tollgate, tollgate / passThrough);
             }
@@ -121,8 +129,8 @@ public final class StreamsBench {
         }
     }
 
-    private static double tollgate(String bootstrap, String registryUrl, Admin admin, Path work, Path policy, int round, int records)
-            throws Exception {
+    private static double tollgate(String bootstrap, String registryUrl, Admin admin, Path work, Path policy, int round, int records,
+                                   Map<String, String> settings) throws Exception {
         String appId = "bench-tollgate-" + round;
         Map<String, String> config = new HashMap<>();
         config.put(TollgateConfig.BOOTSTRAP_SERVERS, bootstrap);
@@ -132,6 +140,9 @@ public final class StreamsBench {
         config.put(TollgateConfig.STATE_DIR, work.resolve(appId).toString());
         config.put(TollgateConfig.POLICY_FILE, policy.toString());
         config.put(TollgateConfig.REST_PORT, "0");
+        // One instance, as the pass-through app: no standby to place.
+        config.put(TollgateConfig.STANDBY_REPLICAS, "0");
+        config.putAll(settings);
         try (TollgateApp app = TollgateApp.start(TollgateConfig.defaultsWith(config))) {
             double rate = rate(admin, appId, records, app.streams());
             if (System.getenv("TOLLGATE_BENCH_METRICS") != null) {

@@ -66,6 +66,8 @@ public final class Sandbox implements AutoCloseable {
             config.put(TollgateConfig.SCHEMA_REGISTRY_URL, registry.url());
             config.put(TollgateConfig.POLICY_FILE, "classpath:presets/demo.yaml");
             config.put(TollgateConfig.STATE_DIR, work.resolve("state").toString());
+            // One instance on its own broker: there is nowhere to put a standby (and Streams would warn about it).
+            config.put(TollgateConfig.STANDBY_REPLICAS, "0");
             config.putAll(tollgate);
             app = TollgateApp.start(TollgateConfig.defaultsWith(config));
             app.awaitRunning(Duration.ofSeconds(60));

@@ -65,7 +65,12 @@ final class GlobalRecordUpdater implements Processor<String, byte[], Void, Void>
             LOG.warn("{} '{}' stored without a second check: {}", what, record.key(), e.getMessage());
         }
         store.put(record.key(), record.value());
-        LOG.info("{} '{}' updated", what, record.key());
+        // A policy change is rare and worth a line; accounts come by the thousand (a seed, a restore), so DEBUG.
+        if (what.equals("policy")) {
+            LOG.info("{} '{}' updated", what, record.key());
+        } else {
+            LOG.debug("{} '{}' updated", what, record.key());
+        }
         catalog.changed();
     }
 }
