@@ -231,16 +231,16 @@ public final class HttpDispatchSinkConfig extends AbstractConfig {
     }
 
     private static ConfigDef.Validator url() {
-        return (name, value) -> {
+        return ConfigDef.LambdaValidator.with((name, value) -> {
             if (value == null) {
                 throw new ConfigException(name, null, "a base URL such as https://api.pipedrive.com is required");
             }
             checkUrl(name, value.toString());
-        };
+        }, () -> "an http or https URL");
     }
 
     private static ConfigDef.Validator vendorUrls() {
-        return (name, value) -> {
+        return ConfigDef.LambdaValidator.with((name, value) -> {
             for (Object o : (List<?>) value) {
                 String pair = o.toString();
                 int eq = pair.indexOf('=');
@@ -249,7 +249,7 @@ public final class HttpDispatchSinkConfig extends AbstractConfig {
                 }
                 checkUrl(name, pair.substring(eq + 1).trim());
             }
-        };
+        }, () -> "vendor=url pairs, comma-separated");
     }
 
     private static void checkUrl(String name, String text) {
@@ -265,11 +265,11 @@ public final class HttpDispatchSinkConfig extends AbstractConfig {
     }
 
     private static ConfigDef.Validator auth() {
-        return (name, value) -> {
+        return ConfigDef.LambdaValidator.with((name, value) -> {
             String v = value == null ? "" : value.toString();
             if (!v.equals("bearer") && !v.matches("(query|header):[A-Za-z0-9_.-]+")) {
                 throw new ConfigException(name, v, "must be bearer, query:<name> or header:<name>");
             }
-        };
+        }, () -> "bearer, query:<name> or header:<name>");
     }
 }
