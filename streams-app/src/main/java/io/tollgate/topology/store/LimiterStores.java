@@ -353,7 +353,7 @@ public final class LimiterStores {
         Swept ids = forget(requestIds, idsCursor, max, bytes -> bytes.length < 8 || ByteBuffer.wrap(bytes).getLong() <= cutoff);
         Swept calls = forget(inFlight, inFlightCursor, max, bytes -> {
             try {
-                return ValueCodec.decodeInFlight(bytes).dispatchedAtMs() <= cutoff;
+                return ValueCodec.dispatchedAtOfInFlight(bytes) <= cutoff;
             } catch (RuntimeException e) {
                 return false;
             }
