@@ -2,7 +2,8 @@ package io.tollgate.bench;
 
 /**
  * {@code java -jar bench/target/tollgate-bench.jar streams [--records=200000]}: the limiter against a
- * pass-through Streams app on one embedded broker. {@code ... jmh [JMH options]}: the engine.
+ * pass-through Streams app on one embedded broker. {@code ... latency [--rate=2000]}: send to dispatch readable, at a
+ * steady rate. {@code ... jmh [JMH options]}: the engine.
  */
 public final class Bench {
 
@@ -14,9 +15,11 @@ public final class Bench {
         String[] rest = java.util.Arrays.copyOfRange(args, Math.min(1, args.length), args.length);
         switch (command) {
             case "streams" -> StreamsBench.main(rest);
+            case "latency" -> LatencyBench.main(rest);
             case "jmh" -> org.openjdk.jmh.Main.main(rest);
             default -> {
-                System.err.println("usage: java -jar tollgate-bench.jar streams [--records=N] [--accounts=N] | jmh [JMH options]");
+                System.err.println("usage: java -jar tollgate-bench.jar streams [--records=N] [--accounts=N] | latency [--rate=N] "
+                        + "[--seconds=N] | jmh [JMH options]");
                 System.exit(2);
             }
         }

@@ -43,7 +43,7 @@ import org.apache.kafka.streams.Topology;
  */
 public final class StreamsBench {
 
-    private static final TopicNames TOPICS = new TopicNames("bench.");
+    static final TopicNames TOPICS = new TopicNames("bench.");
 
     private StreamsBench() {
     }
@@ -85,7 +85,8 @@ public final class StreamsBench {
         }
     }
 
-    private static Path writePolicy(Path work, int accounts) throws Exception {
+    /** A policy file: the Pipedrive preset, and {@code accounts} accounts on its top plan (every call admitted). */
+    static Path writePolicy(Path work, int accounts) throws Exception {
         StringBuilder yaml = new StringBuilder("include: [classpath:presets/pipedrive.yaml]\naccounts:\n");
         for (int a = 0; a < accounts; a++) {
             yaml.append("  - {id: acct-").append(a).append(", policy: pipedrive, plan: ultimate, seats: 100}\n");
@@ -100,13 +101,8 @@ public final class StreamsBench {
                 new AvroSerializer<>(new SchemaRegistryClient(registryUrl), true))) {
             Instant now = Instant.now();
             for (int i = 0; i < records; i++) {
-                String account = "acct-" + (i % accounts);
-                ApiRequest request = ApiRequest.newBuilder().setRequestId("b-" + i).setAccount(account)
-                        .setCredentialRef(account + "/token-" + (i / accounts % 3)).setAuthKind(AuthKind.API_TOKEN)
-                        .setUser("user-" + (i % 7)).setIntegration("bench").setMethod(i % 10 == 0 ? "POST" : "GET")
-                        .setPath(i % 10 == 0 ? "/api/v2/deals" : "/api/v2/deals/" + i).setApiVersion("v2")
-                        .setHeaders(new HashMap<>()).setSubmittedAt(now).build();
-                producer.send(new ProducerRecord<>(TOPICS.requests(), account, request));
+                ApiRequest request = request(i, accounts, now);
+                producer.send(new ProducerRecord<>(TOPICS.requests(), request.getAccount(), request));
             }
         }
         return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
@@ -132,18 +128,7 @@ public final class StreamsBench {
     private static double tollgate(String bootstrap, String registryUrl, Admin admin, Path work, Path policy, int round, int records,
                                    Map<String, String> settings) throws Exception {
         String appId = "bench-tollgate-" + round;
-        Map<String, String> config = new HashMap<>();
-        config.put(TollgateConfig.BOOTSTRAP_SERVERS, bootstrap);
-        config.put(TollgateConfig.SCHEMA_REGISTRY_URL, registryUrl);
-        config.put(TollgateConfig.TOPIC_PREFIX, TOPICS.prefix());
-        config.put(TollgateConfig.APPLICATION_ID, appId);
-        config.put(TollgateConfig.STATE_DIR, work.resolve(appId).toString());
-        config.put(TollgateConfig.POLICY_FILE, policy.toString());
-        config.put(TollgateConfig.REST_PORT, "0");
-        // One instance, as the pass-through app: no standby to place.
-        config.put(TollgateConfig.STANDBY_REPLICAS, "0");
-        config.putAll(settings);
-        try (TollgateApp app = TollgateApp.start(TollgateConfig.defaultsWith(config))) {
+        try (TollgateApp app = TollgateApp.start(config(bootstrap, registryUrl, work, policy, appId, settings))) {
             double rate = rate(admin, appId, records, app.streams());
             if (System.getenv("TOLLGATE_BENCH_METRICS") != null) {
                 app.streams().metrics().forEach((name, metric) -> {
@@ -158,6 +143,32 @@ public final class StreamsBench {
             }
             return rate;
         }
+    }
+
+    /** The limiter's configuration in a bench: the bench's topics and policy, one instance, {@code settings} on top. */
+    static TollgateConfig config(String bootstrap, String registryUrl, Path work, Path policy, String appId, Map<String, String> settings) {
+        Map<String, String> config = new HashMap<>();
+        config.put(TollgateConfig.BOOTSTRAP_SERVERS, bootstrap);
+        config.put(TollgateConfig.SCHEMA_REGISTRY_URL, registryUrl);
+        config.put(TollgateConfig.TOPIC_PREFIX, TOPICS.prefix());
+        config.put(TollgateConfig.APPLICATION_ID, appId);
+        config.put(TollgateConfig.STATE_DIR, work.resolve(appId).toString());
+        config.put(TollgateConfig.POLICY_FILE, policy.toString());
+        config.put(TollgateConfig.REST_PORT, "0");
+        // One instance, as the pass-through app: no standby to place.
+        config.put(TollgateConfig.STANDBY_REPLICAS, "0");
+        config.putAll(settings);
+        return TollgateConfig.defaultsWith(config);
+    }
+
+    /** A request of the bench's traffic: account {@code i % accounts}, three tokens each, one call in ten a POST. */
+    static ApiRequest request(int i, int accounts, Instant submittedAt) {
+        String account = "acct-" + (i % accounts);
+        return ApiRequest.newBuilder().setRequestId("b-" + i).setAccount(account)
+                .setCredentialRef(account + "/token-" + (i / accounts % 3)).setAuthKind(AuthKind.API_TOKEN)
+                .setUser("user-" + (i % 7)).setIntegration("bench").setMethod(i % 10 == 0 ? "POST" : "GET")
+                .setPath(i % 10 == 0 ? "/api/v2/deals" : "/api/v2/deals/" + i).setApiVersion("v2")
+                .setHeaders(new HashMap<>()).setSubmittedAt(submittedAt).build();
     }
 
     /** Records per second between the first and the last commit of the app's input offsets. */
