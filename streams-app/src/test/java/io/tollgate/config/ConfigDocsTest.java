@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The README's configuration table is the definitions, written out. When this fails, regenerate it:
- * {@code mvn -pl streams-app test -Dtest=ConfigDocsTest -Ddocs.update=true}, and review the diff.
+ * {@code mvn -pl streams-app -am test -Dtest=ConfigDocsTest -Ddocs.update=true -Dsurefire.failIfNoSpecifiedTests=false}, and review the diff.
  */
 class ConfigDocsTest {
 
