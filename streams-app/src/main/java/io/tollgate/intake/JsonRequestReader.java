@@ -110,7 +110,8 @@ public final class JsonRequestReader {
             return null;
         }
         if (!node.isIntegralNumber() || !node.canConvertToInt()) {
-            throw new InvalidRequestException(RejectReason.INVALID_REQUEST, "field '" + field + "' must be a whole number, got " + Excerpt.quote(node.toString()));
+            throw new InvalidRequestException(RejectReason.INVALID_REQUEST, "field '" + field + "' must be a whole number from "
+                    + Integer.MIN_VALUE + " to " + Integer.MAX_VALUE + ", got " + Excerpt.quote(node.toString()));
         }
         return node.asInt();
     }
