@@ -14,7 +14,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -43,27 +42,18 @@ public final class LatencyBench {
     }
 
     public static void main(String[] args) throws Exception {
-        Map<String, String> options = new HashMap<>(Map.of("rate", "2000", "seconds", "30", "warmup", "10", "accounts", "1000",
+        BenchArgs parsed = BenchArgs.parse(args, Map.of("rate", "2000", "seconds", "30", "warmup", "10", "accounts", "1000",
                 "partitions", "4"));
-        Map<String, String> settings = new HashMap<>();
-        for (String arg : args) {
-            String key = arg.substring(2, arg.indexOf('='));
-            String value = arg.substring(arg.indexOf('=') + 1);
-            if (key.startsWith("tollgate.")) {
-                settings.put(key.substring("tollgate.".length()), value);
-            } else {
-                options.put(key, value);
-            }
-        }
-        int rate = Integer.parseInt(options.get("rate"));
-        int seconds = Integer.parseInt(options.get("seconds"));
-        int warmup = Integer.parseInt(options.get("warmup"));
-        int accounts = Integer.parseInt(options.get("accounts"));
+        Map<String, String> settings = parsed.tollgateSettings();
+        int rate = parsed.number("rate");
+        int seconds = parsed.number("seconds");
+        int warmup = parsed.number("warmup");
+        int accounts = parsed.number("accounts");
         Path work = Files.createTempDirectory("tollgate-latency");
         try (EmbeddedKafka kafka = EmbeddedKafka.start();
              InProcessSchemaRegistry registry = InProcessSchemaRegistry.start(0);
              Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
-            TopicAdmin.ensureTopics(admin, StreamsBench.TOPICS, Integer.parseInt(options.get("partitions")), (short) 1);
+            TopicAdmin.ensureTopics(admin, StreamsBench.TOPICS, parsed.number("partitions"), (short) 1);
             Path policy = StreamsBench.writePolicy(work, accounts);
             try (TollgateApp app = TollgateApp.start(StreamsBench.config(kafka.bootstrapServers(), registry.url(), work, policy,
                     "bench-latency", settings))) {

@@ -3,12 +3,9 @@ package io.tollgate.bench;
 import io.tollgate.limiter.AccountFacts;
 import io.tollgate.limiter.CredentialKind;
 import io.tollgate.limiter.Call;
-import io.tollgate.limiter.Decision;
 import io.tollgate.limiter.Limiter;
 import io.tollgate.limiter.LimiterSettings;
 import io.tollgate.limiter.RuleKey;
-import io.tollgate.limiter.limit.LimitState;
-import io.tollgate.limiter.limit.LimitStateCodec;
 import io.tollgate.limiter.rule.LimitPolicy;
 import io.tollgate.policy.PolicyCompiler;
 import io.tollgate.policy.PolicyFile;
@@ -66,17 +63,7 @@ public class LimiterBench {
     /** Decode the states, decide, encode what changed: what the processor does per call. */
     @Benchmark
     public Object decideAndStore() {
-        Call call = calls[next++ % calls.length];
         now += 1;
-        Decision d = limiter.decide(policy, account, call, key -> {
-            byte[] bytes = store.get(key);
-            return bytes == null ? null : LimitStateCodec.decode(bytes);
-        }, now, now);
-        if (d instanceof Decision.Admit admit) {
-            for (Map.Entry<RuleKey, LimitState> e : admit.updates().entrySet()) {
-                store.put(e.getKey(), LimitStateCodec.encode(e.getValue()));
-            }
-        }
-        return d;
+        return EngineStep.decideAndStore(limiter, policy, account, calls[next++ % calls.length], store, now);
     }
 }

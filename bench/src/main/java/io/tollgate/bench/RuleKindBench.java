@@ -10,8 +10,6 @@ import io.tollgate.limiter.Limiter;
 import io.tollgate.limiter.LimiterSettings;
 import io.tollgate.limiter.RuleKey;
 import io.tollgate.limiter.Rules;
-import io.tollgate.limiter.limit.LimitState;
-import io.tollgate.limiter.limit.LimitStateCodec;
 import io.tollgate.limiter.rule.LimitPolicy;
 import io.tollgate.limiter.rule.LimitRule;
 import java.time.ZoneOffset;
@@ -82,17 +80,10 @@ public class RuleKindBench {
 
     @Benchmark
     public Object decideAndStore() {
-        Call call = calls[next++ % calls.length];
         now += 1;
-        Decision d = limiter.decide(policy, account, call, key -> {
-            byte[] bytes = store.get(key);
-            return bytes == null ? null : LimitStateCodec.decode(bytes);
-        }, now, now);
-        if (!(d instanceof Decision.Admit admit)) {
+        Decision d = EngineStep.decideAndStore(limiter, policy, account, calls[next++ % calls.length], store, now);
+        if (!(d instanceof Decision.Admit)) {
             throw new IllegalStateException("the fast path admits every call, got " + d);
-        }
-        for (Map.Entry<RuleKey, LimitState> e : admit.updates().entrySet()) {
-            store.put(e.getKey(), LimitStateCodec.encode(e.getValue()));
         }
         return d;
     }

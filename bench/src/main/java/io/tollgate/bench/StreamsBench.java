@@ -49,22 +49,13 @@ public final class StreamsBench {
     }
 
     public static void main(String[] args) throws Exception {
-        Map<String, String> options = new HashMap<>(Map.of("records", "100000", "accounts", "1000", "rounds", "2", "partitions", "4"));
         // --tollgate.<key>=<value> sets a Tollgate configuration key for the limiter's rounds (to compare settings).
-        Map<String, String> tollgateSettings = new HashMap<>();
-        for (String arg : args) {
-            String key = arg.substring(2, arg.indexOf('='));
-            String value = arg.substring(arg.indexOf('=') + 1);
-            if (key.startsWith("tollgate.")) {
-                tollgateSettings.put(key.substring("tollgate.".length()), value);
-            } else {
-                options.put(key, value);
-            }
-        }
-        int records = Integer.parseInt(options.get("records"));
-        int accounts = Integer.parseInt(options.get("accounts"));
-        int rounds = Integer.parseInt(options.get("rounds"));
-        int partitions = Integer.parseInt(options.get("partitions"));
+        BenchArgs parsed = BenchArgs.parse(args, Map.of("records", "100000", "accounts", "1000", "rounds", "2", "partitions", "4"));
+        Map<String, String> tollgateSettings = parsed.tollgateSettings();
+        int records = parsed.number("records");
+        int accounts = parsed.number("accounts");
+        int rounds = parsed.number("rounds");
+        int partitions = parsed.number("partitions");
         Path work = Files.createTempDirectory("tollgate-bench");
         try (EmbeddedKafka kafka = EmbeddedKafka.start();
              InProcessSchemaRegistry registry = InProcessSchemaRegistry.start(0);
