@@ -93,13 +93,23 @@ public final class TollgateMetrics implements AutoCloseable {
 
     /** A call went after waiting this long (0 for one that went at once). */
     public void waited(long ms) {
-        waits.record(Duration.ofMillis(Math.max(0, ms)));
+        record(waits, ms);
     }
 
     /** The dispatcher started a call this long after its slot. */
     public void dispatchLag(long ms) {
-        dispatchLag.record(Duration.ofMillis(Math.max(0, ms)));
+        record(dispatchLag, ms);
     }
+
+    /**
+     * Times come from records (a result's times are input like any other): kept between 0 and a week, where a
+     * duration in nanoseconds cannot overflow, instead of failing the record that carries them.
+     */
+    private static void record(Timer timer, long ms) {
+        timer.record(Duration.ofMillis(Math.min(Math.max(0, ms), MAX_RECORDED_MS)));
+    }
+
+    static final long MAX_RECORDED_MS = Duration.ofDays(7).toMillis();
 
     /** An input record was taken in (whatever became of it): what health calls progress. */
     public void recordProcessed() {
