@@ -5,8 +5,11 @@ package io.tollgate.config;
  */
 public final class StoreNames {
 
-    /** Counter states, keyed by account, rule and subject. */
-    public static final String LIMIT_STATE = "limit-state";
+    /**
+     * Per account: every counter of its rules and its credentials' pauses, in one value (a decision reads
+     * and writes it once). Earlier releases kept a key per counter in "limit-state".
+     */
+    public static final String ACCOUNT_COUNTERS = "account-counters";
     /** Waiting calls, keyed by account, lane, priority and sequence. */
     public static final String WAITING = "waiting-calls";
     /** Per account: its lanes with waiting calls, the round-robin cursor and the next wake-up. */
@@ -14,14 +17,12 @@ public final class StoreNames {
     /** Waiting calls by deadline, so a call whose deadline passes is rejected wherever it waits. */
     public static final String DEADLINES = "deadlines";
     /**
-     * Dispatched calls awaiting their result, keyed by account and request id. (Key-value stores with a
-     * sweep, not window stores: Kafka Streams 4.3 does not find the committed offsets of a segmented
-     * store on a clean hand-over under exactly-once, and wipes the whole task. The window stores of
-     * earlier releases were "in-flight" and "request-ids".)
+     * Per account and request id: the call in flight awaiting its result, then when the id was last used
+     * (idempotency). Key-value, swept after the retention: Kafka Streams 4.3 does not find the committed
+     * offsets of a segmented store on a clean hand-over under exactly-once, and wipes the whole task.
+     * Earlier releases kept the two apart, in "calls-in-flight" and "request-id-memory".
      */
-    public static final String IN_FLIGHT = "calls-in-flight";
-    /** Request ids seen recently, for idempotency, keyed by account and request id; the value is when. */
-    public static final String REQUEST_IDS = "request-id-memory";
+    public static final String CALL_LEDGER = "call-ledger";
     /** Per account: what it did in its current day (usage by user, integration, entity, ...), for the usage API. */
     public static final String ACTIVITY = "account-activity";
     /** Per account: its last calls, a ring of {@code RECENT_CALLS_KEPT} slots keyed by account and slot. */

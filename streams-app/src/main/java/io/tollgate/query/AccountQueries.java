@@ -10,26 +10,24 @@ import io.tollgate.limiter.AccountFacts;
 import io.tollgate.limiter.Counter;
 import io.tollgate.limiter.Limiter;
 import io.tollgate.limiter.RuleKey;
+import io.tollgate.limiter.StateLookup;
 import io.tollgate.limiter.limit.CredentialState;
-import io.tollgate.limiter.limit.LimitState;
-import io.tollgate.limiter.limit.LimitStateCodec;
+import io.tollgate.limiter.queue.AccountQueue;
 import io.tollgate.limiter.rule.LimitAmount;
 import io.tollgate.limiter.rule.LimitPolicy;
 import io.tollgate.limiter.rule.LimitRule;
 import io.tollgate.topology.AccountResolver;
-import io.tollgate.topology.store.AccountQueue;
+import io.tollgate.topology.store.AccountCounters;
 import io.tollgate.topology.store.Keys;
 import io.tollgate.topology.store.LimiterStores;
 import io.tollgate.topology.store.ValueCodec;
 import io.tollgate.topology.store.WaitingCall;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.common.utils.Bytes;
@@ -56,22 +54,17 @@ public final class AccountQueries {
         if (!r.ok()) {
             throw new NotFound(r.detail());
         }
-        Map<RuleKey, LimitState> states = new HashMap<>();
-        List<RuleKey> order = new ArrayList<>();
-        Bytes prefix = Keys.prefix(account);
-        for (KeyValue<Bytes, byte[]> kv : reader.range(StoreNames.LIMIT_STATE, prefix, Keys.upperBound(prefix))) {
-            String[] parts = new String(kv.key.get(), StandardCharsets.UTF_8).split("\u0000", 3);
-            if (parts.length != 3) {
-                continue;
-            }
+        AccountCounters stored = readable(reader.get(StoreNames.ACCOUNT_COUNTERS, Bytes.wrap(Keys.utf8(account))));
+        // A counter of a release this one cannot read is left out, not guessed.
+        StateLookup states = key -> {
             try {
-                RuleKey key = new RuleKey(parts[1], parts[2]);
-                states.put(key, LimitStateCodec.decode(kv.value));
-                order.add(key);
+                return stored.get(key);
             } catch (RuntimeException e) {
-                // A counter of a release this one cannot read: left out, not guessed.
+                return null;
             }
-        }
+        };
+        List<RuleKey> order = stored.keys().stream().filter(key -> states.get(key) != null)
+                .sorted(Comparator.comparing(RuleKey::subject)).toList();
         List<Views.CounterView> counters = new ArrayList<>();
         List<Views.CredentialView> credentials = new ArrayList<>();
         for (RuleKey key : order) {
@@ -80,12 +73,20 @@ public final class AccountQueries {
                         c.isPausedAt(nowMs) ? c.pauseReason() : null, c.vendorLimits()));
                 continue;
             }
-            limiter.counter(r.policy(), r.facts(), key, states::get, nowMs).ifPresent(c -> counters.add(view(c)));
+            limiter.counter(r.policy(), r.facts(), key, states, nowMs).ifPresent(c -> counters.add(view(c)));
         }
         // Rules in policy order, then subjects in key order.
         List<String> ruleOrder = r.policy().rules().stream().map(LimitRule::id).toList();
         counters.sort(Comparator.comparingInt((Views.CounterView c) -> ruleOrder.indexOf(c.rule())).thenComparing(Views.CounterView::subject));
         return new Views.UsageView(r.policy().id(), zoneOf(r.facts()).getId(), counters, credentials, iso(nowMs));
+    }
+
+    private static AccountCounters readable(byte[] stored) {
+        try {
+            return stored == null ? AccountCounters.empty() : AccountCounters.decode(stored);
+        } catch (RuntimeException e) {
+            return AccountCounters.empty();
+        }
     }
 
     private static Views.CounterView view(Counter c) {

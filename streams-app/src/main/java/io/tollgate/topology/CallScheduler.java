@@ -9,14 +9,13 @@ import io.tollgate.limiter.DispatchOutcome;
 import io.tollgate.limiter.FeedbackEffect;
 import io.tollgate.limiter.Limiter;
 import io.tollgate.limiter.RejectReason;
-import io.tollgate.topology.store.AccountQueue;
+import io.tollgate.limiter.queue.AccountQueue;
+import io.tollgate.limiter.queue.LaneScheduler;
 import io.tollgate.topology.store.InFlightCall;
 import io.tollgate.topology.store.Keys;
 import io.tollgate.topology.store.LimiterStores;
 import io.tollgate.topology.store.WaitingCall;
-import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.List;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -81,19 +80,16 @@ final class CallScheduler {
             reject(account, request, resolution.failure(), resolution.detail(), null, null, wallNow);
             return;
         }
-        stores.remember(account, request.getRequestId(), wallNow);
         long planned = wallNow + leadMs;
         String lane = laneOf(request);
         WaitingCall call = new WaitingCall(request, seq, planned, 1, planned, null);
         AccountQueue queue = stores.queue(account);
         AccountQueue.Lane existing = queue.lane(lane);
-
-        // Nobody waits in this lane, and no waiting call of the account can go before its wake-up:
-        // deciding now overtakes no one.
-        if (existing == null && (queue.isEmpty() || queue.wakeAtMs() > planned)) {
+        if (LaneScheduler.goesAtOnce(queue, lane, planned)) {
             decideNew(resolution, call, lane, queue, wallNow, planned);
             return;
         }
+        stores.remember(account, request.getRequestId(), wallNow);
         stores.enqueue(account, lane, call);
         AccountQueue after = queue.withArrival(lane, request.getPriority(), seq, 0);
         stores.putQueue(account, queue, after);
@@ -113,8 +109,13 @@ final class CallScheduler {
         Decision d = limiter.decide(r.policy(), r.facts(), Records.toCall(call.request()), stores.states(account), planned,
                 call.waitingSinceMs());
         if (d instanceof Decision.Admit admit) {
+            stores.putStates(account, admit.updates());
+            // Its ledger entry is written once, as a call in flight: that entry is its id's memory too.
             dispatch(account, call, admit, wallNow, planned);
-        } else if (d instanceof Decision.Delay delay) {
+            return;
+        }
+        stores.remember(account, call.request().getRequestId(), wallNow);
+        if (d instanceof Decision.Delay delay) {
             stores.enqueue(account, lane, new WaitingCall(call.request(), call.seq(), call.waitingSinceMs(), call.attempt(),
                     delay.notBeforeMs(), delay.bindingRule(), call.staleReturns(), Math.max(call.grantedWaitMs(), delay.maxWaitMs())));
             stores.putQueue(account, queue, queue.withArrival(lane, call.request().getPriority(), call.seq(), delay.notBeforeMs()));
@@ -127,8 +128,8 @@ final class CallScheduler {
         }
     }
 
+    /** Sends an admitted call, whose charges are already counted. */
     private void dispatch(String account, WaitingCall call, Decision.Admit admit, long wallNow, long planned) {
-        stores.putStates(account, admit.updates());
         out.dispatch(account, Records.dispatched(call.request(), wallNow, planned, limiter.settings().jitterMs(), call.attempt(),
                 admit.charges(), admit.shadowViolations()));
         stores.putInFlight(account, call.request().getRequestId(), new InFlightCall(call.seq(), call.attempt(), wallNow, planned,
@@ -173,7 +174,8 @@ final class CallScheduler {
     // ---- waiting calls
 
     /**
-     * Lets waiting calls of {@code account} go while every rule admits them, lanes taking turns.
+     * Lets waiting calls of {@code account} go while every rule admits them, lanes taking turns (the
+     * {@link LaneScheduler} chooses; this applies its steps).
      *
      * @param force re-evaluate every lane head, even those known to be blocked (after a result or a policy change)
      * @return the request ids that left the queue
@@ -183,83 +185,43 @@ final class CallScheduler {
         if (before.isEmpty()) {
             return Set.of();
         }
-        Set<String> left = new HashSet<>();
         AccountResolver.Resolution r = accounts.resolve(account);
         long planned = wallNow + leadMs;
-        List<AccountQueue.Lane> lanes = new ArrayList<>(force ? before.unblocked().lanes() : before.lanes());
-        int n = lanes.size();
-        int start = Math.floorMod(before.cursor(), n);
-        boolean progress = true;
-        while (progress) {
-            progress = false;
-            for (int k = 0; k < n; k++) {
-                int index = (start + k) % n;
-                AccountQueue.Lane lane = lanes.get(index);
-                if (lane.size() == 0 || lane.blockedUntilMs() > planned) {
-                    continue;
-                }
-                int turns = r.ok() ? r.facts().weightOf(integrationOf(lane.id())) : Integer.MAX_VALUE;
-                for (int t = 0; t < turns && lane.size() > 0; t++) {
-                    WaitingCall head = stores.head(account, lane);
-                    if (head == null) {
-                        lane = new AccountQueue.Lane(lane.id(), 0, 0, 0, 0);
-                        break;
-                    }
-                    Decision d;
-                    try {
-                        d = r.ok() ? limiter.decide(r.policy(), r.facts(), Records.toCall(head.request()), stores.states(account),
-                                planned, head.waitingSinceMs(), head.grantedWaitMs()) : null;
-                    } catch (RuntimeException e) {
-                        // One call that cannot be decided must not hold up its lane, or every lane, forever.
-                        lane = leave(account, lane, head);
-                        left.add(head.request().getRequestId());
-                        progress = true;
-                        setAside(account, head.request(), e, wallNow);
-                        continue;
-                    }
-                    if (d instanceof Decision.Delay delay) {
-                        if (delay.maxWaitMs() > head.grantedWaitMs()) {
-                            stores.enqueue(account, lane.id(), head.granted(delay.maxWaitMs()));
-                        }
-                        lane = lane.blockedUntil(delay.notBeforeMs());
-                        break;
-                    }
-                    lane = leave(account, lane, head);
-                    left.add(head.request().getRequestId());
-                    progress = true;
-                    if (d == null) {
-                        reject(account, head.request(), r.failure(), r.detail(), null, null, wallNow);
-                    } else if (d instanceof Decision.Admit admit) {
-                        dispatch(account, head, admit, wallNow, planned);
-                    } else {
-                        Decision.Reject reject = (Decision.Reject) d;
-                        reject(account, head.request(), reject.reason(), reject.detail(), reject.ruleId(),
-                                reject.couldGoAtMs(), wallNow);
-                    }
-                }
-                lanes.set(index, lane);
+        LaneScheduler.Drain<WaitingCall> drain = LaneScheduler.drain(before, force, planned, stores.lanes(account),
+                lane -> r.ok() ? r.facts().weightOf(integrationOf(lane)) : Integer.MAX_VALUE, call -> judge(r, account, call, planned));
+        Set<String> left = new HashSet<>();
+        for (LaneScheduler.Step<WaitingCall> step : drain.steps()) {
+            WaitingCall call = step.call();
+            if (step instanceof LaneScheduler.Step.Regrant<WaitingCall>) {
+                stores.enqueue(account, step.lane(), call);
+                continue;
             }
-            start = (start + 1) % n;
+            stores.remove(account, step.lane(), call);
+            left.add(call.request().getRequestId());
+            if (step instanceof LaneScheduler.Step.SetAside<WaitingCall> aside) {
+                setAside(account, call.request(), aside.failure(), wallNow);
+            } else if (((LaneScheduler.Step.Leave<WaitingCall>) step).decision() instanceof Decision.Admit admit) {
+                dispatch(account, call, admit, wallNow, planned);
+            } else {
+                Decision.Reject reject = (Decision.Reject) ((LaneScheduler.Step.Leave<WaitingCall>) step).decision();
+                reject(account, call.request(), reject.reason(), reject.detail(), reject.ruleId(), reject.couldGoAtMs(), wallNow);
+            }
         }
-        List<AccountQueue.Lane> remaining = lanes.stream().filter(l -> l.size() > 0).toList();
-        long wakeAt = remaining.stream().mapToLong(AccountQueue.Lane::blockedUntilMs).min().orElse(0);
-        stores.putQueue(account, before, new AccountQueue(remaining, start, wakeAt));
+        stores.putQueue(account, before, drain.after());
         return left;
     }
 
-    /**
-     * Removes the head of a lane; the next call becomes the head, to be evaluated. It waited behind the head
-     * for the head's reasons, so it inherits the head's granted wait (a lane parked for a daily reset is not
-     * refused call by call when the reset comes).
-     */
-    private AccountQueue.Lane leave(String account, AccountQueue.Lane lane, WaitingCall head) {
-        stores.remove(account, lane.id(), head);
-        WaitingCall next = lane.size() > 1 ? stores.after(account, lane.id(), head) : null;
-        if (next != null && head.grantedWaitMs() > next.grantedWaitMs()) {
-            stores.enqueue(account, lane.id(), next.granted(head.grantedWaitMs()));
+    /** The limiter's decision on a waiting call. An admitted call's charges count at once, for the calls decided after it. */
+    private Decision judge(AccountResolver.Resolution r, String account, WaitingCall call, long planned) {
+        if (!r.ok()) {
+            return new Decision.Reject(r.failure(), r.detail(), null, null);
         }
-        return next == null ? new AccountQueue.Lane(lane.id(), 0, 0, 0, 0)
-                : new AccountQueue.Lane(lane.id(), lane.size() - 1, 0, next.request().getPriority(), next.seq());
+        Decision d = limiter.decide(r.policy(), r.facts(), Records.toCall(call.request()), stores.states(account), planned,
+                call.waitingSinceMs(), call.grantedWaitMs());
+        if (d instanceof Decision.Admit admit) {
+            stores.putStates(account, admit.updates());
+        }
+        return d;
     }
 
     /** Rejects waiting calls whose deadline has passed, wherever they wait. */
@@ -277,29 +239,17 @@ final class CallScheduler {
 
     private void expire(LimiterStores.Expired e, long wallNow) {
         AccountQueue before = stores.queue(e.account());
-        AccountQueue.Lane lane = before.lane(e.lane());
-        if (lane == null) {
+        LaneScheduler.Removal<WaitingCall> removal = LaneScheduler.remove(before, e.lane(), e.call(), stores.lanes(e.account()));
+        if (removal == null) {
             return;
         }
-        boolean wasHead = lane.headPriority() == e.call().request().getPriority() && lane.headSeq() == e.call().seq();
-        AccountQueue.Lane after = wasHead ? leave(e.account(), lane, e.call())
-                : new AccountQueue.Lane(lane.id(), lane.size() - 1, lane.blockedUntilMs(), lane.headPriority(), lane.headSeq());
-        if (!wasHead) {
-            stores.remove(e.account(), e.lane(), e.call());
-        }
-        List<AccountQueue.Lane> lanes = new ArrayList<>();
-        for (AccountQueue.Lane l : before.lanes()) {
-            if (!l.id().equals(e.lane())) {
-                lanes.add(l);
-            } else if (after.size() > 0) {
-                lanes.add(after);
-            }
-        }
-        stores.putQueue(e.account(), before, new AccountQueue(lanes, before.cursor(), wasHead ? 0 : before.wakeAtMs()));
-        Long couldGo = lane.blockedUntilMs() == 0 ? null : lane.blockedUntilMs();
+        stores.remove(e.account(), e.lane(), e.call());
+        removal.steps().forEach(regrant -> stores.enqueue(e.account(), regrant.lane(), regrant.call()));
+        stores.putQueue(e.account(), before, removal.after());
         reject(e.account(), e.call().request(), RejectReason.DEADLINE_PASSED, "deadline "
                 + e.call().request().getDeadline() + " passed while the call waited (" + (e.call().bindingRule() == null
-                ? "behind earlier calls" : "held by " + e.call().bindingRule()) + ")", e.call().bindingRule(), couldGo, wallNow);
+                ? "behind earlier calls" : "held by " + e.call().bindingRule()) + ")", e.call().bindingRule(),
+                removal.laneBlockedUntilMs(), wallNow);
     }
 
     // ---- results
@@ -316,7 +266,7 @@ final class CallScheduler {
             metrics.unmatchedResult();
             return;
         }
-        stores.removeInFlight(account, result.getRequestId());
+        stores.settle(account, result.getRequestId(), wallNow);
         long planned = wallNow + leadMs;
         AccountResolver.Resolution r = accounts.resolve(account);
         if (result.getExecuteAt() != null && result.getExecutedAt() != null) {
@@ -352,17 +302,17 @@ final class CallScheduler {
         InFlightCall returned = new InFlightCall(inFlight.seq(), inFlight.attempt() + (attempted ? 1 : 0), inFlight.dispatchedAtMs(),
                 inFlight.plannedAtMs(), inFlight.waitingSinceMs(), inFlight.staleReturns() + (stale ? 1 : 0), inFlight.charges(),
                 inFlight.grantedWaitMs());
-        if (effect.requeue() && stale && returned.staleReturns() > maxStaleReturns) {
-            reject(account, result.getRequest(), RejectReason.ATTEMPTS_EXHAUSTED, "the call came back STALE "
-                    + returned.staleReturns() + " times: the dispatcher cannot send calls within their slots (is its clock ahead, or "
-                    + "is dispatch.jitter.ms not above its dispatch.send.margin.ms?); max.stale.returns is " + maxStaleReturns,
-                    null, null, wallNow);
-        } else if (effect.requeue() && !stale && returned.attempt() > maxAttempts) {
-            reject(account, result.getRequest(), RejectReason.ATTEMPTS_EXHAUSTED, "the call came back " + (returned.attempt() - 1)
-                    + " times (last: " + outcome.outcome() + (result.getStatus() == null ? "" : " " + result.getStatus())
-                    + "); max.attempts is " + maxAttempts, null, null, wallNow);
-        } else if (effect.requeue()) {
-            requeue(result, returned, effect, outcome.outcome(), wallNow);
+        if (effect.requeue()) {
+            switch (LaneScheduler.onReturn(stale, returned.attempt(), returned.staleReturns(), maxAttempts, maxStaleReturns)) {
+                case TOO_MANY_STALE_RETURNS -> reject(account, result.getRequest(), RejectReason.ATTEMPTS_EXHAUSTED, "the call came back STALE "
+                        + returned.staleReturns() + " times: the dispatcher cannot send calls within their slots (is its clock ahead, or "
+                        + "is dispatch.jitter.ms not above its dispatch.send.margin.ms?); max.stale.returns is " + maxStaleReturns,
+                        null, null, wallNow);
+                case TOO_MANY_ATTEMPTS -> reject(account, result.getRequest(), RejectReason.ATTEMPTS_EXHAUSTED, "the call came back "
+                        + (returned.attempt() - 1) + " times (last: " + outcome.outcome() + (result.getStatus() == null ? ""
+                        : " " + result.getStatus()) + "); max.attempts is " + maxAttempts, null, null, wallNow);
+                case WAIT_AGAIN -> requeue(result, returned, effect, outcome.outcome(), wallNow);
+            }
         }
         // Only freed capacity or a call back in the queue can let a waiting call go sooner; any other
         // result leaves the queue as it is (and keeps results cheap).

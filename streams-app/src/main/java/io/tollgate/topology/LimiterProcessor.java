@@ -88,14 +88,26 @@ final class LimiterProcessor implements Processor<String, LimiterInput, String, 
     @Override
     public void process(Record<String, LimiterInput> record) {
         long now = context.currentSystemTimeMs();
-        if (record.value() instanceof LimiterInput.NewRequest request) {
-            scheduler.submit(request.request(), request.seq(), now);
-        } else if (record.value() instanceof LimiterInput.Result result) {
-            scheduler.onResult(result.result(), now);
+        try {
+            if (record.value() instanceof LimiterInput.NewRequest request) {
+                scheduler.submit(request.request(), request.seq(), now);
+            } else if (record.value() instanceof LimiterInput.Result result) {
+                scheduler.onResult(result.result(), now);
+            }
+        } finally {
+            stores.writeCounters();
         }
     }
 
     private void punctuate(long now) {
+        try {
+            releaseDue(now);
+        } finally {
+            stores.writeCounters();
+        }
+    }
+
+    private void releaseDue(long now) {
         long epoch = catalog.epoch();
         if (epoch != seenEpoch) {
             // A policy or account changed: limits may have grown, so every waiting head is looked at again.

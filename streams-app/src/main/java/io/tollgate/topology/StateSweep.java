@@ -1,9 +1,10 @@
 package io.tollgate.topology;
 
 import io.tollgate.limiter.Limiter;
+import io.tollgate.limiter.RuleKey;
+import io.tollgate.limiter.limit.LimitState;
 import io.tollgate.topology.store.LimiterStores;
 import java.util.List;
-import java.util.Map;
 import org.apache.kafka.common.utils.Bytes;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,23 +32,35 @@ final class StateSweep {
         this.metrics = metrics;
     }
 
-    /** Looks at up to {@code slice} counters after the last one looked at; @return how many it deleted. */
-    int sweep(long plannedNowMs, int slice) {
-        List<Map.Entry<Bytes, LimiterStores.StoredState>> states = stores.statesAfter(cursor, slice);
+    /** Looks at the counters of up to {@code size} accounts after the last one looked at; @return how many counters it deleted. */
+    int sweep(long plannedNowMs, int size) {
+        List<LimiterStores.StoredCounters> slice = stores.countersAfter(cursor, size);
         int deleted = 0;
-        for (Map.Entry<Bytes, LimiterStores.StoredState> entry : states) {
-            LimiterStores.StoredState stored = entry.getValue();
-            if (stored.state() == null || stored.account() == null) {
-                LOG.warn("Counter {} cannot be read by this release; it is kept", entry.getKey());
+        for (LimiterStores.StoredCounters stored : slice) {
+            if (stored.counters() == null) {
+                LOG.warn("The counters of account {} cannot be read by this release; they are kept", stored.account());
                 continue;
             }
             AccountResolver.Resolution r = accounts.resolve(stored.account());
-            if (limiter.isIdle(r.ok() ? r.policy() : null, r.ok() ? r.facts() : null, stored.key(), stored.state(), plannedNowMs)) {
-                stores.deleteState(entry.getKey());
-                deleted++;
+            int before = deleted;
+            for (RuleKey key : stored.counters().keys()) {
+                LimitState state;
+                try {
+                    state = stored.counters().get(key);
+                } catch (RuntimeException e) {
+                    LOG.warn("Counter {} of account {} cannot be read by this release; it is kept", key, stored.account());
+                    continue;
+                }
+                if (limiter.isIdle(r.ok() ? r.policy() : null, r.ok() ? r.facts() : null, key, state, plannedNowMs)) {
+                    stored.counters().remove(key);
+                    deleted++;
+                }
+            }
+            if (deleted > before) {
+                stores.replaceCounters(stored);
             }
         }
-        cursor = states.size() < slice ? null : states.get(states.size() - 1).getKey();
+        cursor = slice.size() < size ? null : slice.get(slice.size() - 1).key();
         if (deleted > 0) {
             metrics.statesSwept(deleted);
         }

@@ -106,19 +106,19 @@ public final class TollgateTopology {
 
     /**
      * The limiter's stores, RocksDB and changelogged. Counters and queue indexes are cached: many calls
-     * of an account write the same keys (its budget, its credentials' windows) within one commit, and
-     * the cache turns those writes into one RocksDB write and one changelog record per key and commit.
+     * of an account write the same key (its counters) within one commit, and the cache turns those writes
+     * into one RocksDB write and one changelog record per account and commit. The ledger is not: each call
+     * has its own key there, which a cache could not coalesce.
      */
     private static StoreBuilder<?>[] limiterStores() {
         return new StoreBuilder<?>[] {
-            Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.LIMIT_STATE), Serdes.Bytes(), Serdes.ByteArray())
+            Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.ACCOUNT_COUNTERS), Serdes.Bytes(), Serdes.ByteArray())
                     .withCachingEnabled(),
             Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.WAITING), Serdes.Bytes(), Serdes.ByteArray()),
             Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.ACCOUNT_QUEUES), Serdes.Bytes(), Serdes.ByteArray())
                     .withCachingEnabled(),
             Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.DEADLINES), Serdes.Bytes(), Serdes.ByteArray()),
-            Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.IN_FLIGHT), Serdes.Bytes(), Serdes.ByteArray()),
-            Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.REQUEST_IDS), Serdes.Bytes(), Serdes.ByteArray()),
+            Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.CALL_LEDGER), Serdes.Bytes(), Serdes.ByteArray()),
             Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.ACTIVITY), Serdes.Bytes(), Serdes.ByteArray())
                     .withCachingEnabled(),
             // Cached too: the log's writes go to RocksDB and the changelog at commit, not while a result is processed.

@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.tollgate.avro.DispatchedCall;
 import io.tollgate.avro.RejectedCall;
 import io.tollgate.config.StoreNames;
-import io.tollgate.limiter.limit.LimitStateCodec;
+import io.tollgate.topology.store.AccountCounters;
 import io.tollgate.limiter.limit.WindowLog;
 import java.time.Instant;
 import java.util.List;
@@ -82,6 +82,29 @@ class QueueTopologyTest {
         assertThat(flood).isEqualTo(40);
         assertThat(ids.stream().filter(id -> id.startsWith("small-")).toList())
                 .isEqualTo(IntStream.range(0, 30).mapToObj(i -> "small-" + i).toList());
+    }
+
+    @Test
+    void shouldServeEveryLaneInTurnWhenTheAccountsBudgetLetsOneCallGoAtATime() throws Exception {
+        fx.seed("""
+                policies:
+                  - id: p
+                    rules: [{id: budget, key: account, slidingWindow: {limit: 1, window: 1s}}]
+                accounts: [{id: acme, policy: p}]
+                """);
+        fx.send(request("first").setIntegration("lane-0").build());
+        for (int lane = 0; lane < 4; lane++) {
+            for (int i = 0; i < 3; i++) {
+                fx.send(request("lane-" + lane + "-call-" + i).setIntegration("lane-" + lane).setCredentialRef("c-" + lane).build());
+            }
+        }
+        for (int second = 0; second < 4; second++) {
+            fx.advance(1000);
+        }
+
+        List<String> waited = fx.dispatchedIds().subList(1, fx.dispatchedIds().size());
+        assertThat(waited).as("one call a second, each lane in turn (with an even number of lanes, half of them used to starve)")
+                .hasSize(4).extracting(id -> id.substring(0, "lane-0".length())).containsExactlyInAnyOrder("lane-0", "lane-1", "lane-2", "lane-3");
     }
 
     @Test
@@ -164,9 +187,10 @@ class QueueTopologyTest {
 
         KeyValueStore<Bytes, byte[]> waiting = fx.driver.getKeyValueStore(StoreNames.WAITING);
         assertThat(count(waiting)).isEqualTo(460);
-        KeyValueStore<Bytes, byte[]> state = fx.driver.getKeyValueStore(StoreNames.LIMIT_STATE);
-        WindowLog log = (WindowLog)
-                LimitStateCodec.decode(state.all().next().value);
+        KeyValueStore<Bytes, byte[]> state = fx.driver.getKeyValueStore(StoreNames.ACCOUNT_COUNTERS);
+        AccountCounters counters = AccountCounters.decode(state.get(Bytes.wrap("acme".getBytes(java.nio.charset.StandardCharsets.UTF_8))));
+        assertThat(counters.keys()).singleElement();
+        WindowLog log = (WindowLog) counters.get(counters.keys().get(0));
         assertThat(log.total()).isEqualTo(20);
         assertThat(log.size()).isLessThanOrEqualTo(20);
         assertThat(fx.dispatched()).extracting(DispatchedCall::getAttempt).containsOnly(1);

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tollgate.avro.Outcome;
 import io.tollgate.config.StoreNames;
+import io.tollgate.topology.store.AccountCounters;
+import io.tollgate.topology.store.LedgerEntry;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.IntStream;
@@ -87,13 +89,12 @@ class StoreHygieneTopologyTest {
         IntStream.range(0, 20).forEach(i -> fx.send(request("r" + i).build()));
         fx.send(request("r0").build());
         assertThat(fx.rejected()).singleElement().satisfies(r -> assertThat(r.getReason()).isEqualTo("DUPLICATE_REQUEST"));
-        assertThat(count(StoreNames.REQUEST_IDS)).isEqualTo(20);
-        assertThat(count(StoreNames.IN_FLIGHT)).isEqualTo(20);
+        assertThat(count(StoreNames.CALL_LEDGER)).as("one entry per call: its id, and the call while it is in flight").isEqualTo(20);
+        assertThat(callsInFlight()).isEqualTo(20);
 
         fx.advance(41_000);
 
-        assertThat(count(StoreNames.REQUEST_IDS)).isZero();
-        assertThat(count(StoreNames.IN_FLIGHT)).isZero();
+        assertThat(count(StoreNames.CALL_LEDGER)).isZero();
         fx.send(request("r0").build());
         assertThat(fx.dispatchedIds()).as("an id is a duplicate only within the retention").endsWith("r0");
     }
@@ -142,15 +143,28 @@ class StoreHygieneTopologyTest {
         }
     }
 
+    /** Every counter, as "account NUL rule NUL subject". */
     private List<String> keys() {
-        KeyValueStore<Bytes, byte[]> store = fx.driver.getKeyValueStore(StoreNames.LIMIT_STATE);
+        KeyValueStore<Bytes, byte[]> store = fx.driver.getKeyValueStore(StoreNames.ACCOUNT_COUNTERS);
         List<String> keys = new ArrayList<>();
         try (KeyValueIterator<Bytes, byte[]> it = store.all()) {
             while (it.hasNext()) {
                 KeyValue<Bytes, byte[]> kv = it.next();
-                keys.add(new String(kv.key.get(), java.nio.charset.StandardCharsets.UTF_8));
+                String account = new String(kv.key.get(), java.nio.charset.StandardCharsets.UTF_8);
+                AccountCounters.decode(kv.value).keys().forEach(k -> keys.add(account + "\u0000" + k.ruleId() + "\u0000" + k.subject()));
             }
         }
         return keys;
+    }
+
+    private long callsInFlight() {
+        KeyValueStore<Bytes, byte[]> kv = fx.driver.getKeyValueStore(StoreNames.CALL_LEDGER);
+        try (KeyValueIterator<Bytes, byte[]> it = kv.all()) {
+            long n = 0;
+            while (it.hasNext()) {
+                n += LedgerEntry.isInFlight(it.next().value) ? 1 : 0;
+            }
+            return n;
+        }
     }
 }

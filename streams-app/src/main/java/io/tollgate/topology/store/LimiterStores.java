@@ -7,11 +7,13 @@ import io.tollgate.config.StoreNames;
 import io.tollgate.limiter.RuleKey;
 import io.tollgate.limiter.StateLookup;
 import io.tollgate.limiter.limit.LimitState;
-import io.tollgate.limiter.limit.LimitStateCodec;
+import io.tollgate.limiter.queue.AccountQueue;
+import io.tollgate.limiter.queue.LaneScheduler;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.ZoneId;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
@@ -33,23 +35,23 @@ public final class LimiterStores {
 
     private static final byte[] EMPTY = new byte[0];
 
-    private final KeyValueStore<Bytes, byte[]> limitState;
+    private final KeyValueStore<Bytes, byte[]> counters;
     private final KeyValueStore<Bytes, byte[]> waiting;
     private final KeyValueStore<Bytes, byte[]> queues;
     private final KeyValueStore<Bytes, byte[]> deadlines;
-    private final KeyValueStore<Bytes, byte[]> inFlight;
-    private final KeyValueStore<Bytes, byte[]> requestIds;
+    private final KeyValueStore<Bytes, byte[]> ledger;
     private final KeyValueStore<Bytes, byte[]> activity;
     private final KeyValueStore<Bytes, byte[]> recentCalls;
     private final long retentionMs;
-    private Bytes idsCursor;
+    private Bytes ledgerCursor;
     private Bytes activityCursor;
     /**
      * An account that made no call for this long loses its day and its log: the stores stay bounded by the
      * accounts in use, whatever account ids arrive.
      */
     public static final long ACTIVITY_RETENTION_MS = 7 * 24 * 3_600_000L;
-    private Bytes inFlightCursor;
+    /** The counters of the accounts the current record or punctuation works on, written back by {@link #writeCounters}. */
+    private final Map<String, AccountCounters> open = new HashMap<>();
     private final WakeSchedule schedule = new WakeSchedule();
     /** Deadlines before this were all handled: scans start here, past the tombstones of earlier ones. */
     private long deadlinesScannedUpTo;
@@ -64,12 +66,11 @@ public final class LimiterStores {
 
     public LimiterStores(ProcessingContext context, long retentionMs, java.util.function.LongConsumer waitingChanged) {
         this.waitingChanged = waitingChanged;
-        this.limitState = context.getStateStore(StoreNames.LIMIT_STATE);
+        this.counters = context.getStateStore(StoreNames.ACCOUNT_COUNTERS);
         this.waiting = context.getStateStore(StoreNames.WAITING);
         this.queues = context.getStateStore(StoreNames.ACCOUNT_QUEUES);
         this.deadlines = context.getStateStore(StoreNames.DEADLINES);
-        this.inFlight = context.getStateStore(StoreNames.IN_FLIGHT);
-        this.requestIds = context.getStateStore(StoreNames.REQUEST_IDS);
+        this.ledger = context.getStateStore(StoreNames.CALL_LEDGER);
         this.activity = context.getStateStore(StoreNames.ACTIVITY);
         this.recentCalls = context.getStateStore(StoreNames.RECENT_CALLS);
         this.retentionMs = retentionMs;
@@ -83,51 +84,83 @@ public final class LimiterStores {
         waitingChanged.accept(waitingCalls);
     }
 
-    // ---- counters
+    // ---- counters: one value per account, read once and written once by each record's or punctuation's work
+
+    /** The account's counters, read from the store the first time the current work asks for them. */
+    public AccountCounters counters(String account) {
+        AccountCounters loaded = open.get(account);
+        if (loaded == null) {
+            byte[] bytes = counters.get(Bytes.wrap(Keys.utf8(account)));
+            loaded = bytes == null ? AccountCounters.empty() : AccountCounters.decode(bytes);
+            open.put(account, loaded);
+        }
+        return loaded;
+    }
 
     public StateLookup states(String account) {
-        return key -> {
-            byte[] bytes = limitState.get(Keys.joined(account, key.ruleId(), key.subject()));
-            return bytes == null ? null : LimitStateCodec.decode(bytes);
-        };
+        return counters(account)::get;
     }
 
     /** Writes counter states; a null state deletes the counter. */
     public void putStates(String account, Map<RuleKey, LimitState> updates) {
-        updates.forEach((key, state) -> limitState.put(Keys.joined(account, key.ruleId(), key.subject()),
-                state == null ? null : LimitStateCodec.encode(state)));
-    }
-
-    /** A counter as stored: its account, rule and subject, and its state (null when it cannot be decoded). */
-    public record StoredState(String account, RuleKey key, LimitState state) {
+        if (!updates.isEmpty()) {
+            counters(account).put(updates);
+        }
     }
 
     /**
-     * Up to {@code max} counters after {@code afterKey} (null: from the start), in key order, for the sweep
-     * that deletes counters nobody needs any more.
+     * Ends a record's or a punctuation's work: the counters it changed go to the store, one write per
+     * account however many calls of the account it decided.
      */
-    public List<Map.Entry<Bytes, StoredState>> statesAfter(Bytes afterKey, int max) {
-        List<Map.Entry<Bytes, StoredState>> out = new ArrayList<>();
-        try (KeyValueIterator<Bytes, byte[]> it = afterKey == null ? limitState.all()
-                : limitState.range(Keys.successor(afterKey), null)) {
+    public void writeCounters() {
+        try {
+            open.forEach((account, changed) -> {
+                if (changed.changed()) {
+                    putCounters(account, changed);
+                }
+            });
+        } finally {
+            open.clear();
+        }
+    }
+
+    private void putCounters(String account, AccountCounters value) {
+        Bytes key = Bytes.wrap(Keys.utf8(account));
+        if (value.isEmpty()) {
+            counters.delete(key);
+        } else {
+            counters.put(key, value.encode());
+        }
+    }
+
+    /** An account's counters as stored, null when this release cannot read them. */
+    public record StoredCounters(Bytes key, String account, AccountCounters counters) {
+    }
+
+    /**
+     * The counters of up to {@code max} accounts after {@code afterKey} (null: from the start), in key order,
+     * for the sweep that deletes counters nobody needs any more.
+     */
+    public List<StoredCounters> countersAfter(Bytes afterKey, int max) {
+        List<StoredCounters> out = new ArrayList<>();
+        try (KeyValueIterator<Bytes, byte[]> it = afterKey == null ? counters.all() : counters.range(Keys.successor(afterKey), null)) {
             while (it.hasNext() && out.size() < max) {
                 KeyValue<Bytes, byte[]> kv = it.next();
-                String[] parts = new String(kv.key.get(), StandardCharsets.UTF_8).split("\u0000", 3);
-                LimitState state;
+                AccountCounters value;
                 try {
-                    state = LimitStateCodec.decode(kv.value);
+                    value = AccountCounters.decode(kv.value);
                 } catch (RuntimeException e) {
-                    state = null;
+                    value = null;
                 }
-                out.add(Map.entry(kv.key, parts.length == 3 ? new StoredState(parts[0], new RuleKey(parts[1], parts[2]), state)
-                        : new StoredState(null, null, state)));
+                out.add(new StoredCounters(kv.key, new String(kv.key.get(), StandardCharsets.UTF_8), value));
             }
         }
         return out;
     }
 
-    public void deleteState(Bytes key) {
-        limitState.delete(key);
+    /** Writes back counters the sweep changed (outside any record's work). */
+    public void replaceCounters(StoredCounters swept) {
+        putCounters(swept.account(), swept.counters());
     }
 
     /** Calls waiting in this task's accounts. */
@@ -227,6 +260,21 @@ public final class LimiterStores {
         }
     }
 
+    /** The calls of an account's lanes, as the {@link LaneScheduler} reads them. */
+    public LaneScheduler.LaneCalls<WaitingCall> lanes(String account) {
+        return new LaneScheduler.LaneCalls<>() {
+            @Override
+            public WaitingCall head(AccountQueue.Lane lane) {
+                return LimiterStores.this.head(account, lane);
+            }
+
+            @Override
+            public WaitingCall after(String laneId, WaitingCall call) {
+                return LimiterStores.this.after(account, laneId, call);
+            }
+        };
+    }
+
     /** The head of a lane: a point lookup at the key the lane index keeps. */
     public WaitingCall head(String account, AccountQueue.Lane lane) {
         byte[] value = waiting.get(waitingKey(account, lane.id(), lane.headPriority(), lane.headSeq()));
@@ -318,28 +366,30 @@ public final class LimiterStores {
         throw new IllegalStateException("malformed waiting key");
     }
 
-    // ---- calls in flight and request ids (forgotten after the retention by the sweep)
+    // ---- the call ledger: calls in flight and request ids (forgotten after the retention by the sweep)
 
     public InFlightCall inFlight(String account, String requestId) {
-        byte[] bytes = inFlight.get(Keys.joined(account, requestId));
-        return bytes == null ? null : ValueCodec.decodeInFlight(bytes);
+        byte[] entry = ledger.get(Keys.joined(account, requestId));
+        return entry == null ? null : LedgerEntry.callOf(entry);
     }
 
+    /** The call is in flight; its ledger entry, which held its id since it arrived, now holds the call too. */
     public void putInFlight(String account, String requestId, InFlightCall call) {
-        inFlight.put(Keys.joined(account, requestId), ValueCodec.encodeInFlight(call));
+        ledger.put(Keys.joined(account, requestId), LedgerEntry.inFlight(call));
     }
 
-    public void removeInFlight(String account, String requestId) {
-        inFlight.delete(Keys.joined(account, requestId));
+    /** The call's result came: it is no longer in flight, and its id stays known as used at {@code atMs}. */
+    public void settle(String account, String requestId, long atMs) {
+        ledger.put(Keys.joined(account, requestId), LedgerEntry.seen(atMs));
     }
 
     public boolean seen(String account, String requestId, long nowMs) {
-        byte[] at = requestIds.get(Keys.joined(account, requestId));
-        return at != null && ByteBuffer.wrap(at).getLong() > nowMs - retentionMs;
+        byte[] entry = ledger.get(Keys.joined(account, requestId));
+        return entry != null && LedgerEntry.timeOf(entry) > nowMs - retentionMs;
     }
 
     public void remember(String account, String requestId, long nowMs) {
-        requestIds.put(Keys.joined(account, requestId), ByteBuffer.allocate(8).putLong(nowMs).array());
+        ledger.put(Keys.joined(account, requestId), LedgerEntry.seen(nowMs));
     }
 
     /**
@@ -350,10 +400,9 @@ public final class LimiterStores {
      */
     public int forgetExpired(long nowMs, int max) {
         long cutoff = nowMs - retentionMs;
-        Swept ids = forget(requestIds, idsCursor, max, bytes -> bytes.length < 8 || ByteBuffer.wrap(bytes).getLong() <= cutoff);
-        Swept calls = forget(inFlight, inFlightCursor, max, bytes -> {
+        Swept calls = forget(ledger, ledgerCursor, max, bytes -> {
             try {
-                return ValueCodec.dispatchedAtOfInFlight(bytes) <= cutoff;
+                return LedgerEntry.timeOf(bytes) <= cutoff;
             } catch (RuntimeException e) {
                 return false;
             }
@@ -374,10 +423,9 @@ public final class LimiterStores {
             }
             slots.forEach(recentCalls::delete);
         }
-        idsCursor = ids.cursor();
-        inFlightCursor = calls.cursor();
+        ledgerCursor = calls.cursor();
         activityCursor = idle.cursor();
-        return ids.forgotten() + calls.forgotten() + idle.forgotten();
+        return calls.forgotten() + idle.forgotten();
     }
 
     /** Where the next slice starts (null: from the beginning), and the keys this one deleted. */

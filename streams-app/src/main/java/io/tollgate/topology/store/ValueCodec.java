@@ -2,6 +2,7 @@ package io.tollgate.topology.store;
 
 import io.tollgate.avro.ApiRequest;
 import io.tollgate.limiter.RuleCharge;
+import io.tollgate.limiter.queue.AccountQueue;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
@@ -124,18 +125,6 @@ public final class ValueCodec {
             if (call.waitedFor() != null) {
                 out.writeUTF(call.waitedFor());
             }
-        });
-    }
-
-    /**
-     * When a call in flight was dispatched, read without decoding the rest (its charges): the sweep asks this
-     * of every call in flight, every second. The field sits at the same place in every version.
-     */
-    public static long dispatchedAtOfInFlight(byte[] bytes) {
-        return read(bytes, (version, in) -> {
-            in.readLong();
-            in.readInt();
-            return in.readLong();
         });
     }
 

@@ -1,6 +1,7 @@
 package io.tollgate.topology.store;
 
 import io.tollgate.avro.ApiRequest;
+import io.tollgate.limiter.queue.QueuedCall;
 
 /**
  * A call in the waiting queue.
@@ -14,13 +15,19 @@ import io.tollgate.avro.ApiRequest;
  * @param grantedWaitMs the longest maximum wait of the rules that held it so far (see {@link io.tollgate.limiter.Decision.Delay})
  */
 public record WaitingCall(ApiRequest request, long seq, long waitingSinceMs, int attempt, long notBeforeMs, String bindingRule,
-                          int staleReturns, long grantedWaitMs) {
+                          int staleReturns, long grantedWaitMs) implements QueuedCall<WaitingCall> {
 
     public WaitingCall(ApiRequest request, long seq, long waitingSinceMs, int attempt, long notBeforeMs, String bindingRule) {
         this(request, seq, waitingSinceMs, attempt, notBeforeMs, bindingRule, 0, 0);
     }
 
+    @Override
+    public int priority() {
+        return request.getPriority();
+    }
+
     /** This call, allowed to wait as long as {@code maxWaitMs} from now on if that is longer than it was. */
+    @Override
     public WaitingCall granted(long maxWaitMs) {
         return maxWaitMs <= grantedWaitMs ? this
                 : new WaitingCall(request, seq, waitingSinceMs, attempt, notBeforeMs, bindingRule, staleReturns, maxWaitMs);

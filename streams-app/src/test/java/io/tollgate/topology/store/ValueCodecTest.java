@@ -23,18 +23,6 @@ class ValueCodecTest {
     }
 
     @Test
-    void shouldReadWhenACallWasDispatchedWithoutDecodingItInEveryVersion() {
-        InFlightCall call = new InFlightCall(7, 2, 1_234, 1_500, 900, 1,
-                List.of(new RuleCharge("budget", "account:acme", 10, 1000, 600, 5_000L, false)), 60_000);
-        byte[] current = ValueCodec.encodeInFlight(call);
-        byte[] first = Arrays.copyOf(current, 1 + Long.BYTES + Integer.BYTES + Long.BYTES);
-        first[0] = ValueCodec.VERSION_1;
-
-        assertThat(ValueCodec.dispatchedAtOfInFlight(current)).isEqualTo(1_234);
-        assertThat(ValueCodec.dispatchedAtOfInFlight(first)).isEqualTo(ValueCodec.decodeInFlight(first).dispatchedAtMs()).isEqualTo(1_234);
-    }
-
-    @Test
     void shouldReadACallInFlightWrittenByTheReleaseBeforeWithNothingCountedElsewhere() {
         InFlightCall call = new InFlightCall(7, 2, 1_000, 1_200, 900, 1,
                 List.of(new RuleCharge("budget", "account:acme", 10, 1000, 600, 5_000L, false)), 60_000);

@@ -1,4 +1,4 @@
-package io.tollgate.topology.store;
+package io.tollgate.limiter.queue;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -24,6 +24,11 @@ public record AccountQueue(List<Lane> lanes, int cursor, long wakeAtMs) {
         /** Whether a call of this priority and sequence goes before the head. */
         public boolean isAfterHead(int priority, long seq) {
             return priority < headPriority || (priority == headPriority && seq > headSeq);
+        }
+
+        /** A lane with no call left (dropped from the index when the drain ends). */
+        public static Lane empty(String id) {
+            return new Lane(id, 0, 0, 0, 0);
         }
 
         Lane withHead(int priority, long seq) {
