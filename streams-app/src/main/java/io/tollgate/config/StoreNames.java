@@ -6,10 +6,11 @@ package io.tollgate.config;
 public final class StoreNames {
 
     /**
-     * Per account: every counter of its rules and its credentials' pauses, in one value (a decision reads
-     * and writes it once). Earlier releases kept a key per counter in "limit-state".
+     * Per account and subject (a credential, a user, the account, an integration): every counter of that
+     * subject, and a credential's pause, in one value that a decision reads and writes once. Earlier
+     * releases kept a key per counter in "limit-state".
      */
-    public static final String ACCOUNT_COUNTERS = "account-counters";
+    public static final String COUNTERS = "subject-counters";
     /** Waiting calls, keyed by account, lane, priority and sequence. */
     public static final String WAITING = "waiting-calls";
     /** Per account: its lanes with waiting calls, the round-robin cursor and the next wake-up. */

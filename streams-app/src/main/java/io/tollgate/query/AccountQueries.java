@@ -12,22 +12,25 @@ import io.tollgate.limiter.Limiter;
 import io.tollgate.limiter.RuleKey;
 import io.tollgate.limiter.StateLookup;
 import io.tollgate.limiter.limit.CredentialState;
+import io.tollgate.limiter.limit.LimitState;
 import io.tollgate.limiter.queue.AccountQueue;
 import io.tollgate.limiter.rule.LimitAmount;
 import io.tollgate.limiter.rule.LimitPolicy;
 import io.tollgate.limiter.rule.LimitRule;
 import io.tollgate.topology.AccountResolver;
-import io.tollgate.topology.store.AccountCounters;
 import io.tollgate.topology.store.Keys;
 import io.tollgate.topology.store.LimiterStores;
+import io.tollgate.topology.store.SubjectCounters;
 import io.tollgate.topology.store.ValueCodec;
 import io.tollgate.topology.store.WaitingCall;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.common.utils.Bytes;
@@ -54,17 +57,9 @@ public final class AccountQueries {
         if (!r.ok()) {
             throw new NotFound(r.detail());
         }
-        AccountCounters stored = readable(reader.get(StoreNames.ACCOUNT_COUNTERS, Bytes.wrap(Keys.utf8(account))));
-        // A counter of a release this one cannot read is left out, not guessed.
-        StateLookup states = key -> {
-            try {
-                return stored.get(key);
-            } catch (RuntimeException e) {
-                return null;
-            }
-        };
-        List<RuleKey> order = stored.keys().stream().filter(key -> states.get(key) != null)
-                .sorted(Comparator.comparing(RuleKey::subject)).toList();
+        Map<RuleKey, LimitState> stored = readable(reader, account);
+        StateLookup states = stored::get;
+        List<RuleKey> order = stored.keySet().stream().sorted(Comparator.comparing(RuleKey::subject)).toList();
         List<Views.CounterView> counters = new ArrayList<>();
         List<Views.CredentialView> credentials = new ArrayList<>();
         for (RuleKey key : order) {
@@ -81,12 +76,26 @@ public final class AccountQueries {
         return new Views.UsageView(r.policy().id(), zoneOf(r.facts()).getId(), counters, credentials, iso(nowMs));
     }
 
-    private static AccountCounters readable(byte[] stored) {
-        try {
-            return stored == null ? AccountCounters.empty() : AccountCounters.decode(stored);
-        } catch (RuntimeException e) {
-            return AccountCounters.empty();
+    /** Every counter of the account; one this release cannot read is left out, not guessed. */
+    private static Map<RuleKey, LimitState> readable(PartitionReader reader, String account) {
+        Map<RuleKey, LimitState> states = new HashMap<>();
+        Bytes prefix = Keys.prefix(account);
+        for (KeyValue<Bytes, byte[]> kv : reader.range(StoreNames.COUNTERS, prefix, Keys.upperBound(prefix))) {
+            String subject = new String(kv.key.get(), prefix.get().length, kv.key.get().length - prefix.get().length, StandardCharsets.UTF_8);
+            try {
+                SubjectCounters counters = SubjectCounters.decode(kv.value);
+                for (String rule : counters.keys()) {
+                    try {
+                        states.put(new RuleKey(rule, subject), counters.get(rule));
+                    } catch (RuntimeException e) {
+                        // this counter is left out
+                    }
+                }
+            } catch (RuntimeException e) {
+                // this subject is left out
+            }
         }
+        return states;
     }
 
     private static Views.CounterView view(Counter c) {

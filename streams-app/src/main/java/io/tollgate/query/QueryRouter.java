@@ -55,7 +55,7 @@ public final class QueryRouter {
         }
         KeyQueryMetadata metadata;
         try {
-            metadata = app.queryMetadataForKey(StoreNames.ACCOUNT_COUNTERS, account, KEYS);
+            metadata = app.queryMetadataForKey(StoreNames.COUNTERS, account, KEYS);
         } catch (RuntimeException e) {
             throw new Unavailable("the owner of account '" + account + "' cannot be looked up now (" + app.state() + ")");
         }

@@ -32,27 +32,28 @@ final class StateSweep {
         this.metrics = metrics;
     }
 
-    /** Looks at the counters of up to {@code size} accounts after the last one looked at; @return how many counters it deleted. */
+    /** Looks at the counters of up to {@code size} subjects after the last one looked at; @return how many counters it deleted. */
     int sweep(long plannedNowMs, int size) {
         List<LimiterStores.StoredCounters> slice = stores.countersAfter(cursor, size);
         int deleted = 0;
         for (LimiterStores.StoredCounters stored : slice) {
             if (stored.counters() == null) {
-                LOG.warn("The counters of account {} cannot be read by this release; they are kept", stored.account());
+                LOG.warn("The counters at {} cannot be read by this release; they are kept", stored.key());
                 continue;
             }
             AccountResolver.Resolution r = accounts.resolve(stored.account());
             int before = deleted;
-            for (RuleKey key : stored.counters().keys()) {
+            for (String rule : stored.counters().keys()) {
                 LimitState state;
                 try {
-                    state = stored.counters().get(key);
+                    state = stored.counters().get(rule);
                 } catch (RuntimeException e) {
-                    LOG.warn("Counter {} of account {} cannot be read by this release; it is kept", key, stored.account());
+                    LOG.warn("Counter {} of {} in account {} cannot be read by this release; it is kept", rule, stored.subject(), stored.account());
                     continue;
                 }
+                RuleKey key = new RuleKey(rule, stored.subject());
                 if (limiter.isIdle(r.ok() ? r.policy() : null, r.ok() ? r.facts() : null, key, state, plannedNowMs)) {
-                    stored.counters().remove(key);
+                    stored.counters().put(rule, null);
                     deleted++;
                 }
             }

@@ -106,13 +106,13 @@ public final class TollgateTopology {
 
     /**
      * The limiter's stores, RocksDB and changelogged. Counters and queue indexes are cached: many calls
-     * of an account write the same key (its counters) within one commit, and the cache turns those writes
-     * into one RocksDB write and one changelog record per account and commit. The ledger is not: each call
+     * of an account write the same keys (its budget's counters, a busy credential's) within one commit, and
+     * the cache turns those writes into one RocksDB write and one changelog record per key and commit. The ledger is not: each call
      * has its own key there, which a cache could not coalesce.
      */
     private static StoreBuilder<?>[] limiterStores() {
         return new StoreBuilder<?>[] {
-            Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.ACCOUNT_COUNTERS), Serdes.Bytes(), Serdes.ByteArray())
+            Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.COUNTERS), Serdes.Bytes(), Serdes.ByteArray())
                     .withCachingEnabled(),
             Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.WAITING), Serdes.Bytes(), Serdes.ByteArray()),
             Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.ACCOUNT_QUEUES), Serdes.Bytes(), Serdes.ByteArray())

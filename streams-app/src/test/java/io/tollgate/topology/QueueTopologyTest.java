@@ -6,8 +6,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.tollgate.avro.DispatchedCall;
 import io.tollgate.avro.RejectedCall;
 import io.tollgate.config.StoreNames;
-import io.tollgate.topology.store.AccountCounters;
 import io.tollgate.limiter.limit.WindowLog;
+import io.tollgate.topology.store.SubjectCounters;
 import java.time.Instant;
 import java.util.List;
 import java.util.stream.IntStream;
@@ -187,10 +187,10 @@ class QueueTopologyTest {
 
         KeyValueStore<Bytes, byte[]> waiting = fx.driver.getKeyValueStore(StoreNames.WAITING);
         assertThat(count(waiting)).isEqualTo(460);
-        KeyValueStore<Bytes, byte[]> state = fx.driver.getKeyValueStore(StoreNames.ACCOUNT_COUNTERS);
-        AccountCounters counters = AccountCounters.decode(state.get(Bytes.wrap("acme".getBytes(java.nio.charset.StandardCharsets.UTF_8))));
-        assertThat(counters.keys()).singleElement();
-        WindowLog log = (WindowLog) counters.get(counters.keys().get(0));
+        KeyValueStore<Bytes, byte[]> state = fx.driver.getKeyValueStore(StoreNames.COUNTERS);
+        SubjectCounters counters = SubjectCounters.decode(state.all().next().value);
+        assertThat(counters.keys()).containsExactly("burst");
+        WindowLog log = (WindowLog) counters.get("burst");
         assertThat(log.total()).isEqualTo(20);
         assertThat(log.size()).isLessThanOrEqualTo(20);
         assertThat(fx.dispatched()).extracting(DispatchedCall::getAttempt).containsOnly(1);

@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tollgate.avro.Outcome;
 import io.tollgate.config.StoreNames;
-import io.tollgate.topology.store.AccountCounters;
 import io.tollgate.topology.store.LedgerEntry;
+import io.tollgate.topology.store.SubjectCounters;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.IntStream;
@@ -145,13 +145,14 @@ class StoreHygieneTopologyTest {
 
     /** Every counter, as "account NUL rule NUL subject". */
     private List<String> keys() {
-        KeyValueStore<Bytes, byte[]> store = fx.driver.getKeyValueStore(StoreNames.ACCOUNT_COUNTERS);
+        KeyValueStore<Bytes, byte[]> store = fx.driver.getKeyValueStore(StoreNames.COUNTERS);
         List<String> keys = new ArrayList<>();
         try (KeyValueIterator<Bytes, byte[]> it = store.all()) {
             while (it.hasNext()) {
                 KeyValue<Bytes, byte[]> kv = it.next();
-                String account = new String(kv.key.get(), java.nio.charset.StandardCharsets.UTF_8);
-                AccountCounters.decode(kv.value).keys().forEach(k -> keys.add(account + "\u0000" + k.ruleId() + "\u0000" + k.subject()));
+                String[] accountAndSubject = new String(kv.key.get(), java.nio.charset.StandardCharsets.UTF_8).split("\u0000", 2);
+                SubjectCounters.decode(kv.value).keys().forEach(rule -> keys.add(accountAndSubject[0] + "\u0000" + rule + "\u0000"
+                        + accountAndSubject[1]));
             }
         }
         return keys;

@@ -51,7 +51,7 @@ public final class LimiterStores {
      */
     public static final long ACTIVITY_RETENTION_MS = 7 * 24 * 3_600_000L;
     /** The counters of the accounts the current record or punctuation works on, written back by {@link #writeCounters}. */
-    private final Map<String, AccountCounters> open = new HashMap<>();
+    private final Map<Bytes, SubjectCounters> open = new HashMap<>();
     private final WakeSchedule schedule = new WakeSchedule();
     /** Deadlines before this were all handled: scans start here, past the tombstones of earlier ones. */
     private long deadlinesScannedUpTo;
@@ -66,7 +66,7 @@ public final class LimiterStores {
 
     public LimiterStores(ProcessingContext context, long retentionMs, java.util.function.LongConsumer waitingChanged) {
         this.waitingChanged = waitingChanged;
-        this.counters = context.getStateStore(StoreNames.ACCOUNT_COUNTERS);
+        this.counters = context.getStateStore(StoreNames.COUNTERS);
         this.waiting = context.getStateStore(StoreNames.WAITING);
         this.queues = context.getStateStore(StoreNames.ACCOUNT_QUEUES);
         this.deadlines = context.getStateStore(StoreNames.DEADLINES);
@@ -84,39 +84,38 @@ public final class LimiterStores {
         waitingChanged.accept(waitingCalls);
     }
 
-    // ---- counters: one value per account, read once and written once by each record's or punctuation's work
+    // ---- counters: one value per subject, read once and written once by each record's or punctuation's work
 
-    /** The account's counters, read from the store the first time the current work asks for them. */
-    public AccountCounters counters(String account) {
-        AccountCounters loaded = open.get(account);
+    /** The counters of one subject of an account, read from the store the first time the current work asks for them. */
+    public SubjectCounters counters(String account, String subject) {
+        Bytes key = Keys.joined(account, subject);
+        SubjectCounters loaded = open.get(key);
         if (loaded == null) {
-            byte[] bytes = counters.get(Bytes.wrap(Keys.utf8(account)));
-            loaded = bytes == null ? AccountCounters.empty() : AccountCounters.decode(bytes);
-            open.put(account, loaded);
+            byte[] bytes = counters.get(key);
+            loaded = bytes == null ? SubjectCounters.empty() : SubjectCounters.decode(bytes);
+            open.put(key, loaded);
         }
         return loaded;
     }
 
     public StateLookup states(String account) {
-        return counters(account)::get;
+        return key -> counters(account, key.subject()).get(key.ruleId());
     }
 
     /** Writes counter states; a null state deletes the counter. */
     public void putStates(String account, Map<RuleKey, LimitState> updates) {
-        if (!updates.isEmpty()) {
-            counters(account).put(updates);
-        }
+        updates.forEach((key, state) -> counters(account, key.subject()).put(key.ruleId(), state));
     }
 
     /**
      * Ends a record's or a punctuation's work: the counters it changed go to the store, one write per
-     * account however many calls of the account it decided.
+     * subject however many calls and rules counted it.
      */
     public void writeCounters() {
         try {
-            open.forEach((account, changed) -> {
+            open.forEach((key, changed) -> {
                 if (changed.changed()) {
-                    putCounters(account, changed);
+                    putCounters(key, changed);
                 }
             });
         } finally {
@@ -124,8 +123,7 @@ public final class LimiterStores {
         }
     }
 
-    private void putCounters(String account, AccountCounters value) {
-        Bytes key = Bytes.wrap(Keys.utf8(account));
+    private void putCounters(Bytes key, SubjectCounters value) {
         if (value.isEmpty()) {
             counters.delete(key);
         } else {
@@ -133,12 +131,12 @@ public final class LimiterStores {
         }
     }
 
-    /** An account's counters as stored, null when this release cannot read them. */
-    public record StoredCounters(Bytes key, String account, AccountCounters counters) {
+    /** A subject's counters as stored (null when this release cannot read them), and whose they are. */
+    public record StoredCounters(Bytes key, String account, String subject, SubjectCounters counters) {
     }
 
     /**
-     * The counters of up to {@code max} accounts after {@code afterKey} (null: from the start), in key order,
+     * The counters of up to {@code max} subjects after {@code afterKey} (null: from the start), in key order,
      * for the sweep that deletes counters nobody needs any more.
      */
     public List<StoredCounters> countersAfter(Bytes afterKey, int max) {
@@ -146,13 +144,14 @@ public final class LimiterStores {
         try (KeyValueIterator<Bytes, byte[]> it = afterKey == null ? counters.all() : counters.range(Keys.successor(afterKey), null)) {
             while (it.hasNext() && out.size() < max) {
                 KeyValue<Bytes, byte[]> kv = it.next();
-                AccountCounters value;
+                String[] parts = new String(kv.key.get(), StandardCharsets.UTF_8).split("\u0000", 2);
+                SubjectCounters value;
                 try {
-                    value = AccountCounters.decode(kv.value);
+                    value = SubjectCounters.decode(kv.value);
                 } catch (RuntimeException e) {
                     value = null;
                 }
-                out.add(new StoredCounters(kv.key, new String(kv.key.get(), StandardCharsets.UTF_8), value));
+                out.add(new StoredCounters(kv.key, parts[0], parts.length == 2 ? parts[1] : null, parts.length == 2 ? value : null));
             }
         }
         return out;
@@ -160,7 +159,7 @@ public final class LimiterStores {
 
     /** Writes back counters the sweep changed (outside any record's work). */
     public void replaceCounters(StoredCounters swept) {
-        putCounters(swept.account(), swept.counters());
+        putCounters(swept.key(), swept.counters());
     }
 
     /** Calls waiting in this task's accounts. */
