@@ -3,7 +3,8 @@ package io.tollgate.bench;
 /**
  * {@code java -jar bench/target/tollgate-bench.jar streams [--records=200000]}: the limiter against a
  * pass-through Streams app on one embedded broker. {@code ... latency [--rate=2000]}: send to dispatch readable, at a
- * steady rate. {@code ... jmh [JMH options]}: the engine.
+ * steady rate. {@code ... scale [--keys=1000000]}: memory as keys and waiting calls grow.
+ * {@code ... jmh [JMH options]}: the engine and the lane scheduler.
  */
 public final class Bench {
 
@@ -16,10 +17,11 @@ public final class Bench {
         switch (command) {
             case "streams" -> StreamsBench.main(rest);
             case "latency" -> LatencyBench.main(rest);
+            case "scale" -> ScaleBench.main(rest);
             case "jmh" -> org.openjdk.jmh.Main.main(rest);
             default -> {
                 System.err.println("usage: java -jar tollgate-bench.jar streams [--records=N] [--accounts=N] | latency [--rate=N] "
-                        + "[--seconds=N] | jmh [JMH options]");
+                        + "[--seconds=N] | scale [--keys=N] | jmh [JMH options]");
                 System.exit(2);
             }
         }

@@ -225,6 +225,9 @@ public final class TollgateApp implements AutoCloseable {
         p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, String.valueOf(config.streamThreads()));
         p.put(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, String.valueOf(config.standbyReplicas()));
         p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, String.valueOf(config.topicReplicationFactor()));
+        p.put(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, BoundedRocksDbMemory.class.getName());
+        p.put(BoundedRocksDbMemory.MEMORY_BYTES, String.valueOf(config.rocksDbMemoryBytes()));
+        p.put(BoundedRocksDbMemory.MEMTABLE_BYTES, String.valueOf(config.rocksDbMemtableBytes()));
         // Fail-over (docs/RELIABILITY.md). A member that dies is noticed after the session timeout, and its
         // partitions move; 6 s is the broker's minimum. A member that restarts with the same instance id
         // (static membership) takes its partitions back without a rebalance. The transaction timeout stays

@@ -36,6 +36,8 @@ public final class TollgateConfig {
     public static final String TOPIC_REPLICATION = "topic.replication.factor";
     public static final String APPLICATION_ID = "application.id";
     public static final String STATE_DIR = "state.dir";
+    public static final String ROCKSDB_MEMORY_BYTES = "rocksdb.memory.bytes";
+    public static final String ROCKSDB_MEMTABLE_BYTES = "rocksdb.memtable.bytes";
     public static final String PROCESSING_GUARANTEE = "processing.guarantee";
     public static final String COMMIT_INTERVAL_MS = "commit.interval.ms";
     public static final String STREAM_THREADS = "num.stream.threads";
@@ -189,6 +191,11 @@ public final class TollgateConfig {
                     + ") must be below " + DISPATCH_LEAD_MS + " (" + dispatchLeadMs() + "): a dispatched call becomes readable "
                     + "only when its transaction commits, so it would reach the dispatcher after its slot, and come back STALE");
         }
+        if (rocksDbMemtableBytes() >= rocksDbMemoryBytes()) {
+            throw new ConfigException(ROCKSDB_MEMTABLE_BYTES + " (" + rocksDbMemtableBytes() + ", from " + origins.get(ROCKSDB_MEMTABLE_BYTES)
+                    + ") must be below " + ROCKSDB_MEMORY_BYTES + " (" + rocksDbMemoryBytes() + ", from " + origins.get(ROCKSDB_MEMORY_BYTES)
+                    + "): the write buffers are part of that memory, and reads need some of it for the cache");
+        }
     }
 
     private static boolean isPassThrough(String key) {
@@ -238,6 +245,16 @@ public final class TollgateConfig {
     public Path stateDir() {
         String dir = (String) parsed.get(STATE_DIR);
         return dir.isBlank() ? Path.of(System.getProperty("java.io.tmpdir"), "tollgate-state") : Path.of(dir);
+    }
+
+    /** The bound of the RocksDB stores' memory in this process (block cache and write buffers). */
+    public long rocksDbMemoryBytes() {
+        return (Long) parsed.get(ROCKSDB_MEMORY_BYTES);
+    }
+
+    /** The part of {@link #rocksDbMemoryBytes()} write buffers may take. */
+    public long rocksDbMemtableBytes() {
+        return (Long) parsed.get(ROCKSDB_MEMTABLE_BYTES);
     }
 
     public String processingGuarantee() {

@@ -15,6 +15,8 @@ import static io.tollgate.config.TollgateConfig.MAX_ATTEMPTS;
 import static io.tollgate.config.TollgateConfig.MAX_STALE_RETURNS;
 import static io.tollgate.config.TollgateConfig.POLICY_FILE;
 import static io.tollgate.config.TollgateConfig.PROCESSING_GUARANTEE;
+import static io.tollgate.config.TollgateConfig.ROCKSDB_MEMORY_BYTES;
+import static io.tollgate.config.TollgateConfig.ROCKSDB_MEMTABLE_BYTES;
 import static io.tollgate.config.TollgateConfig.PUNCTUATION_INTERVAL_MS;
 import static io.tollgate.config.TollgateConfig.RATE_LIMITED_PAUSE_MS;
 import static io.tollgate.config.TollgateConfig.REQUEST_MAX_BYTES;
@@ -82,6 +84,11 @@ public final class TollgateConfigDef {
                 .key(STATE_DIR, STRING, "", null, MEDIUM,
                         "Where Kafka Streams keeps its RocksDB state. Empty is `tollgate-state` in the temp directory; "
                                 + "the embedded default takes a fresh temp directory on every start.")
+                .key(ROCKSDB_MEMORY_BYTES, LONG, 256L << 20, Range.atLeast(8L << 20), MEDIUM,
+                        "The most memory the RocksDB stores of an instance use outside the heap (block cache and write buffers, "
+                                + "shared by every store and task), in bytes.")
+                .key(ROCKSDB_MEMTABLE_BYTES, LONG, 64L << 20, Range.atLeast(1L << 20), LOW,
+                        "The part of `rocksdb.memory.bytes` the stores' write buffers may take. Must be below it.")
                 .key(PROCESSING_GUARANTEE, STRING, "exactly_once_v2", ValidString.in("exactly_once_v2", "at_least_once"), MEDIUM,
                         "Kafka Streams' processing guarantee.")
                 .key(COMMIT_INTERVAL_MS, LONG, 100L, Range.atLeast(1), MEDIUM,

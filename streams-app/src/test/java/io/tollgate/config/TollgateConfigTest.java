@@ -60,6 +60,11 @@ class TollgateConfigTest {
         assertThatThrownBy(() -> TollgateConfig.load(new String[] {"--commit.interval.ms=500"}, Map.of()))
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("commit.interval.ms (500, from argument --commit.interval.ms) must be below dispatch.lead.ms (300)");
+        assertThatThrownBy(() -> TollgateConfig.load(new String[] {"--rocksdb.memory.bytes=33554432"}, Map.of("TOLLGATE_ROCKSDB_MEMTABLE_BYTES",
+                "33554432")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("rocksdb.memtable.bytes (33554432, from environment TOLLGATE_ROCKSDB_MEMTABLE_BYTES) must be below "
+                        + "rocksdb.memory.bytes (33554432, from argument --rocksdb.memory.bytes)");
         assertThat(TollgateConfig.load(new String[] {"--dispatch.jitter.ms=80", "--dispatch.send.margin.ms=30"}, Map.of())
                 .dispatchJitterMs()).isEqualTo(80);
     }
