@@ -24,6 +24,9 @@ final class AvroModel {
         model.addLogicalTypeConversion(new TimeConversions.TimeMillisConversion());
         model.addLogicalTypeConversion(new Conversions.DecimalConversion());
         model.addLogicalTypeConversion(new Conversions.UUIDConversion());
+        // Avro's fast reader resolves writer and reader schema once per pair instead of per record (about
+        // twice as fast to decode a request). Lengths and counts are checked before it runs (AvroBoundsCheck).
+        model.setFastReaderEnabled(true);
         return model;
     }
 }
