@@ -52,6 +52,12 @@ public final class Sandbox implements AutoCloseable {
      * @param connector dispatch connector settings over the sandbox's defaults
      */
     public static Sandbox start(Map<String, String> tollgate, Map<String, String> connector, long vendorLatencyMs) throws Exception {
+        return start(tollgate, connector, vendorLatencyMs, SandboxAccounts.COMPANIES);
+    }
+
+    /** Starts everything, with the vendor knowing {@code companies} (the sandbox's, with other limits). */
+    public static Sandbox start(Map<String, String> tollgate, Map<String, String> connector, long vendorLatencyMs,
+                                java.util.List<SimulatedVendor.Company> companies) throws Exception {
         Path work = Files.createTempDirectory("tollgate-sandbox");
         EmbeddedKafka kafka = null;
         InProcessSchemaRegistry registry = null;
@@ -60,7 +66,7 @@ public final class Sandbox implements AutoCloseable {
         try {
             kafka = EmbeddedKafka.start();
             registry = InProcessSchemaRegistry.start(0);
-            vendor = SandboxAccounts.startVendor(vendorLatencyMs);
+            vendor = SandboxAccounts.startVendor(companies, vendorLatencyMs);
             Map<String, String> config = new HashMap<>();
             config.put(TollgateConfig.BOOTSTRAP_SERVERS, kafka.bootstrapServers());
             config.put(TollgateConfig.SCHEMA_REGISTRY_URL, registry.url());

@@ -44,6 +44,10 @@ public final class SandboxAccounts {
     }
 
     public static SimulatedVendor startVendor(long latencyMs) {
-        return SimulatedVendor.start(COMPANIES, TOKENS, latencyMs);
+        return startVendor(COMPANIES, latencyMs);
+    }
+
+    public static SimulatedVendor startVendor(List<Company> companies, long latencyMs) {
+        return SimulatedVendor.start(companies, TOKENS, latencyMs);
     }
 }

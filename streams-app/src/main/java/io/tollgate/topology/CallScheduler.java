@@ -196,6 +196,10 @@ final class CallScheduler {
                 stores.enqueue(account, step.lane(), call);
                 continue;
             }
+            if (step instanceof LaneScheduler.Step.Held<WaitingCall> held) {
+                hold(account, held.lane(), call, held.delay(), wallNow);
+                continue;
+            }
             stores.remove(account, step.lane(), call);
             left.add(call.request().getRequestId());
             if (step instanceof LaneScheduler.Step.SetAside<WaitingCall> aside) {
@@ -209,6 +213,24 @@ final class CallScheduler {
         }
         stores.putQueue(account, before, drain.after());
         return left;
+    }
+
+    /**
+     * A lane's head must wait. When it must wait longer than it was last told (it queued behind earlier calls
+     * or for a connection, and now waits for a daily quota's reset), it is stored with the rule and the time,
+     * and a delay record says both: the call's owner learns it at once, not at the call's deadline.
+     */
+    private void hold(String account, String lane, WaitingCall head, Decision.Delay delay, long wallNow) {
+        WaitingCall held = head.granted(delay.maxWaitMs());
+        if (delay.notBeforeMs() > head.notBeforeMs()) {
+            held = held.heldBy(delay.bindingRule(), delay.notBeforeMs());
+            out.delay(account, Records.delayed(head.request(), wallNow, delay.notBeforeMs(), delay.bindingRule(), head.attempt(),
+                    delay.detail()));
+            metrics.delayed(delay.bindingRule());
+        }
+        if (!held.equals(head)) {
+            stores.enqueue(account, lane, held);
+        }
     }
 
     /** The limiter's decision on a waiting call. An admitted call's charges count at once, for the calls decided after it. */

@@ -3,6 +3,7 @@ package io.tollgate.topology;
 import static io.tollgate.topology.TopologyFixture.request;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.tollgate.avro.DelayedCall;
 import io.tollgate.avro.DispatchedCall;
 import io.tollgate.avro.RejectedCall;
 import io.tollgate.config.StoreNames;
@@ -105,6 +106,27 @@ class QueueTopologyTest {
         List<String> waited = fx.dispatchedIds().subList(1, fx.dispatchedIds().size());
         assertThat(waited).as("one call a second, each lane in turn (with an even number of lanes, half of them used to starve)")
                 .hasSize(4).extracting(id -> id.substring(0, "lane-0".length())).containsExactlyInAnyOrder("lane-0", "lane-1", "lane-2", "lane-3");
+    }
+
+    @Test
+    void shouldTellACallThatQueuedBehindOthersWhichRuleHoldsItOnceItIsFirstInLine() throws Exception {
+        fx.seed("""
+                policies:
+                  - id: p
+                    rules: [{id: slow, key: credential, slidingWindow: {limit: 1, window: 10s}}]
+                accounts: [{id: acme, policy: p}]
+                """);
+        fx.send(request("first").build());
+        fx.send(request("second").build());
+        fx.send(request("third").build());
+        fx.advance(10_100);
+
+        assertThat(fx.dispatchedIds()).containsExactly("first", "second");
+        assertThat(fx.delayed()).filteredOn(d -> d.getRequest().getRequestId().equals("third"))
+                .as("queued behind 'second', then held by the window once first in line")
+                .extracting(DelayedCall::getBindingRule).containsExactly("queue", "slow");
+        assertThat(fx.delayed()).filteredOn(d -> d.getRequest().getRequestId().equals("second"))
+                .as("told once: the same rule holds it until it goes").extracting(DelayedCall::getBindingRule).containsExactly("slow");
     }
 
     @Test

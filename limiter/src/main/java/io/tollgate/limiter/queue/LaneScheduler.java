@@ -11,7 +11,8 @@ import java.util.function.ToIntFunction;
  * Which waiting calls of one account go now, and in what order. Lanes take turns, each sending as many
  * calls in a row as its weight; within a lane calls leave in order, and a head that must wait holds its
  * lane (no call overtakes an earlier one of its lane). A call leaves its lane when it is admitted or
- * refused; one that cannot be decided at all is set aside so that the calls behind it go on.
+ * refused; one that cannot be decided at all is set aside so that the calls behind it go on. A head that
+ * must wait is reported with what holds it, so that the caller can keep (and say) why and until when.
  *
  * <p>Pure, as {@link io.tollgate.limiter.Limiter} is: the queue index and the lanes' calls in, steps out,
  * the clock a parameter. Every decision is the caller's {@link Judge}'s, which sees the charges of the
@@ -52,6 +53,13 @@ public final class LaneScheduler {
 
         /** The call stays where it is, allowed to wait longer: store it again. */
         record Regrant<C>(String lane, C call) implements Step<C> {
+        }
+
+        /**
+         * The call stays at the head of its lane, held by {@code delay}: its rule, until when, and the maximum
+         * wait that rule grants (which the call keeps if it is longer than what it was granted).
+         */
+        record Held<C>(String lane, C call, Decision.Delay delay) implements Step<C> {
         }
     }
 
@@ -117,9 +125,8 @@ public final class LaneScheduler {
                         continue;
                     }
                     if (d instanceof Decision.Delay delay) {
-                        if (delay.maxWaitMs() > head.grantedWaitMs()) {
-                            run.regrant(lane.id(), head.granted(delay.maxWaitMs()));
-                        }
+                        // The lane waits for its head: nothing behind it is looked at in this drain.
+                        run.steps.add(new Step.Held<>(lane.id(), head, delay));
                         lane = lane.blockedUntil(delay.notBeforeMs());
                         break;
                     }

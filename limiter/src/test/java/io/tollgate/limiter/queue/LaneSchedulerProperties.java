@@ -75,6 +75,8 @@ class LaneSchedulerProperties {
                 lane.remove(step.call());
                 if (step instanceof LaneScheduler.Step.Regrant<Call>) {
                     lane.add(step.call());
+                } else if (step instanceof LaneScheduler.Step.Held<Call> held) {
+                    lane.add(held.call().granted(held.delay().maxWaitMs()));
                 } else {
                     left.add(step.call());
                 }

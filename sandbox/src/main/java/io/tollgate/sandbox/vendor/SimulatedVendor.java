@@ -39,8 +39,20 @@ public final class SimulatedVendor implements AutoCloseable {
 
     public enum Auth { API_TOKEN, OAUTH }
 
-    public record Company(String id, Platform platform, String plan, int seats, ZoneId zone) {
+    /** @param dailyCalls the forms platform's calls per organization day (2,500 by its documents) */
+    public record Company(String id, Platform platform, String plan, int seats, ZoneId zone, int dailyCalls) {
+
+        public Company(String id, Platform platform, String plan, int seats, ZoneId zone) {
+            this(id, platform, plan, seats, zone, FORMS_DAILY_CALLS);
+        }
+
+        /** This company with another daily allowance. */
+        public Company withDailyCalls(int calls) {
+            return new Company(id, platform, plan, seats, zone, calls);
+        }
     }
+
+    private static final int FORMS_DAILY_CALLS = 2500;
 
     public record Token(String label, String secret, String company, Auth auth, String user) {
     }
@@ -262,7 +274,7 @@ public final class SimulatedVendor implements AutoCloseable {
         return new Verdict(200, "", headers);
     }
 
-    /** The forms platform: the day starts with the first call after local midnight; 3 connections at most. */
+    /** The forms platform: the day starts with the first call after local midnight; 3 connections at most; its daily allowance. */
     private Verdict forms(Company company, long now, boolean exempt) {
         if (exempt) {
             return new Verdict(200, "", Map.of());
@@ -275,7 +287,7 @@ public final class SimulatedVendor implements AutoCloseable {
             formsPeriod.put(company.id(), today);
             formsCalls.put(company.id(), 0);
         }
-        if (formsCalls.get(company.id()) >= 2500) {
+        if (formsCalls.get(company.id()) >= company.dailyCalls()) {
             return new Verdict(429, "daily-calls", Map.of());
         }
         formsCalls.merge(company.id(), 1, Integer::sum);
