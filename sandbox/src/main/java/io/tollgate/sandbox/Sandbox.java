@@ -200,7 +200,7 @@ public final class Sandbox implements AutoCloseable {
             sandbox.close();
             stopped.countDown();
         });
-        Watch.recordEndpoints(sandbox.bootstrapServers(), sandbox.registryUrl(), sandbox.tollgate().config().topics().prefix());
+        io.tollgate.cli.SandboxEndpoints.record(sandbox.bootstrapServers(), sandbox.registryUrl(), sandbox.tollgate().config().topics().prefix());
         System.out.println(SandboxReport.banner(sandbox));
         DemoTraffic traffic = demo ? DemoTraffic.start(sandbox) : null;
         SandboxReport.every(Duration.ofSeconds(5), sandbox, traffic);

@@ -1,13 +1,12 @@
 package io.tollgate.sandbox;
 
+import io.tollgate.cli.SandboxEndpoints;
 import io.tollgate.schemas.registry.SchemaRegistryClient;
 import io.tollgate.schemas.serde.AvroDeserializer;
 import java.io.IOException;
-import java.io.Reader;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -20,15 +19,7 @@ import org.apache.kafka.common.serialization.StringDeserializer;
  */
 public final class Watch {
 
-    static final Path ENDPOINTS = Path.of(".tollgate", "endpoints.properties");
-
     private Watch() {
-    }
-
-    /** Written by the sandbox so that {@code watch} finds it. */
-    static void recordEndpoints(String bootstrap, String registry, String prefix) throws IOException {
-        Files.createDirectories(ENDPOINTS.getParent());
-        Files.writeString(ENDPOINTS, "bootstrap.servers=" + bootstrap + "\nschema.registry.url=" + registry + "\ntopic.prefix=" + prefix + "\n");
     }
 
     public static void main(String[] args) throws IOException {
@@ -36,22 +27,19 @@ public final class Watch {
             System.err.println("usage: ./tollgate watch <topic>   e.g. results, dispatch, delay, rejected (or a full topic name)");
             System.exit(2);
         }
-        if (!Files.exists(ENDPOINTS)) {
-            System.err.println("No running sandbox found (" + ENDPOINTS + "): start it with ./tollgate");
+        Map<String, String> endpoints = SandboxEndpoints.read().orElse(null);
+        if (endpoints == null) {
+            System.err.println("No running sandbox found (" + SandboxEndpoints.FILE + "): start it with ./tollgate");
             System.exit(2);
         }
-        Properties endpoints = new Properties();
-        try (Reader in = Files.newBufferedReader(ENDPOINTS)) {
-            endpoints.load(in);
-        }
-        String topic = args[0].contains(".") ? args[0] : endpoints.getProperty("topic.prefix") + args[0];
+        String topic = args[0].contains(".") ? args[0] : endpoints.get("topic.prefix") + args[0];
         Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, endpoints.getProperty("bootstrap.servers"));
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, endpoints.get("bootstrap.servers"));
         p.put(ConsumerConfig.GROUP_ID_CONFIG, "tollgate-watch-" + UUID.randomUUID());
         p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         try (KafkaConsumer<String, Object> consumer = new KafkaConsumer<>(p, new StringDeserializer(),
-                new AvroDeserializer<>(new SchemaRegistryClient(endpoints.getProperty("schema.registry.url")), null))) {
+                new AvroDeserializer<>(new SchemaRegistryClient(endpoints.get("schema.registry.url")), null))) {
             consumer.subscribe(List.of(topic));
             System.err.println("Watching " + topic + " (Ctrl-C to stop)");
             while (true) {

@@ -9,13 +9,18 @@ import io.tollgate.limiter.DispatchOutcome;
 import io.tollgate.limiter.FeedbackEffect;
 import io.tollgate.limiter.Limiter;
 import io.tollgate.limiter.RejectReason;
+import io.tollgate.limiter.RuleKey;
+import io.tollgate.limiter.StateLookup;
+import io.tollgate.limiter.limit.LimitState;
 import io.tollgate.limiter.queue.AccountQueue;
 import io.tollgate.limiter.queue.LaneScheduler;
 import io.tollgate.topology.store.InFlightCall;
 import io.tollgate.topology.store.Keys;
 import io.tollgate.topology.store.LimiterStores;
 import io.tollgate.topology.store.WaitingCall;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Map;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -109,7 +114,6 @@ final class CallScheduler {
         Decision d = limiter.decide(r.policy(), r.facts(), Records.toCall(call.request()), stores.states(account), planned,
                 call.waitingSinceMs());
         if (d instanceof Decision.Admit admit) {
-            stores.putStates(account, admit.updates());
             // Its ledger entry is written once, as a call in flight: that entry is its id's memory too.
             dispatch(account, call, admit, wallNow, planned);
             return;
@@ -128,10 +132,11 @@ final class CallScheduler {
         }
     }
 
-    /** Sends an admitted call, whose charges are already counted. */
+    /** Sends an admitted call, then counts its charges: a call that could not be sent is not charged. */
     private void dispatch(String account, WaitingCall call, Decision.Admit admit, long wallNow, long planned) {
         out.dispatch(account, Records.dispatched(call.request(), wallNow, planned, limiter.settings().jitterMs(), call.attempt(),
                 admit.charges(), admit.shadowViolations()));
+        stores.putStates(account, admit.updates());
         stores.putInFlight(account, call.request().getRequestId(), new InFlightCall(call.seq(), call.attempt(), wallNow, planned,
                 call.waitingSinceMs(), call.staleReturns(), admit.charges(), call.grantedWaitMs(), call.bindingRule()));
         metrics.dispatched();
@@ -178,7 +183,7 @@ final class CallScheduler {
      * {@link LaneScheduler} chooses; this applies its steps).
      *
      * @param force re-evaluate every lane head, even those known to be blocked (after a result or a policy change)
-     * @return the request ids that left the queue
+     * @return the request ids that left the queue, or were told by a delay record what holds them now
      */
     Set<String> drain(String account, long wallNow, boolean force) {
         AccountQueue before = stores.queue(account);
@@ -187,8 +192,19 @@ final class CallScheduler {
         }
         AccountResolver.Resolution r = accounts.resolve(account);
         long planned = wallNow + leadMs;
+        // The drain decides against the charges of the calls it admitted before; they are counted in the store
+        // only as each call is sent, so a drain that fails half-way charges nothing it did not send.
+        Map<RuleKey, LimitState> admitted = new HashMap<>();
+        StateLookup stored = stores.states(account);
+        StateLookup states = key -> admitted.containsKey(key) ? admitted.get(key) : stored.get(key);
         LaneScheduler.Drain<WaitingCall> drain = LaneScheduler.drain(before, force, planned, stores.lanes(account),
-                lane -> r.ok() ? r.facts().weightOf(integrationOf(lane)) : Integer.MAX_VALUE, call -> judge(r, account, call, planned));
+                lane -> r.ok() ? r.facts().weightOf(integrationOf(lane)) : Integer.MAX_VALUE, call -> {
+                    Decision d = judge(r, states, call, planned);
+                    if (d instanceof Decision.Admit admit) {
+                        admitted.putAll(admit.updates());
+                    }
+                    return d;
+                });
         Set<String> left = new HashSet<>();
         for (LaneScheduler.Step<WaitingCall> step : drain.steps()) {
             WaitingCall call = step.call();
@@ -197,7 +213,9 @@ final class CallScheduler {
                 continue;
             }
             if (step instanceof LaneScheduler.Step.Held<WaitingCall> held) {
-                hold(account, held.lane(), call, held.delay(), wallNow);
+                if (hold(account, held.lane(), call, held.delay(), wallNow)) {
+                    left.add(call.request().getRequestId());
+                }
                 continue;
             }
             stores.remove(account, step.lane(), call);
@@ -216,13 +234,17 @@ final class CallScheduler {
     }
 
     /**
-     * A lane's head must wait. When it must wait longer than it was last told (it queued behind earlier calls
-     * or for a connection, and now waits for a daily quota's reset), it is stored with the rule and the time,
-     * and a delay record says both: the call's owner learns it at once, not at the call's deadline.
+     * A lane's head must wait. When another rule now holds it, and longer than it was last told (it queued
+     * behind earlier calls or for a connection, and now waits for a daily quota's reset), it is stored with
+     * the rule and the time, and a delay record says both: the call's owner learns it at once, not at the
+     * call's deadline. The same rule holding it a little longer (a shared budget's next turn) says nothing new.
+     *
+     * @return whether a delay record was written
      */
-    private void hold(String account, String lane, WaitingCall head, Decision.Delay delay, long wallNow) {
+    private boolean hold(String account, String lane, WaitingCall head, Decision.Delay delay, long wallNow) {
         WaitingCall held = head.granted(delay.maxWaitMs());
-        if (delay.notBeforeMs() > head.notBeforeMs()) {
+        boolean told = !java.util.Objects.equals(delay.bindingRule(), head.bindingRule()) && delay.notBeforeMs() > head.notBeforeMs();
+        if (told) {
             held = held.heldBy(delay.bindingRule(), delay.notBeforeMs());
             out.delay(account, Records.delayed(head.request(), wallNow, delay.notBeforeMs(), delay.bindingRule(), head.attempt(),
                     delay.detail()));
@@ -231,19 +253,16 @@ final class CallScheduler {
         if (!held.equals(head)) {
             stores.enqueue(account, lane, held);
         }
+        return told;
     }
 
-    /** The limiter's decision on a waiting call. An admitted call's charges count at once, for the calls decided after it. */
-    private Decision judge(AccountResolver.Resolution r, String account, WaitingCall call, long planned) {
+    /** The limiter's decision on a waiting call (a refusal when the account cannot be resolved). */
+    private Decision judge(AccountResolver.Resolution r, StateLookup states, WaitingCall call, long planned) {
         if (!r.ok()) {
             return new Decision.Reject(r.failure(), r.detail(), null, null);
         }
-        Decision d = limiter.decide(r.policy(), r.facts(), Records.toCall(call.request()), stores.states(account), planned,
-                call.waitingSinceMs(), call.grantedWaitMs());
-        if (d instanceof Decision.Admit admit) {
-            stores.putStates(account, admit.updates());
-        }
-        return d;
+        return limiter.decide(r.policy(), r.facts(), Records.toCall(call.request()), states, planned, call.waitingSinceMs(),
+                call.grantedWaitMs());
     }
 
     /** Rejects waiting calls whose deadline has passed, wherever they wait. */

@@ -88,23 +88,35 @@ final class LimiterProcessor implements Processor<String, LimiterInput, String, 
     @Override
     public void process(Record<String, LimiterInput> record) {
         long now = context.currentSystemTimeMs();
-        try {
+        afterwardsWritingCounters(() -> {
             if (record.value() instanceof LimiterInput.NewRequest request) {
                 scheduler.submit(request.request(), request.seq(), now);
             } else if (record.value() instanceof LimiterInput.Result result) {
                 scheduler.onResult(result.result(), now);
             }
-        } finally {
-            stores.writeCounters();
+        });
+    }
+
+    /**
+     * Runs a record's or a punctuation's work, then writes the counters it changed. They are written after a
+     * failure too: what was sent before it was charged, and a record set aside is not processed again.
+     */
+    private void afterwardsWritingCounters(Runnable work) {
+        try {
+            work.run();
+        } catch (RuntimeException failure) {
+            try {
+                stores.writeCounters();
+            } catch (RuntimeException writing) {
+                failure.addSuppressed(writing);
+            }
+            throw failure;
         }
+        stores.writeCounters();
     }
 
     private void punctuate(long now) {
-        try {
-            releaseDue(now);
-        } finally {
-            stores.writeCounters();
-        }
+        afterwardsWritingCounters(() -> releaseDue(now));
     }
 
     private void releaseDue(long now) {

@@ -26,12 +26,12 @@ public record WaitingCall(ApiRequest request, long seq, long waitingSinceMs, int
         return request.getPriority();
     }
 
-    /** This call, allowed to wait as long as {@code maxWaitMs} from now on if that is longer than it was. */
     /** This call, held by {@code rule} until {@code notBeforeMs} as last computed. */
     public WaitingCall heldBy(String rule, long notBeforeMs) {
         return new WaitingCall(request, seq, waitingSinceMs, attempt, notBeforeMs, rule, staleReturns, grantedWaitMs);
     }
 
+    /** This call, allowed to wait as long as {@code maxWaitMs} from now on if that is longer than it was. */
     @Override
     public WaitingCall granted(long maxWaitMs) {
         return maxWaitMs <= grantedWaitMs ? this
