@@ -30,6 +30,14 @@ public final class StoreNames {
     public static final String RECENT_CALLS = "recent-calls";
     /** How many calls each account's log keeps (the forms platform's console shows 250). */
     public static final int RECENT_CALLS_KEPT = 250;
+    /**
+     * The stores of earlier releases that this one replaced, kept so that an upgrade restores them from their
+     * changelogs and moves what they hold into the stores above (once, then they stay empty): counters by
+     * account, rule and subject; calls in flight and request ids by account and request id.
+     */
+    public static final String LEGACY_LIMIT_STATE = "limit-state";
+    public static final String LEGACY_IN_FLIGHT = "calls-in-flight";
+    public static final String LEGACY_REQUEST_IDS = "request-id-memory";
     /** Global: policies by id. */
     public static final String POLICIES = "policies";
     /** Global: accounts by id. */

@@ -47,6 +47,8 @@ final class LimiterProcessor implements Processor<String, LimiterInput, String, 
     private StateSweep sweep;
     private LimiterStores stores;
     private long seenEpoch;
+    /** Whether the earlier release's stores were emptied into this one's (once per task, at its first work). */
+    private boolean legacyMoved;
 
     LimiterProcessor(TopologySettings settings, PolicyCatalog catalog, TollgateMetrics metrics) {
         this.settings = settings;
@@ -103,6 +105,10 @@ final class LimiterProcessor implements Processor<String, LimiterInput, String, 
      */
     private void afterwardsWritingCounters(Runnable work) {
         try {
+            if (!legacyMoved) {
+                stores.moveLegacyState(context);
+                legacyMoved = true;
+            }
             work.run();
         } catch (RuntimeException failure) {
             try {

@@ -119,6 +119,10 @@ public final class TollgateTopology {
                     .withCachingEnabled(),
             Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.DEADLINES), Serdes.Bytes(), Serdes.ByteArray()),
             Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.CALL_LEDGER), Serdes.Bytes(), Serdes.ByteArray()),
+            // Earlier releases' stores: restored on an upgrade, emptied into the two above by the first work of the task.
+            Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.LEGACY_LIMIT_STATE), Serdes.Bytes(), Serdes.ByteArray()),
+            Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.LEGACY_IN_FLIGHT), Serdes.Bytes(), Serdes.ByteArray()),
+            Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.LEGACY_REQUEST_IDS), Serdes.Bytes(), Serdes.ByteArray()),
             Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.ACTIVITY), Serdes.Bytes(), Serdes.ByteArray())
                     .withCachingEnabled(),
             // Cached too: the log's writes go to RocksDB and the changelog at commit, not while a result is processed.

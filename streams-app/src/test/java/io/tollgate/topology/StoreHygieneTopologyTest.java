@@ -3,10 +3,16 @@ package io.tollgate.topology;
 import static io.tollgate.topology.TopologyFixture.request;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.tollgate.avro.DispatchResult;
 import io.tollgate.avro.Outcome;
 import io.tollgate.config.StoreNames;
+import io.tollgate.limiter.limit.LimitStateCodec;
+import io.tollgate.limiter.limit.WindowLog;
+import io.tollgate.topology.store.InFlightCall;
+import io.tollgate.topology.store.Keys;
 import io.tollgate.topology.store.LedgerEntry;
 import io.tollgate.topology.store.SubjectCounters;
+import io.tollgate.topology.store.ValueCodec;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.IntStream;
@@ -97,6 +103,42 @@ class StoreHygieneTopologyTest {
         assertThat(count(StoreNames.CALL_LEDGER)).isZero();
         fx.send(request("r0").build());
         assertThat(fx.dispatchedIds()).as("an id is a duplicate only within the retention").endsWith("r0");
+    }
+
+    @Test
+    void shouldKeepTheCountersRequestIdsAndCallsInFlightOfTheStoresOfTheReleaseBeforeAcrossAnUpgrade() throws Exception {
+        fx.seed("""
+                policies:
+                  - id: p
+                    rules: [{id: burst, key: credential, slidingWindow: {limit: 2, window: 10s}}]
+                accounts: [{id: acme, policy: p}]
+                """);
+        long t0 = TopologyFixture.T0.toEpochMilli();
+        // What the release before left in its stores: a full window, an id it saw, a call still in flight.
+        fx.driver.<Bytes, byte[]>getKeyValueStore(StoreNames.LEGACY_LIMIT_STATE).put(Keys.joined("acme", "burst", "credential:cred-1"),
+                LimitStateCodec.encode(WindowLog.of(new long[] {t0 - 2000, t0 - 1000}, new long[] {1, 1})));
+        fx.driver.<Bytes, byte[]>getKeyValueStore(StoreNames.LEGACY_REQUEST_IDS).put(Keys.joined("acme", "seen-before"),
+                java.nio.ByteBuffer.allocate(8).putLong(t0 - 5000).array());
+        fx.driver.<Bytes, byte[]>getKeyValueStore(StoreNames.LEGACY_IN_FLIGHT).put(Keys.joined("acme", "flying"),
+                ValueCodec.encodeInFlight(new InFlightCall(1, 1, t0 - 1000, t0 - 1000, t0 - 1000, 0, List.of())));
+
+        fx.send(request("seen-before").build());
+        fx.send(request("new").build());
+        fx.result(DispatchResult.newBuilder().setRequestId("flying").setAccount("acme").setCredentialRef("cred-1")
+                .setOutcome(Outcome.SUCCESS).setStatus(200).setLatencyMs(5).setHeaders(java.util.Map.of())
+                .setExecuteAt(java.time.Instant.ofEpochMilli(t0 - 1000)).setExecutedAt(java.time.Instant.ofEpochMilli(t0 - 1000))
+                .setAttempt(1).setRequest(request("flying").build()).setCharges(List.of()).build());
+
+        assertThat(fx.rejected()).singleElement().satisfies(r -> {
+            assertThat(r.getRequestId()).isEqualTo("seen-before");
+            assertThat(r.getReason()).isEqualTo("DUPLICATE_REQUEST");
+        });
+        assertThat(fx.dispatchedIds()).as("the window the release before filled is still full").isEmpty();
+        assertThat(fx.delayed()).extracting(d -> d.getRequest().getRequestId()).containsExactly("new");
+        assertThat(fx.metrics.count("tollgate_unmatched_results_total", "")).as("the call in flight's result is its own").isZero();
+        for (String legacy : List.of(StoreNames.LEGACY_LIMIT_STATE, StoreNames.LEGACY_REQUEST_IDS, StoreNames.LEGACY_IN_FLIGHT)) {
+            assertThat(count(legacy)).as(legacy).isZero();
+        }
     }
 
     @Test

@@ -367,6 +367,22 @@ public final class LimiterStores {
 
     // ---- the call ledger: calls in flight and request ids (forgotten after the retention by the sweep)
 
+    byte[] ledgerEntry(Bytes key) {
+        return ledger.get(key);
+    }
+
+    void putLedgerEntry(Bytes key, byte[] entry) {
+        ledger.put(key, entry);
+    }
+
+    /**
+     * Moves an earlier release's counters, calls in flight and request ids into this release's stores. The
+     * task's first work calls it, before it reads anything: a record context is needed to write.
+     */
+    public int moveLegacyState(ProcessingContext context) {
+        return new LegacyStores(context).moveInto(this);
+    }
+
     public InFlightCall inFlight(String account, String requestId) {
         byte[] entry = ledger.get(Keys.joined(account, requestId));
         return entry == null ? null : LedgerEntry.callOf(entry);

@@ -62,6 +62,18 @@ public final class SubjectCounters {
         }
     }
 
+    /** The counter of {@code rule} as stored, null when there is none. */
+    byte[] raw(String rule) {
+        return encoded.get(rule);
+    }
+
+    /** Puts a counter as stored (an earlier release's), to be decoded when asked for. */
+    void putEncoded(String rule, byte[] state) {
+        encoded.put(rule, state);
+        decoded.remove(rule);
+        changed = true;
+    }
+
     /** The rules this subject has a counter of. */
     public List<String> keys() {
         return List.copyOf(encoded.keySet());
