@@ -40,6 +40,12 @@ final class CallScheduler {
     static final String STALE_DISPATCH = "stale-dispatch";
     static final String NETWORK_ERROR = "network-error";
     private static final long SLOW_RESULT_MS = 1000;
+    /**
+     * A waiting call is told again only when it learns it will wait this much longer than it was told: a
+     * daily reset hours away, not the next turn of a busy window (a delay record per call under saturation
+     * would cost the limiter what the window leaves it).
+     */
+    private static final long TELL_LONGER_WAIT_MS = 60_000;
 
     private final Limiter limiter;
     private final LimiterStores stores;
@@ -234,16 +240,17 @@ final class CallScheduler {
     }
 
     /**
-     * A lane's head must wait. When another rule now holds it, and longer than it was last told (it queued
-     * behind earlier calls or for a connection, and now waits for a daily quota's reset), it is stored with
-     * the rule and the time, and a delay record says both: the call's owner learns it at once, not at the
+     * A lane's head must wait. When another rule now holds it, and much longer than it was last told (it
+     * queued behind earlier calls or for a connection, and now waits for a daily quota's reset), it is stored
+     * with the rule and the time, and a delay record says both: the call's owner learns it at once, not at the
      * call's deadline. The same rule holding it a little longer (a shared budget's next turn) says nothing new.
      *
      * @return whether a delay record was written
      */
     private boolean hold(String account, String lane, WaitingCall head, Decision.Delay delay, long wallNow) {
         WaitingCall held = head.granted(delay.maxWaitMs());
-        boolean told = !java.util.Objects.equals(delay.bindingRule(), head.bindingRule()) && delay.notBeforeMs() > head.notBeforeMs();
+        boolean told = !java.util.Objects.equals(delay.bindingRule(), head.bindingRule())
+                && delay.notBeforeMs() > head.notBeforeMs() + TELL_LONGER_WAIT_MS;
         if (told) {
             held = held.heldBy(delay.bindingRule(), delay.notBeforeMs());
             out.delay(account, Records.delayed(head.request(), wallNow, delay.notBeforeMs(), delay.bindingRule(), head.attempt(),
