@@ -23,12 +23,9 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.OffsetSpec;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
@@ -120,21 +117,15 @@ public final class ScaleBench {
 
     /** Waits until the app has committed every request sent so far. */
     private static void awaitProcessed(Admin admin, String appId) throws Exception {
-        String topic = StreamsBench.TOPICS.requests();
-        List<TopicPartition> partitions = admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions().stream()
-                .map(p -> new TopicPartition(topic, p.partition())).toList();
-        long end = admin.listOffsets(partitions.stream().collect(Collectors.toMap(p -> p, p -> OffsetSpec.latest()))).all().get()
-                .values().stream().mapToLong(o -> o.offset()).sum();
+        GroupProgress progress = GroupProgress.of(admin, appId, StreamsBench.TOPICS.requests());
+        long end = progress.end();
         long deadline = System.nanoTime() + Duration.ofMinutes(30).toNanos();
-        while (System.nanoTime() < deadline) {
-            Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(appId).partitionsToOffsetAndMetadata().get();
-            long done = partitions.stream().mapToLong(p -> committed.get(p) == null ? 0 : committed.get(p).offset()).sum();
-            if (done >= end) {
-                return;
+        while (progress.committed() < end) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("the requests were not processed within 30 minutes");
             }
             Thread.sleep(200);
         }
-        throw new IllegalStateException("the requests were not processed within 30 minutes");
     }
 
     private static void report(String after, Path state, long startNanos) throws IOException {

@@ -19,15 +19,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.OffsetSpec;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -164,11 +160,8 @@ public final class StreamsBench {
 
     /** Records per second between the first and the last commit of the app's input offsets. */
     private static double rate(Admin admin, String groupId, int records, KafkaStreams streams) throws Exception {
-        List<TopicPartition> partitions = admin.describeTopics(List.of(TOPICS.requests())).allTopicNames().get()
-                .get(TOPICS.requests()).partitions().stream().map(p -> new TopicPartition(TOPICS.requests(), p.partition())).toList();
-        Map<TopicPartition, Long> ends = admin.listOffsets(partitions.stream().collect(Collectors.toMap(p -> p, p -> OffsetSpec.latest())))
-                .all().get().entrySet().stream().collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().offset()));
-        long total = ends.values().stream().mapToLong(Long::longValue).sum();
+        GroupProgress progress = GroupProgress.of(admin, groupId, TOPICS.requests());
+        long total = progress.end();
         long firstAt = 0;
         long firstCount = 0;
         long deadline = System.nanoTime() + Duration.ofMinutes(10).toNanos();
@@ -176,8 +169,7 @@ public final class StreamsBench {
             if (streams.state() == KafkaStreams.State.ERROR || streams.state() == KafkaStreams.State.NOT_RUNNING) {
                 throw new IllegalStateException(groupId + " stopped: " + streams.state());
             }
-            Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(groupId).partitionsToOffsetAndMetadata().get();
-            long done = partitions.stream().mapToLong(p -> committed.get(p) == null ? 0 : committed.get(p).offset()).sum();
+            long done = progress.committed();
             if (done > 0 && firstAt == 0) {
                 firstAt = System.nanoTime();
                 firstCount = done;

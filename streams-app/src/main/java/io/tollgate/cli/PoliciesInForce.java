@@ -4,6 +4,7 @@ import io.tollgate.avro.policy.Account;
 import io.tollgate.avro.policy.Policy;
 import io.tollgate.config.TopicNames;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -30,7 +31,7 @@ public record PoliciesInForce(Map<String, Policy> policies, Map<String, Account>
         Map<String, Policy> policyById = new TreeMap<>();
         Map<String, Account> accountById = new TreeMap<>();
         try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer())) {
-            List<TopicPartition> partitions = new java.util.ArrayList<>();
+            List<TopicPartition> partitions = new ArrayList<>();
             for (String topic : List.of(topics.policiesInForce(), topics.accountsInForce())) {
                 consumer.partitionsFor(topic, timeout).forEach(p -> partitions.add(new TopicPartition(topic, p.partition())));
             }

@@ -21,6 +21,7 @@ import io.tollgate.topology.store.WaitingCall;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -249,7 +250,7 @@ final class CallScheduler {
      */
     private boolean hold(String account, String lane, WaitingCall head, Decision.Delay delay, long wallNow) {
         WaitingCall held = head.granted(delay.maxWaitMs());
-        boolean told = !java.util.Objects.equals(delay.bindingRule(), head.bindingRule())
+        boolean told = !Objects.equals(delay.bindingRule(), head.bindingRule())
                 && delay.notBeforeMs() > head.notBeforeMs() + TELL_LONGER_WAIT_MS;
         if (told) {
             held = held.heldBy(delay.bindingRule(), delay.notBeforeMs());
