@@ -7,6 +7,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.tollgate.avro.ApiRequest;
 import io.tollgate.avro.AuthKind;
 import io.tollgate.limiter.RejectReason;
+import io.tollgate.schemas.request.Excerpt;
+import io.tollgate.schemas.request.InvalidRequestException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;

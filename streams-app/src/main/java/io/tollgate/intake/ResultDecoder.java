@@ -2,6 +2,9 @@ package io.tollgate.intake;
 
 import io.tollgate.avro.DispatchResult;
 import io.tollgate.limiter.RejectReason;
+import io.tollgate.schemas.request.Excerpt;
+import io.tollgate.schemas.request.InvalidRequestException;
+import io.tollgate.schemas.request.RequestValidator;
 import io.tollgate.schemas.serde.WireFormatException;
 import org.apache.kafka.common.serialization.Deserializer;
 

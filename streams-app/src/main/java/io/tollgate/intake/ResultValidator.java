@@ -3,6 +3,8 @@ package io.tollgate.intake;
 import io.tollgate.avro.Charge;
 import io.tollgate.avro.DispatchResult;
 import io.tollgate.limiter.RejectReason;
+import io.tollgate.schemas.request.InvalidRequestException;
+import io.tollgate.schemas.request.RequestValidator;
 import java.time.Instant;
 import java.util.Map;
 

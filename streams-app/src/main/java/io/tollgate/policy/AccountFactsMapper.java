@@ -1,10 +1,10 @@
 package io.tollgate.policy;
 
 import io.tollgate.avro.policy.Account;
-import io.tollgate.intake.Excerpt;
-import io.tollgate.intake.RequestValidator;
 import io.tollgate.limiter.AccountFacts;
 import io.tollgate.limiter.rule.LimitPolicy;
+import io.tollgate.schemas.request.Excerpt;
+import io.tollgate.schemas.request.RequestValidator;
 import java.time.DateTimeException;
 import java.time.ZoneId;
 

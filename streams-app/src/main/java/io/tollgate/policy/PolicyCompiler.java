@@ -67,7 +67,7 @@ public final class PolicyCompiler {
     }
 
     public LimitPolicy compile(Policy p, String where) {
-        String at = where == null || where.isEmpty() ? "policy " + io.tollgate.intake.Excerpt.quote(p.getId()) : where;
+        String at = where == null || where.isEmpty() ? "policy " + io.tollgate.schemas.request.Excerpt.quote(p.getId()) : where;
         name(p.getId(), at + ".id");
         duration(p.getMaxWaitMs(), at + ".maxWait", true);
         cost(p.getDefaultCost(), at + ".defaultCost");
@@ -82,7 +82,7 @@ public final class PolicyCompiler {
         for (int i = 0; i < p.getCostTable().size(); i++) {
             CostEntry e = p.getCostTable().get(i);
             String path = at + ".costTable[" + i + "]";
-            require(METHODS.contains(e.getMethod()), path + ".method", io.tollgate.intake.Excerpt.quote(e.getMethod())
+            require(METHODS.contains(e.getMethod()), path + ".method", io.tollgate.schemas.request.Excerpt.quote(e.getMethod())
                     + " is not one of " + new TreeSet<>(METHODS));
             cost(e.getCost(), path + ".cost");
             if (e.getApiVersion() != null) {
@@ -120,7 +120,7 @@ public final class PolicyCompiler {
                 require(end != null && end.length() <= MAX_NAME && PrefixAlias.isSegmentPrefix(end)
                         && end.chars().noneMatch(Character::isISOControl), path, "prefix and sameAs are whole path segments that"
                         + " start and end with '/', such as /api/v1/, at most " + MAX_NAME + " characters: got "
-                        + io.tollgate.intake.Excerpt.quote(end));
+                        + io.tollgate.schemas.request.Excerpt.quote(end));
             }
             require(!a.getPrefix().equals(a.getSameAs()), path, "prefix and sameAs are the same");
             aliases.add(new PrefixAlias(a.getPrefix(), a.getSameAs()));
@@ -227,7 +227,7 @@ public final class PolicyCompiler {
             require(zone.length() <= MAX_NAME, path, "is too long");
             return new ZoneSpec.Fixed(ZoneId.of(zone));
         } catch (DateTimeException e) {
-            throw new PolicyException(path, io.tollgate.intake.Excerpt.quote(zone)
+            throw new PolicyException(path, io.tollgate.schemas.request.Excerpt.quote(zone)
                     + " is not a time zone; write UTC, account, or an IANA id such as Europe/Berlin");
         }
     }
@@ -277,7 +277,7 @@ public final class PolicyCompiler {
         m.getCategories().forEach(c -> name(c, path + ".categories"));
         for (int i = 0; i < m.getMethods().size(); i++) {
             String method = m.getMethods().get(i);
-            require(METHODS.contains(method), path + ".methods[" + i + "]", io.tollgate.intake.Excerpt.quote(method) + " is not one of " + new TreeSet<>(METHODS));
+            require(METHODS.contains(method), path + ".methods[" + i + "]", io.tollgate.schemas.request.Excerpt.quote(method) + " is not one of " + new TreeSet<>(METHODS));
         }
         List<PathTemplate> paths = new ArrayList<>();
         for (int i = 0; i < m.getPaths().size(); i++) {
@@ -290,12 +290,12 @@ public final class PolicyCompiler {
     }
 
     private static PathTemplate template(String text, String path) {
-        require(text != null && text.length() <= io.tollgate.intake.RequestPath.MAX_LENGTH, path, "a path template of at most "
-                + io.tollgate.intake.RequestPath.MAX_LENGTH + " characters is required");
+        require(text != null && text.length() <= io.tollgate.schemas.request.RequestPath.MAX_LENGTH, path, "a path template of at most "
+                + io.tollgate.schemas.request.RequestPath.MAX_LENGTH + " characters is required");
         try {
             return PathTemplate.parse(text);
         } catch (IllegalArgumentException e) {
-            throw new PolicyException(path, e.getMessage() + ": " + io.tollgate.intake.Excerpt.quote(text));
+            throw new PolicyException(path, e.getMessage() + ": " + io.tollgate.schemas.request.Excerpt.quote(text));
         }
     }
 

@@ -22,7 +22,7 @@ import java.util.stream.Collectors;
 public final class QueryApi {
 
     /** The longest account id the API takes (the intake's bound on identifiers). */
-    static final int MAX_ID_LENGTH = io.tollgate.intake.RequestValidator.MAX_ID;
+    static final int MAX_ID_LENGTH = io.tollgate.schemas.request.RequestValidator.MAX_ID;
 
     private final QueryRouter router;
     private final AccountQueries accounts;

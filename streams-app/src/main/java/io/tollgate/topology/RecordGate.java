@@ -1,8 +1,8 @@
 package io.tollgate.topology;
 
 import io.tollgate.config.StoreNames;
-import io.tollgate.intake.Excerpt;
 import io.tollgate.limiter.RejectReason;
+import io.tollgate.schemas.request.Excerpt;
 import java.util.function.Function;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;

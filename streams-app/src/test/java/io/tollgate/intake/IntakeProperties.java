@@ -6,6 +6,7 @@ import io.tollgate.avro.ApiRequest;
 import io.tollgate.limiter.RejectReason;
 import io.tollgate.schemas.registry.InProcessSchemaRegistry;
 import io.tollgate.schemas.registry.SchemaRegistryClient;
+import io.tollgate.schemas.request.RequestValidator;
 import io.tollgate.schemas.serde.AvroDeserializer;
 import io.tollgate.schemas.serde.AvroSerializer;
 import io.tollgate.topology.Records;

@@ -1,4 +1,4 @@
-package io.tollgate.intake;
+package io.tollgate.schemas.request;
 
 import io.tollgate.limiter.RejectReason;
 import java.io.ByteArrayOutputStream;

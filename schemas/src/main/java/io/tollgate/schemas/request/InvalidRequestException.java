@@ -1,4 +1,4 @@
-package io.tollgate.intake;
+package io.tollgate.schemas.request;
 
 import io.tollgate.limiter.RejectReason;
 /**
@@ -34,7 +34,7 @@ public class InvalidRequestException extends RuntimeException {
         return account;
     }
 
-    InvalidRequestException withIds(String requestId, String account) {
+    public InvalidRequestException withIds(String requestId, String account) {
         return new InvalidRequestException(code, getMessage(), requestId, account);
     }
 }

@@ -1,4 +1,4 @@
-package io.tollgate.intake;
+package io.tollgate.schemas.request;
 
 /**
  * A hostile value as it may appear in an error message: at most {@value #MAX_CHARS} characters, with
@@ -7,7 +7,7 @@ package io.tollgate.intake;
  */
 public final class Excerpt {
 
-    static final int MAX_CHARS = 64;
+    public static final int MAX_CHARS = 64;
 
     private Excerpt() {
     }
