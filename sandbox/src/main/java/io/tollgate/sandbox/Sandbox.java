@@ -23,21 +23,27 @@ import java.util.stream.Stream;
  * registry, the limiter, a Kafka Connect worker running the HTTP dispatch connector, and a simulated
  * vendor enforcing Pipedrive's and the forms platform's published limits. Accounts and credentials are
  * those of {@link SandboxAccounts} and {@code presets/demo.yaml}.
+ *
+ * <p>By default it is a throwaway: everything is deleted when it stops. Given a data directory, the
+ * broker's log, the registry's schemas (in the broker's {@code _schemas} topic) and the Streams state
+ * are kept there, so a restart finds every counter where it was.
  */
 public final class Sandbox implements AutoCloseable {
 
     public static final String CONNECTOR = "tollgate-dispatch";
 
     private final Path work;
+    private final Path stateDir;
     private final EmbeddedKafka kafka;
     private final InProcessSchemaRegistry registry;
     private final SimulatedVendor vendor;
     private final TollgateApp app;
     private final ConnectWorker connect;
 
-    private Sandbox(Path work, EmbeddedKafka kafka, InProcessSchemaRegistry registry, SimulatedVendor vendor, TollgateApp app,
+    private Sandbox(Path work, Path stateDir, EmbeddedKafka kafka, InProcessSchemaRegistry registry, SimulatedVendor vendor, TollgateApp app,
                     ConnectWorker connect) {
         this.work = work;
+        this.stateDir = stateDir;
         this.kafka = kafka;
         this.registry = registry;
         this.vendor = vendor;
@@ -58,20 +64,31 @@ public final class Sandbox implements AutoCloseable {
     /** Starts everything, with the vendor knowing {@code companies} (the sandbox's, with other limits). */
     public static Sandbox start(Map<String, String> tollgate, Map<String, String> connector, long vendorLatencyMs,
                                 java.util.List<SimulatedVendor.Company> companies) throws Exception {
+        return start(tollgate, connector, vendorLatencyMs, companies, null);
+    }
+
+    /**
+     * Starts everything; with a {@code dataDir} (null for a throwaway), the broker's log, the registry's schemas
+     * and the Streams state are kept there across restarts.
+     */
+    public static Sandbox start(Map<String, String> tollgate, Map<String, String> connector, long vendorLatencyMs,
+                                java.util.List<SimulatedVendor.Company> companies, Path dataDir) throws Exception {
         Path work = Files.createTempDirectory("tollgate-sandbox");
+        Path stateDir = dataDir == null ? work.resolve("state") : dataDir.resolve("state");
         EmbeddedKafka kafka = null;
         InProcessSchemaRegistry registry = null;
         SimulatedVendor vendor = null;
         TollgateApp app = null;
         try {
-            kafka = EmbeddedKafka.start();
-            registry = InProcessSchemaRegistry.start(0);
+            kafka = dataDir == null ? EmbeddedKafka.start() : EmbeddedKafka.startPersistent(dataDir);
+            registry = dataDir == null ? InProcessSchemaRegistry.start(0)
+                    : InProcessSchemaRegistry.start(0, Map.of("bootstrap.servers", kafka.bootstrapServers()));
             vendor = SandboxAccounts.startVendor(companies, vendorLatencyMs);
             Map<String, String> config = new HashMap<>();
             config.put(TollgateConfig.BOOTSTRAP_SERVERS, kafka.bootstrapServers());
             config.put(TollgateConfig.SCHEMA_REGISTRY_URL, registry.url());
             config.put(TollgateConfig.POLICY_FILE, "classpath:presets/demo.yaml");
-            config.put(TollgateConfig.STATE_DIR, work.resolve("state").toString());
+            config.put(TollgateConfig.STATE_DIR, stateDir.toString());
             // One instance on its own broker: there is nowhere to put a standby (and Streams would warn about it).
             config.put(TollgateConfig.STANDBY_REPLICAS, "0");
             config.putAll(tollgate);
@@ -84,6 +101,10 @@ public final class Sandbox implements AutoCloseable {
                 // The dispatcher's dead letter queue, made here so that Connect does not report it missing.
                 admin.createTopics(java.util.List.of(new org.apache.kafka.clients.admin.NewTopic(prefix + "dispatch-dlq", 1, (short) 1)))
                         .all().get(30, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (java.util.concurrent.ExecutionException e) {
+                if (!(e.getCause() instanceof org.apache.kafka.common.errors.TopicExistsException)) {
+                    throw e;
+                }
             }
             ConnectWorker connect = ConnectWorker.start(kafka.bootstrapServers(), "sandbox");
             Map<String, String> dispatch = new LinkedHashMap<>();
@@ -104,7 +125,7 @@ public final class Sandbox implements AutoCloseable {
             dispatch.put("dispatch.send.margin.ms", String.valueOf(app.config().dispatchSendMarginMs()));
             dispatch.putAll(connector);
             connect.putConnector(CONNECTOR, dispatch, Duration.ofSeconds(60));
-            return new Sandbox(work, kafka, registry, vendor, app, connect);
+            return new Sandbox(work, stateDir, kafka, registry, vendor, app, connect);
         } catch (Exception | Error e) {
             if (app != null) {
                 app.close();
@@ -146,7 +167,12 @@ public final class Sandbox implements AutoCloseable {
 
     /** Tollgate's Kafka Streams state directory. */
     public Path stateDir() {
-        return work.resolve("state");
+        return stateDir;
+    }
+
+    /** Whether the data outlives this run (a data directory was given). */
+    public boolean persistent() {
+        return kafka.persistent();
     }
 
     public String registryUrl() {
@@ -171,7 +197,13 @@ public final class Sandbox implements AutoCloseable {
         }
     }
 
-    /** {@code ./tollgate}: {@code --demo} sends some traffic; other {@code --key=value} arguments configure Tollgate. */
+    /** The {@code ./tollgate} argument that keeps the data in a directory instead of throwing it away at exit. */
+    static final String DATA_DIR = "data.dir";
+
+    /**
+     * {@code ./tollgate}: {@code --demo} sends some traffic; {@code --data.dir=DIR} keeps the data in DIR across
+     * restarts; other {@code --key=value} arguments configure Tollgate.
+     */
     public static void main(String[] args) throws Exception {
         boolean demo = false;
         Map<String, String> settings = new HashMap<>();
@@ -182,17 +214,25 @@ public final class Sandbox implements AutoCloseable {
             } else if (arg.startsWith("--") && arg.contains("=")) {
                 settings.put(arg.substring(2, arg.indexOf('=')), arg.substring(arg.indexOf('=') + 1));
             } else {
-                System.err.println("usage: ./tollgate [--demo] [--key=value ...]   (keys: see README, Configuration)");
+                System.err.println("usage: ./tollgate [--demo] [--data.dir=DIR] [--key=value ...]   (keys: see README, Configuration)");
                 System.exit(2);
             }
         }
         System.out.println("Tollgate: starting an embedded Kafka broker, schema registry, the limiter, a Connect worker and a simulated vendor...");
+        Path dataDir = settings.containsKey(DATA_DIR) ? Path.of(settings.remove(DATA_DIR)).toAbsolutePath() : null;
         Sandbox sandbox;
         try {
-            sandbox = start(settings, Map.of(), 20);
+            if (dataDir != null) {
+                Files.createDirectories(dataDir);
+            }
+            sandbox = start(settings, Map.of(), 20, SandboxAccounts.COMPANIES, dataDir);
         } catch (ConfigException | PolicyException e) {
             System.err.println("Tollgate: " + e.getMessage());
             System.exit(2);
+            return;
+        } catch (java.io.IOException | IllegalStateException e) {
+            System.err.println("Tollgate: " + e.getMessage() + (e.getCause() == null ? "" : " (" + e.getCause() + ")"));
+            System.exit(1);
             return;
         }
         CountDownLatch stopped = new CountDownLatch(1);

@@ -4,8 +4,8 @@ import io.tollgate.app.TollgateApp;
 import io.tollgate.config.TopicNames;
 import io.tollgate.sandbox.vendor.VendorCall;
 import io.tollgate.topology.TollgateMetrics;
-import java.util.List;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -23,6 +23,9 @@ final class SandboxReport {
         return String.join("\n",
                 "",
                 "Tollgate is running (embedded broker, schema registry, Connect worker and a simulated vendor; no Docker)",
+                sandbox.persistent() ? "  Data                 kept in " + sandbox.stateDir().getParent() + " (broker log, schemas, counters): "
+                        + "a restart with the same --data.dir carries on"
+                        : "  Data                 throwaway: deleted when Tollgate stops (./tollgate --data.dir=DIR keeps it)",
                 "  Kafka bootstrap      " + bootstrap,
                 "  Schema registry      " + sandbox.registryUrl(),
                 "  Tollgate dashboard   " + app.restUrl() + "/dashboard/",

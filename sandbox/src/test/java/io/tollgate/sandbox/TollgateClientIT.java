@@ -157,6 +157,31 @@ class TollgateClientIT {
                 r -> assertThat(r.reason()).isEqualTo(RejectReason.DUPLICATE_REQUEST.name()));
     }
 
+    @Test
+    void shouldReadPastRecordsOnTheOutcomeTopicsThatAreNotOutcomes() throws Exception {
+        // Submitted first, so that the client is waiting (and reads every record) while the garbage arrives.
+        ApiRequest call = TollgateClient.request("forms-org", "forms/forms-org", AuthKind.API_TOKEN).requestId("client-after-garbage")
+                .integration("client-it").vendor("forms").get("/api/files/after-garbage").build();
+        CompletableFuture<Outcome> outcome = client.submit(call);
+        java.util.Random random = new java.util.Random(15);
+        try (org.apache.kafka.clients.producer.KafkaProducer<byte[], byte[]> hostile = new org.apache.kafka.clients.producer.KafkaProducer<>(
+                Map.of("bootstrap.servers", sandbox.bootstrapServers()), new org.apache.kafka.common.serialization.ByteArraySerializer(),
+                new org.apache.kafka.common.serialization.ByteArraySerializer())) {
+            for (String topic : List.of(sandbox.tollgate().config().topics().results(), sandbox.tollgate().config().topics().rejected())) {
+                for (int i = 0; i < 20; i++) {
+                    byte[] bytes = new byte[random.nextInt(64)];
+                    random.nextBytes(bytes);
+                    if (i % 2 == 0 && bytes.length > 5) {
+                        bytes[0] = 0; // Confluent's magic byte, then a schema id nobody registered
+                    }
+                    hostile.send(new org.apache.kafka.clients.producer.ProducerRecord<>(topic, "forms-org".getBytes(), bytes));
+                }
+            }
+            hostile.flush();
+        }
+        assertThat(outcome.get(60, TimeUnit.SECONDS).requestId()).isEqualTo("client-after-garbage");
+    }
+
     private static RejectReason reason(CompletableFuture<Outcome> failed) {
         try {
             failed.get(1, TimeUnit.SECONDS);

@@ -28,7 +28,9 @@ import org.slf4j.LoggerFactory;
 /**
  * A real single-node Kafka (KRaft, combined broker and controller) in this JVM, listening on
  * 127.0.0.1 only, for the embedded default and the integration tests. Its log directory is a
- * temporary directory deleted on close. (Kafka's own test kit binds every interface, hence this.)
+ * temporary directory deleted on close, or, started with {@link #startPersistent}, a directory kept
+ * with its settings (ports included) from one start to the next. (Kafka's own test kit binds every
+ * interface, hence this.)
  */
 public final class EmbeddedKafka implements AutoCloseable {
 
@@ -38,13 +40,16 @@ public final class EmbeddedKafka implements AutoCloseable {
     private KafkaRaftServer server;
     private final Properties props;
     private final Path logDir;
+    private final boolean persistent;
     private final String bootstrapServers;
     private final String saslBootstrapServers;
 
-    private EmbeddedKafka(KafkaRaftServer server, Properties props, Path logDir, String bootstrapServers, String saslBootstrapServers) {
+    private EmbeddedKafka(KafkaRaftServer server, Properties props, Path logDir, boolean persistent, String bootstrapServers,
+                          String saslBootstrapServers) {
         this.server = server;
         this.props = props;
         this.logDir = logDir;
+        this.persistent = persistent;
         this.bootstrapServers = bootstrapServers;
         this.saslBootstrapServers = saslBootstrapServers;
     }
@@ -64,59 +69,111 @@ public final class EmbeddedKafka implements AutoCloseable {
      */
     public static EmbeddedKafka start(Map<String, String> overrides, Map<String, String> saslUsers) {
         Path logDir = null;
-        KafkaRaftServer server = null;
         try {
             logDir = Files.createTempDirectory("tollgate-kafka");
-            int brokerPort = freePort();
-            int controllerPort = freePort();
             int saslPort = saslUsers.isEmpty() ? 0 : freePort();
-            String sasl = saslUsers.isEmpty() ? "" : ",SASL_PLAINTEXT://127.0.0.1:" + saslPort;
-            Properties props = new Properties();
-            props.put("process.roles", "broker,controller");
-            props.put("node.id", "1");
-            props.put("listeners", "PLAINTEXT://127.0.0.1:" + brokerPort + sasl + ",CONTROLLER://127.0.0.1:" + controllerPort);
-            props.put("advertised.listeners", "PLAINTEXT://127.0.0.1:" + brokerPort + sasl);
-            props.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT,SASL_PLAINTEXT:SASL_PLAINTEXT");
-            if (!saslUsers.isEmpty()) {
-                StringBuilder jaas = new StringBuilder("org.apache.kafka.common.security.plain.PlainLoginModule required");
-                saslUsers.forEach((user, password) -> jaas.append(" user_").append(user).append("=\"").append(password).append('"'));
-                props.put("sasl.enabled.mechanisms", "PLAIN");
-                props.put("listener.name.sasl_plaintext.plain.sasl.jaas.config", jaas.append(';').toString());
-            }
-            props.put("controller.listener.names", "CONTROLLER");
-            props.put("inter.broker.listener.name", "PLAINTEXT");
-            props.put("controller.quorum.bootstrap.servers", "127.0.0.1:" + controllerPort);
-            props.put("log.dirs", logDir.toString());
-            props.put("num.partitions", "1");
-            props.put("auto.create.topics.enable", "false");
-            props.put("offsets.topic.replication.factor", "1");
-            props.put("offsets.topic.num.partitions", "4");
-            props.put("transaction.state.log.replication.factor", "1");
-            props.put("transaction.state.log.min.isr", "1");
-            props.put("transaction.state.log.num.partitions", "4");
-            props.put("share.coordinator.state.topic.replication.factor", "1");
-            props.put("share.coordinator.state.topic.min.isr", "1");
-            props.put("group.initial.rebalance.delay.ms", "0");
-            // A transaction left open by a process that died is aborted when this check finds it past its timeout:
-            // every second rather than every ten, so that its partitions are readable again soon after.
-            props.put("transaction.abort.timed.out.transaction.cleanup.interval.ms", "1000");
-            props.put("log.segment.bytes", String.valueOf(16 * 1024 * 1024));
+            Properties props = settings(logDir, freePort(), freePort(), saslPort, saslUsers);
             props.putAll(overrides);
-            format(props, logDir);
-
-            server = new KafkaRaftServer(KafkaConfig.fromProps(props), Time.SYSTEM);
-            server.startup();
-            String bootstrap = "127.0.0.1:" + brokerPort;
-            awaitReady(bootstrap);
-            LOG.info("Embedded Kafka broker (KRaft) ready at {}", bootstrap);
-            return new EmbeddedKafka(server, props, logDir, bootstrap, saslUsers.isEmpty() ? null : "127.0.0.1:" + saslPort);
-        } catch (Exception e) {
-            if (server != null) {
-                server.shutdown();
-                server.awaitShutdown();
-            }
+            return launch(props, logDir, false);
+        } catch (IOException | RuntimeException e) {
             deleteQuietly(logDir);
             throw new IllegalStateException("Cannot start the embedded Kafka broker: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Starts a broker whose data stays in {@code dataDir} after it stops: its log in {@code dataDir/kafka}, and
+     * its settings in {@code dataDir/broker.properties}, written on the first start and read on every later
+     * one, so that it comes back on the same ports with the same cluster.
+     */
+    public static EmbeddedKafka startPersistent(Path dataDir) {
+        Path logDir = dataDir.resolve("kafka");
+        Path settingsFile = dataDir.resolve("broker.properties");
+        try {
+            Properties props = new Properties();
+            if (Files.exists(settingsFile)) {
+                try (var in = Files.newBufferedReader(settingsFile)) {
+                    props.load(in);
+                }
+            } else {
+                Files.createDirectories(logDir);
+                props = settings(logDir, freePort(), freePort(), 0, Map.of());
+                try (Writer out = Files.newBufferedWriter(settingsFile)) {
+                    props.store(out, "the embedded broker of this data directory: read again at each start");
+                }
+            }
+            return launch(props, logDir, true);
+        } catch (IOException | RuntimeException e) {
+            throw new IllegalStateException("Cannot start the embedded Kafka broker on " + logDir + " (with the settings and ports of "
+                    + settingsFile + "; is another Tollgate using this directory, or have its ports been taken?): " + e.getMessage(), e);
+        }
+    }
+
+    private static Properties settings(Path logDir, int brokerPort, int controllerPort, int saslPort, Map<String, String> saslUsers) {
+        String sasl = saslUsers.isEmpty() ? "" : ",SASL_PLAINTEXT://127.0.0.1:" + saslPort;
+        Properties props = new Properties();
+        props.put("process.roles", "broker,controller");
+        props.put("node.id", "1");
+        props.put("listeners", "PLAINTEXT://127.0.0.1:" + brokerPort + sasl + ",CONTROLLER://127.0.0.1:" + controllerPort);
+        props.put("advertised.listeners", "PLAINTEXT://127.0.0.1:" + brokerPort + sasl);
+        props.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT,SASL_PLAINTEXT:SASL_PLAINTEXT");
+        if (!saslUsers.isEmpty()) {
+            StringBuilder jaas = new StringBuilder("org.apache.kafka.common.security.plain.PlainLoginModule required");
+            saslUsers.forEach((user, password) -> jaas.append(" user_").append(user).append("=\"").append(password).append('"'));
+            props.put("sasl.enabled.mechanisms", "PLAIN");
+            props.put("listener.name.sasl_plaintext.plain.sasl.jaas.config", jaas.append(';').toString());
+        }
+        props.put("controller.listener.names", "CONTROLLER");
+        props.put("inter.broker.listener.name", "PLAINTEXT");
+        props.put("controller.quorum.bootstrap.servers", "127.0.0.1:" + controllerPort);
+        props.put("log.dirs", logDir.toString());
+        props.put("num.partitions", "1");
+        props.put("auto.create.topics.enable", "false");
+        props.put("offsets.topic.replication.factor", "1");
+        props.put("offsets.topic.num.partitions", "4");
+        props.put("transaction.state.log.replication.factor", "1");
+        props.put("transaction.state.log.min.isr", "1");
+        props.put("transaction.state.log.num.partitions", "4");
+        props.put("share.coordinator.state.topic.replication.factor", "1");
+        props.put("share.coordinator.state.topic.min.isr", "1");
+        props.put("group.initial.rebalance.delay.ms", "0");
+        // A transaction left open by a process that died is aborted when this check finds it past its timeout:
+        // every second rather than every ten, so that its partitions are readable again soon after.
+        props.put("transaction.abort.timed.out.transaction.cleanup.interval.ms", "1000");
+        props.put("log.segment.bytes", String.valueOf(16 * 1024 * 1024));
+        return props;
+    }
+
+    private static EmbeddedKafka launch(Properties props, Path logDir, boolean persistent) throws IOException {
+        KafkaRaftServer server = null;
+        try {
+            // A directory formatted before (a persistent one, started again) keeps its cluster id.
+            if (!Files.exists(logDir.resolve("meta.properties"))) {
+                format(props, logDir);
+            }
+            server = new KafkaRaftServer(KafkaConfig.fromProps(props), Time.SYSTEM);
+            server.startup();
+            String advertised = props.getProperty("advertised.listeners");
+            String bootstrap = advertised.substring("PLAINTEXT://".length()).split(",")[0];
+            awaitReady(bootstrap);
+            LOG.info("Embedded Kafka broker (KRaft) ready at {}", bootstrap);
+            int sasl = advertised.indexOf("SASL_PLAINTEXT://");
+            return new EmbeddedKafka(server, props, logDir, persistent, bootstrap,
+                    sasl < 0 ? null : advertised.substring(sasl + "SASL_PLAINTEXT://".length()));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            shutdown(server);
+            throw new IllegalStateException("interrupted while starting the broker", e);
+        } catch (IOException | RuntimeException e) {
+            shutdown(server);
+            throw e;
+        }
+    }
+
+    private static void shutdown(KafkaRaftServer server) {
+        if (server != null) {
+            server.shutdown();
+            server.awaitShutdown();
         }
     }
 
@@ -152,12 +209,19 @@ public final class EmbeddedKafka implements AutoCloseable {
         }
     }
 
+    /** Whether the broker's data outlives it ({@link #startPersistent}). */
+    public boolean persistent() {
+        return persistent;
+    }
+
     @Override
     public void close() {
         try {
             stopBroker();
         } finally {
-            deleteQuietly(logDir);
+            if (!persistent) {
+                deleteQuietly(logDir);
+            }
         }
     }
 

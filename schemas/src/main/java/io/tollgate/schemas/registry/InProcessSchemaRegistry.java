@@ -13,6 +13,7 @@ import java.net.InetSocketAddress;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -23,24 +24,50 @@ import org.slf4j.LoggerFactory;
  * A Confluent-compatible Schema Registry served from this JVM on 127.0.0.1, for tests and for the
  * embedded default. It speaks the subset of the REST API that serializers, deserializers and the
  * usual tooling use: register, look up, fetch by id, list, compatibility checks and configuration.
- * Data lives in memory only, like the embedded broker it serves.
+ * Its data lives in memory only ({@link #start(int)}), or is kept in the compacted {@code _schemas} topic
+ * of a Kafka cluster as the Confluent registry keeps it ({@link #start(int, Map)}), so that schema ids stay
+ * the same across restarts.
  */
 public final class InProcessSchemaRegistry implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(InProcessSchemaRegistry.class);
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final RegistryStore store = new RegistryStore();
+    private final RegistryStore store;
+    private final KafkaRegistryLog log;
     private final HttpServer server;
     private final ExecutorService executor;
 
-    private InProcessSchemaRegistry(HttpServer server, ExecutorService executor) {
+    private InProcessSchemaRegistry(RegistryStore store, KafkaRegistryLog log, HttpServer server, ExecutorService executor) {
+        this.store = store;
+        this.log = log;
         this.server = server;
         this.executor = executor;
     }
 
-    /** Starts a registry on 127.0.0.1 at {@code port} (0 picks a free port). */
+    /** Starts a registry on 127.0.0.1 at {@code port} (0 picks a free port), keeping its data in memory. */
     public static InProcessSchemaRegistry start(int port) {
+        return serve(port, new RegistryStore(), null);
+    }
+
+    /**
+     * Starts a registry on 127.0.0.1 at {@code port} that keeps its data in the {@code _schemas} topic of the
+     * cluster {@code kafka} (client settings: {@code bootstrap.servers} and any security settings), after
+     * reading back what the topic holds.
+     */
+    public static InProcessSchemaRegistry start(int port, Map<String, Object> kafka) {
+        KafkaRegistryLog log = KafkaRegistryLog.open(kafka);
+        try {
+            RegistryStore store = new RegistryStore(log);
+            log.replayInto(store);
+            return serve(port, store, log);
+        } catch (RuntimeException e) {
+            log.close();
+            throw e;
+        }
+    }
+
+    private static InProcessSchemaRegistry serve(int port, RegistryStore store, KafkaRegistryLog log) {
         try {
             HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 0);
             ExecutorService executor = Executors.newFixedThreadPool(4, r -> {
@@ -48,7 +75,7 @@ public final class InProcessSchemaRegistry implements AutoCloseable {
                 t.setDaemon(true);
                 return t;
             });
-            InProcessSchemaRegistry registry = new InProcessSchemaRegistry(server, executor);
+            InProcessSchemaRegistry registry = new InProcessSchemaRegistry(store, log, server, executor);
             server.createContext("/", registry::handle);
             server.setExecutor(executor);
             server.start();
@@ -71,6 +98,9 @@ public final class InProcessSchemaRegistry implements AutoCloseable {
             executor.awaitTermination(5, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+        if (log != null) {
+            log.close();
         }
     }
 

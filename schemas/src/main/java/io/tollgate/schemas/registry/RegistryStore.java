@@ -11,7 +11,9 @@ import org.apache.avro.SchemaParseException;
 
 /**
  * The data of the in-process registry: subjects with their versions, globally numbered schemas and
- * compatibility levels, with the rules the Confluent Schema Registry applies. In memory, thread-safe.
+ * compatibility levels, with the rules the Confluent Schema Registry applies. In memory, thread-safe;
+ * every change is written to its {@link RegistryLog} before it takes effect, and a log read back
+ * ({@link #restore}) gives the same subjects, versions and ids.
  */
 final class RegistryStore {
 
@@ -25,6 +27,15 @@ final class RegistryStore {
     private final Map<String, CompatibilityLevel> subjectLevels = new HashMap<>();
     private CompatibilityLevel globalLevel = CompatibilityLevel.BACKWARD;
     private int nextId = 1;
+    private final RegistryLog log;
+
+    RegistryStore(RegistryLog log) {
+        this.log = log;
+    }
+
+    RegistryStore() {
+        this(RegistryLog.NONE);
+    }
 
     synchronized int register(String subject, String schemaText) {
         Schema schema = parse(schemaText);
@@ -41,13 +52,45 @@ final class RegistryStore {
                     "Schema being registered is incompatible with an earlier schema for subject \"" + subject + "\": "
                             + problems);
         }
-        int id = idsBySchema.computeIfAbsent(canonical, c -> {
-            int assigned = nextId++;
-            schemasById.put(assigned, c);
-            return assigned;
-        });
+        int id = idsBySchema.getOrDefault(canonical, nextId);
+        log.schema(subject, versions.size() + 1, id, canonical, false);
+        remember(id, canonical);
         subjects.computeIfAbsent(subject, s -> new ArrayList<>()).add(id);
         return id;
+    }
+
+    /** A change read back from the log, in the order it was written. */
+    synchronized void restore(String subject, int version, int id, String schema, boolean deleted) {
+        if (deleted) {
+            subjects.remove(subject);
+            subjectLevels.remove(subject);
+            return;
+        }
+        String canonical = parse(schema).toString();
+        remember(id, canonical);
+        List<Integer> ids = subjects.computeIfAbsent(subject, s -> new ArrayList<>());
+        if (version == ids.size() + 1) {
+            ids.add(id);
+        } else if (version >= 1 && version <= ids.size()) {
+            ids.set(version - 1, id);
+        } else {
+            throw new IllegalStateException("the registry's log skips from version " + ids.size() + " to " + version + " of " + subject);
+        }
+    }
+
+    /** A compatibility level read back from the log; {@code subject} null for the global one. */
+    synchronized void restoreLevel(String subject, CompatibilityLevel level) {
+        if (subject == null) {
+            globalLevel = level;
+        } else {
+            subjectLevels.put(subject, level);
+        }
+    }
+
+    private void remember(int id, String canonical) {
+        schemasById.put(id, canonical);
+        idsBySchema.putIfAbsent(canonical, id);
+        nextId = Math.max(nextId, id + 1);
     }
 
     synchronized Version lookup(String subject, String schemaText) {
@@ -102,6 +145,10 @@ final class RegistryStore {
 
     synchronized List<Integer> deleteSubject(String subject) {
         List<Integer> numbers = versions(subject);
+        List<Integer> ids = subjects.get(subject);
+        for (int i = 0; i < ids.size(); i++) {
+            log.schema(subject, i + 1, ids.get(i), schemasById.get(ids.get(i)), true);
+        }
         subjects.remove(subject);
         subjectLevels.remove(subject);
         return numbers;
@@ -123,6 +170,7 @@ final class RegistryStore {
     }
 
     synchronized void globalLevel(CompatibilityLevel level) {
+        log.level(null, level);
         globalLevel = level;
     }
 
@@ -131,6 +179,7 @@ final class RegistryStore {
     }
 
     synchronized void subjectLevel(String subject, CompatibilityLevel level) {
+        log.level(subject, level);
         subjectLevels.put(subject, level);
     }
 

@@ -1,0 +1,21 @@
+package io.tollgate.schemas.registry;
+
+/** Where the in-process registry writes each change before it takes effect; a failure refuses the change. */
+interface RegistryLog {
+
+    /** Keeps nothing: the registry lives as long as its JVM. */
+    RegistryLog NONE = new RegistryLog() {
+        @Override
+        public void schema(String subject, int version, int id, String schema, boolean deleted) {
+        }
+
+        @Override
+        public void level(String subject, CompatibilityLevel level) {
+        }
+    };
+
+    void schema(String subject, int version, int id, String schema, boolean deleted);
+
+    /** {@code subject} null for the global level. */
+    void level(String subject, CompatibilityLevel level);
+}
