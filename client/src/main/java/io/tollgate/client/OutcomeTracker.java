@@ -6,12 +6,14 @@ import io.tollgate.avro.RejectedCall;
 import io.tollgate.limiter.CallOutcome;
 import io.tollgate.schemas.registry.SchemaRegistryClient;
 import io.tollgate.schemas.serde.AvroDeserializer;
+import io.tollgate.schemas.serde.WireFormatException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -42,16 +44,19 @@ final class OutcomeTracker implements AutoCloseable {
     private static final Duration POLL = Duration.ofMillis(200);
     private static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(30);
     private static final long BACKOFF_MS = 1000;
+    static final Duration MAX_TIMEOUT = Duration.ofDays(30);
 
     private record CallKey(String account, String requestId) {
     }
 
     private static final class Pending {
+        final CallKey key;
         final long submittedAtMs;
         final CompletableFuture<Outcome> future = new CompletableFuture<>();
         volatile ScheduledFuture<?> timeout;
 
-        Pending(long submittedAtMs) {
+        Pending(CallKey key, long submittedAtMs) {
+            this.key = key;
             this.submittedAtMs = submittedAtMs;
         }
     }
@@ -109,22 +114,59 @@ final class OutcomeTracker implements AutoCloseable {
         if (closing) {
             throw new IllegalStateException("the client is closed");
         }
+        if (timeout == null || timeout.isNegative() || timeout.isZero() || timeout.compareTo(MAX_TIMEOUT) > 0) {
+            throw new IllegalArgumentException("the timeout must be positive and at most " + MAX_TIMEOUT + ", got " + timeout);
+        }
         CallKey key = new CallKey(request.getAccount(), request.getRequestId());
-        Pending call = new Pending(request.getSubmittedAt().toEpochMilli());
+        Pending call = new Pending(key, request.getSubmittedAt().toEpochMilli());
         if (pending.putIfAbsent(key, call) != null) {
             throw new IllegalStateException("request " + request.getRequestId() + " of account " + request.getAccount()
                     + " is already waiting for its outcome: request ids are unique per account");
         }
-        call.future.whenComplete((outcome, failure) -> {
+        try {
+            call.timeout = timer.schedule(() -> fail(call, new OutcomeTimeoutException(key.account(), key.requestId(), timeout)),
+                    timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (RuntimeException e) {
             pending.remove(key, call);
-            ScheduledFuture<?> t = call.timeout;
-            if (t != null) {
-                t.cancel(false);
+            throw e;
+        }
+        return call.future;
+    }
+
+    /** Fails the future {@link #track} gave for {@code request} (its record could not be written, say). */
+    void fail(ApiRequest request, CompletableFuture<Outcome> future, Throwable failure) {
+        Pending call = pending.get(new CallKey(request.getAccount(), request.getRequestId()));
+        if (call != null && call.future == future) {
+            fail(call, failure);
+        } else {
+            future.completeExceptionally(failure);
+        }
+    }
+
+    /**
+     * The call leaves the map and its timer before its future completes, so that a caller reacting to the outcome
+     * may submit the same request id again; the future completes on the common pool, so that what the caller
+     * chains to it never runs on (or blocks) the client's own threads.
+     */
+    private void finish(Pending call, Outcome outcome, Throwable failure) {
+        if (!pending.remove(call.key, call)) {
+            return;
+        }
+        ScheduledFuture<?> t = call.timeout;
+        if (t != null) {
+            t.cancel(false);
+        }
+        ForkJoinPool.commonPool().execute(() -> {
+            if (failure == null) {
+                call.future.complete(outcome);
+            } else {
+                call.future.completeExceptionally(failure);
             }
         });
-        call.timeout = timer.schedule(() -> call.future.completeExceptionally(
-                new OutcomeTimeoutException(key.account(), key.requestId(), timeout)), timeout.toMillis(), TimeUnit.MILLISECONDS);
-        return call.future;
+    }
+
+    private void fail(Pending call, Throwable failure) {
+        finish(call, null, failure);
     }
 
     int waiting() {
@@ -132,23 +174,32 @@ final class OutcomeTracker implements AutoCloseable {
     }
 
     private void pollUntilClosed() {
-        while (!closing) {
-            try {
-                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(POLL)) {
-                    if (!pending.isEmpty()) {
-                        read(record);
+        try {
+            while (!closing) {
+                try {
+                    for (ConsumerRecord<byte[], byte[]> record : consumer.poll(POLL)) {
+                        if (!pending.isEmpty() && !read(record)) {
+                            break; // the registry did not answer: read again from this record after a pause
+                        }
                     }
+                } catch (WakeupException e) {
+                    // close() asked us to stop
+                } catch (KafkaException e) {
+                    LOG.warn("Reading the outcomes failed ({}); trying again in {} ms", e.toString(), BACKOFF_MS);
+                    pause();
                 }
-            } catch (WakeupException e) {
-                // close() asked us to stop
-            } catch (KafkaException e) {
-                LOG.warn("Reading the outcomes failed ({}); trying again in {} ms", e.toString(), BACKOFF_MS);
-                pause();
             }
+        } catch (RuntimeException | Error e) {
+            LOG.error("The client stopped reading outcomes; every waiting call fails", e);
+            closing = true;
+            failAll(new IllegalStateException("the client stopped reading outcomes: " + e, e));
+        } finally {
+            consumer.close(Duration.ofSeconds(5));
         }
     }
 
-    private void read(ConsumerRecord<byte[], byte[]> record) {
+    /** Reads one record; false when the registry could not be asked (the consumer is put back to read it again). */
+    private boolean read(ConsumerRecord<byte[], byte[]> record) {
         try {
             if (record.topic().equals(resultsTopic)) {
                 DispatchResult result = results.deserialize(record.topic(), record.value());
@@ -161,10 +212,26 @@ final class OutcomeTracker implements AutoCloseable {
                     complete(rejection.getAccount(), rejection.getRequestId(), rejection.getRequest(), new Outcome.Rejected(rejection));
                 }
             }
+            return true;
+        } catch (WireFormatException e) {
+            if (e.kind() == WireFormatException.Kind.REGISTRY_UNAVAILABLE) {
+                LOG.warn("The schema registry did not answer ({}); reading {}-{} again from offset {} in {} ms", e.getMessage(),
+                        record.topic(), record.partition(), record.offset(), BACKOFF_MS);
+                consumer.seek(new TopicPartition(record.topic(), record.partition()), record.offset());
+                pause();
+                return false;
+            }
+            skip(record, e);
+            return true;
         } catch (RuntimeException e) {
-            // Another writer's record that is not what the topic holds: it cannot be the outcome of a call of ours.
-            LOG.warn("Skipped an unreadable record at {}-{}@{}: {}", record.topic(), record.partition(), record.offset(), e.toString());
+            skip(record, e);
+            return true;
         }
+    }
+
+    /** Another writer's record that is not what the topic holds: it cannot be the outcome of a call of ours. */
+    private static void skip(ConsumerRecord<byte[], byte[]> record, RuntimeException e) {
+        LOG.warn("Skipped an unreadable record at {}-{}@{}: {}", record.topic(), record.partition(), record.offset(), e.toString());
     }
 
     /** A result after which the limiter puts the call back in its queue: not the call's outcome yet. */
@@ -175,7 +242,7 @@ final class OutcomeTracker implements AutoCloseable {
     private void complete(String account, String requestId, ApiRequest request, Outcome outcome) {
         Pending call = pending.get(new CallKey(account, requestId));
         if (call != null && (request == null || request.getSubmittedAt() == null || request.getSubmittedAt().toEpochMilli() == call.submittedAtMs)) {
-            call.future.complete(outcome);
+            finish(call, outcome, null);
         }
     }
 
@@ -197,11 +264,14 @@ final class OutcomeTracker implements AutoCloseable {
             poller.join(Duration.ofSeconds(10).toMillis());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        } finally {
+            timer.shutdownNow();
+            failAll(new IllegalStateException("the client was closed before the call's outcome arrived; the call may still be dispatched"));
         }
-        consumer.close(Duration.ofSeconds(5));
-        timer.shutdownNow();
-        new ArrayList<>(pending.values()).forEach(call -> call.future.completeExceptionally(
-                new IllegalStateException("the client was closed before the call's outcome arrived; the call may still be dispatched")));
+    }
+
+    private void failAll(Throwable failure) {
+        new ArrayList<>(pending.values()).forEach(call -> fail(call, failure));
     }
 
     private static Thread daemon(Runnable task, String name) {

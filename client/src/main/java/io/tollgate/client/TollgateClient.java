@@ -2,6 +2,7 @@ package io.tollgate.client;
 
 import io.tollgate.avro.ApiRequest;
 import io.tollgate.avro.AuthKind;
+import io.tollgate.limiter.RejectReason;
 import io.tollgate.schemas.registry.SchemaRegistryClient;
 import io.tollgate.schemas.request.InvalidRequestException;
 import io.tollgate.schemas.request.RequestValidator;
@@ -29,7 +30,8 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * }</pre>
  *
  * <p>A client is thread-safe and meant to be shared: it holds one producer, one consumer thread reading
- * every outcome, and one timer thread, however many calls wait.
+ * every outcome, and one timer thread, however many calls wait. Futures complete on the common
+ * fork-join pool, never on those threads, so what a caller chains to them cannot hold outcomes back.
  */
 public final class TollgateClient implements AutoCloseable {
 
@@ -50,7 +52,9 @@ public final class TollgateClient implements AutoCloseable {
         TollgateClientConfig config = new TollgateClientConfig(settings);
         SchemaRegistryClient registry = new SchemaRegistryClient(config.getString(TollgateClientConfig.SCHEMA_REGISTRY_URL));
         Map<String, Object> producerSettings = new HashMap<>(config.kafkaSettings());
-        producerSettings.putIfAbsent(ProducerConfig.ACKS_CONFIG, "all");
+        // Never two copies of a request: the second would come back DUPLICATE_REQUEST and be taken for the call's outcome.
+        producerSettings.put(ProducerConfig.ACKS_CONFIG, "all");
+        producerSettings.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         producerSettings.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, 5);
         KafkaProducer<String, ApiRequest> producer = new KafkaProducer<>(producerSettings, new StringSerializer(),
                 new AvroSerializer<>(registry, true));
@@ -83,37 +87,54 @@ public final class TollgateClient implements AutoCloseable {
         ApiRequest checked;
         CompletableFuture<Outcome> outcome;
         try {
-            checked = RequestValidator.accept(RequestBuilder.copyOf(request));
+            checked = check(request);
             // Waiting before sending: the outcome may come back before the producer's acknowledgement does.
             outcome = outcomes.track(checked, timeout);
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
         }
-        producer.send(new ProducerRecord<>(requestsTopic, checked.getAccount(), checked), (metadata, failure) -> {
-            if (failure != null) {
-                outcome.completeExceptionally(failure);
-            }
-        });
+        try {
+            producer.send(new ProducerRecord<>(requestsTopic, checked.getAccount(), checked), (metadata, failure) -> {
+                if (failure != null) {
+                    outcomes.fail(checked, outcome, failure);
+                }
+            });
+        } catch (RuntimeException e) {
+            // The serializer (a registry that does not answer) or a closed producer: nothing was written.
+            outcomes.fail(checked, outcome, e);
+        }
         return outcome;
     }
 
     /** Sends the call without waiting for its outcome; the future completes when Kafka has it. */
     public CompletableFuture<RecordMetadata> submitAndForget(ApiRequest request) {
-        ApiRequest checked;
-        try {
-            checked = RequestValidator.accept(RequestBuilder.copyOf(request));
-        } catch (RuntimeException e) {
-            return CompletableFuture.failedFuture(e);
-        }
         CompletableFuture<RecordMetadata> written = new CompletableFuture<>();
-        producer.send(new ProducerRecord<>(requestsTopic, checked.getAccount(), checked), (metadata, failure) -> {
-            if (failure != null) {
-                written.completeExceptionally(failure);
-            } else {
-                written.complete(metadata);
-            }
-        });
+        try {
+            ApiRequest checked = check(request);
+            producer.send(new ProducerRecord<>(requestsTopic, checked.getAccount(), checked), (metadata, failure) -> {
+                if (failure != null) {
+                    written.completeExceptionally(failure);
+                } else {
+                    written.complete(metadata);
+                }
+            });
+        } catch (RuntimeException e) {
+            written.completeExceptionally(e);
+        }
         return written;
+    }
+
+    /** The intake's checks, and its size limit: an oversized request is refused there without its ids, so no outcome could be matched. */
+    private ApiRequest check(ApiRequest request) {
+        ApiRequest checked = RequestValidator.accept(RequestBuilder.copyOf(request));
+        long bytes = (checked.getBody() == null ? 0 : checked.getBody().remaining()) + checked.getPath().length()
+                + checked.getHeaders().entrySet().stream().mapToLong(h -> h.getKey().length() + h.getValue().length()).sum();
+        int max = config.getInt(TollgateClientConfig.REQUEST_MAX_BYTES);
+        if (bytes > max) {
+            throw new InvalidRequestException(RejectReason.OVERSIZED, "the request's body, path and headers take " + bytes
+                    + " bytes, more than request.max.bytes=" + max + " (the limiter's own limit must be the same or larger)");
+        }
+        return checked;
     }
 
     /** How many calls wait for their outcome. */

@@ -18,6 +18,7 @@ public final class TollgateClientConfig extends AbstractConfig {
     public static final String SCHEMA_REGISTRY_URL = "schema.registry.url";
     public static final String TOPIC_PREFIX = "topic.prefix";
     public static final String OUTCOME_TIMEOUT_MS = "outcome.timeout.ms";
+    public static final String REQUEST_MAX_BYTES = "request.max.bytes";
 
     static final ConfigDef DEFINITION = new ConfigDef()
             .define(BOOTSTRAP_SERVERS, Type.LIST, ConfigDef.NO_DEFAULT_VALUE, Importance.HIGH,
@@ -26,9 +27,12 @@ public final class TollgateClientConfig extends AbstractConfig {
                     "The schema registry requests are written through (Confluent's, or Tollgate's embedded one).")
             .define(TOPIC_PREFIX, Type.STRING, "tollgate.", Importance.MEDIUM,
                     "The prefix of Tollgate's topics: the same as the limiter's topic.prefix.")
-            .define(OUTCOME_TIMEOUT_MS, Type.LONG, 600_000L, Range.atLeast(1), Importance.MEDIUM,
+            .define(OUTCOME_TIMEOUT_MS, Type.LONG, 600_000L, Range.between(1, OutcomeTracker.MAX_TIMEOUT.toMillis()), Importance.MEDIUM,
                     "How long submit() waits for a call's outcome before its future fails with an OutcomeTimeoutException. "
-                            + "The call itself is not withdrawn: it may still be dispatched or rejected after that.");
+                            + "The call itself is not withdrawn: it may still be dispatched or rejected after that.")
+            .define(REQUEST_MAX_BYTES, Type.INT, 262_144, Range.atLeast(1), Importance.LOW,
+                    "Requests whose body, path and headers are larger are refused before they are sent: the limiter's "
+                            + "request.max.bytes, which refuses them without the ids an outcome is matched by.");
 
     public TollgateClientConfig(Map<String, ?> settings) {
         super(DEFINITION, settings);

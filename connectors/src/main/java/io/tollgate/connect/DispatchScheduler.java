@@ -2,7 +2,9 @@ package io.tollgate.connect;
 
 import io.tollgate.avro.DispatchedCall;
 import io.tollgate.avro.Outcome;
+import io.tollgate.schemas.serde.WireFormatException;
 import java.util.Collection;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -13,7 +15,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.LongSupplier;
 import org.apache.kafka.common.TopicPartition;
-import io.tollgate.schemas.serde.WireFormatException;
 import org.apache.kafka.common.errors.SerializationException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,13 +41,39 @@ final class DispatchScheduler implements AutoCloseable {
     private final AtomicReference<Exception> fatal = new AtomicReference<>();
     private final java.util.concurrent.atomic.AtomicBoolean shortSlotWarned = new java.util.concurrent.atomic.AtomicBoolean();
     private final java.util.concurrent.atomic.AtomicInteger sending = new java.util.concurrent.atomic.AtomicInteger();
+    /** Guarded by itself. */
+    private final PermitGate permits;
+    private final Map<TopicPartition, Set<HeldForPermit>> heldForPermits = new ConcurrentHashMap<>();
+
+    /** Looks for results of calls a previous owner of a partition left, so that those finished free their permits at once. */
+    interface ForeignCalls {
+        ForeignCalls NONE = (account, requestIds, sentSinceMs) -> Set.of();
+
+        /** The calls of {@code account} with a result since {@code sentSinceMs}: at least those of {@code requestIds} that have one. */
+        Set<String> finished(String account, Set<String> requestIds, long sentSinceMs);
+    }
+
+    private final ForeignCalls foreignCalls;
+    private volatile boolean closed;
+    private final long createdAtMs;
+    private final Map<TopicPartition, Long> ownedSince = new ConcurrentHashMap<>();
+    /** By account: the results were read from then on, after a takeover. */
+    private final Map<String, Long> lookedUpSince = new ConcurrentHashMap<>();
 
     DispatchScheduler(VendorSender sender, ResultPublisher results, OffsetTracker offsets, LongSupplier clock, long sendMarginMs) {
+        this(sender, results, offsets, clock, sendMarginMs, ForeignCalls.NONE);
+    }
+
+    DispatchScheduler(VendorSender sender, ResultPublisher results, OffsetTracker offsets, LongSupplier clock, long sendMarginMs,
+                      ForeignCalls foreignCalls) {
+        this.foreignCalls = foreignCalls;
+        this.createdAtMs = clock.getAsLong();
         this.sender = sender;
         this.results = results;
         this.offsets = offsets;
         this.clock = clock;
         this.sendMarginMs = sendMarginMs;
+        this.permits = new PermitGate(clock);
         this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "tollgate-dispatch-timer");
             t.setDaemon(true);
@@ -56,6 +83,19 @@ final class DispatchScheduler implements AutoCloseable {
 
     void submit(TopicPartition tp, long offset, DispatchedCall call) {
         offsets.begin(tp, offset);
+        if (!call.getPermits().isEmpty()) {
+            Map<String, PermitGate.Unchecked> unchecked;
+            synchronized (permits) {
+                permits.received(call);
+                unchecked = permits.takeUnchecked();
+            }
+            unchecked.forEach(this::lookForResults);
+            // Decided before this task had the partition and received after its slot opened: perhaps handled before.
+            if (call.getExecuteAt().toEpochMilli() <= clock.getAsLong()
+                    && call.getDecidedAt().toEpochMilli() < ownedSince.getOrDefault(tp, createdAtMs) && handledBefore(tp, offset, call)) {
+                return;
+            }
+        }
         long wait = call.getExecuteAt().toEpochMilli() - clock.getAsLong();
         if (wait > MAX_AHEAD_MS) {
             // No limiter plans that far ahead: a clock far behind, or a record not written by Tollgate. Held on
@@ -132,10 +172,179 @@ final class DispatchScheduler implements AutoCloseable {
             publish(tp, offset, call, CallResult.stale("received or started " + (now - executeAt) + " ms after its slot opened", now, early));
             return;
         }
+        if (call.getPermits().isEmpty()) {
+            start(tp, offset, call, now);
+            return;
+        }
+        HeldForPermit held = new HeldForPermit(tp, offset, call, early);
+        boolean go;
+        synchronized (permits) {
+            go = permits.acquireOrQueue(held.waiter);
+        }
+        if (go) {
+            start(tp, offset, call, now);
+            return;
+        }
+        // It waits for a permit until its slot ends, then goes back to the limiter unsent.
+        heldForPermits.computeIfAbsent(tp, p -> ConcurrentHashMap.newKeySet()).add(held);
+        held.timeout = timer.schedule(() -> expire(held), Math.max(0, expiresAt - sendMarginMs - now), TimeUnit.MILLISECONDS);
+        wakeWhenALeaseEnds();
+    }
+
+    /**
+     * A call with permits received after its slot opened may be the redelivery of one a previous owner of the
+     * partition handled: its slot stays open long (it may wait for a permit), so it would be sent twice. One with a
+     * result is done (its offset goes, nothing is written); one without may still be under way there, and goes back
+     * to the limiter as STALE, maybe sent, as any call received too late does.
+     */
+    private boolean handledBefore(TopicPartition tp, long offset, DispatchedCall call) {
+        String account = call.getRequest().getAccount();
+        boolean finished;
+        synchronized (permits) {
+            finished = permits.isFinishedElsewhere(call);
+        }
+        if (!finished) {
+            lookForResults(account, new PermitGate.Unchecked(Set.of(call.getRequest().getRequestId()), call.getDecidedAt().toEpochMilli()));
+            synchronized (permits) {
+                finished = permits.isFinishedElsewhere(call);
+            }
+        }
+        if (finished) {
+            LOG.info("Call {} was received again after its previous owner finished it; it is not sent again", call.getRequest().getRequestId());
+            offsets.done(tp, offset);
+        } else {
+            publish(tp, offset, call, CallResult.stale("received " + (clock.getAsLong() - call.getExecuteAt().toEpochMilli())
+                    + " ms after its slot opened, so perhaps a redelivery of one a previous owner was sending", clock.getAsLong(), false));
+        }
+        return true;
+    }
+
+    /** After a takeover: the previous owner's calls that have a result free their permits now, not when their leases end. */
+    private void lookForResults(String account, PermitGate.Unchecked calls) {
+        Long since = lookedUpSince.get(account);
+        if (since != null && since <= calls.sentSinceMs()) {
+            // Read already from then on: the previous owner writes no more results, so none is there that was not then.
+            return;
+        }
+        lookedUpSince.put(account, calls.sentSinceMs());
+        Set<String> finished = foreignCalls.finished(account, calls.requestIds(), calls.sentSinceMs());
+        LOG.info("Account {}: {} of the {} calls the previous owner of its partition left in flight have a result", account,
+                finished.stream().filter(calls.requestIds()::contains).count(), calls.requestIds().size());
+        List<PermitGate.Waiter> admitted;
+        synchronized (permits) {
+            permits.finishedElsewhere(account, finished);
+            admitted = permits.admitWaiting();
+        }
+        startAll(admitted);
+    }
+
+    /** A call waiting at the dispatcher for a concurrency permit. */
+    private static final class HeldForPermit {
+        final TopicPartition tp;
+        final long offset;
+        final boolean early;
+        final long sinceMs;
+        final PermitGate.Waiter waiter;
+        volatile ScheduledFuture<?> timeout;
+
+        HeldForPermit(TopicPartition tp, long offset, DispatchedCall call, boolean early) {
+            this.tp = tp;
+            this.offset = offset;
+            this.early = early;
+            this.sinceMs = System.currentTimeMillis();
+            this.waiter = new PermitGate.Waiter(call, this);
+        }
+    }
+
+    private void expire(HeldForPermit held) {
+        boolean withdrawn;
+        synchronized (permits) {
+            withdrawn = permits.withdraw(held.waiter);
+        }
+        if (withdrawn) {
+            forget(held);
+            DispatchedCall call = held.waiter.call;
+            long now = clock.getAsLong();
+            publish(held.tp, held.offset, call, CallResult.stale("no concurrency permit of " + permitNames(call) + " freed before its slot ended ("
+                    + (now - call.getExecuteAt().toEpochMilli()) + " ms after it opened)", now, held.early));
+        }
+    }
+
+    /** Starts the calls that now hold their permits; one whose slot ended meanwhile goes back, and frees them for the next. */
+    private void startAll(List<PermitGate.Waiter> admitted) {
+        java.util.ArrayDeque<PermitGate.Waiter> work = new java.util.ArrayDeque<>(admitted);
+        while (!work.isEmpty()) {
+            HeldForPermit held = (HeldForPermit) work.poll().context;
+            forget(held);
+            if (closed) {
+                // The task stops: the call is not started; its offset is not committed, so the next owner gets it.
+                synchronized (permits) {
+                    permits.release(held.waiter.call);
+                }
+                continue;
+            }
+            DispatchedCall call = held.waiter.call;
+            long now = clock.getAsLong();
+            if (now > call.getExpiresAt().toEpochMilli() - sendMarginMs) {
+                synchronized (permits) {
+                    work.addAll(permits.release(call));
+                }
+                publish(held.tp, held.offset, call, CallResult.stale("its permit freed " + (now - call.getExecuteAt().toEpochMilli())
+                        + " ms after its slot opened, too late", now, held.early));
+                continue;
+            }
+            DispatcherMetrics.waitedForPermit(now - held.sinceMs);
+            start(held.tp, held.offset, call, now);
+        }
+    }
+
+    private void forget(HeldForPermit held) {
+        ScheduledFuture<?> t = held.timeout;
+        if (t != null) {
+            t.cancel(false);
+        }
+        Set<HeldForPermit> mine = heldForPermits.get(held.tp);
+        if (mine != null) {
+            mine.remove(held);
+        }
+    }
+
+    /** A predecessor's call counts until its lease ends: then a waiting call may take its permit. */
+    private void wakeWhenALeaseEnds() {
+        Long end;
+        synchronized (permits) {
+            end = permits.nextLeaseEnd();
+        }
+        if (end != null) {
+            timer.schedule(() -> {
+                List<PermitGate.Waiter> admitted;
+                synchronized (permits) {
+                    admitted = permits.admitWaiting();
+                }
+                startAll(admitted);
+                wakeWhenALeaseEnds();
+            }, Math.max(1, end - clock.getAsLong() + 1), TimeUnit.MILLISECONDS);
+        }
+    }
+
+    private static String permitNames(DispatchedCall call) {
+        return call.getPermits().stream().map(p -> p.getRuleId() + " (" + p.getLimit() + " for " + p.getSubject() + ")").toList().toString();
+    }
+
+    private void start(TopicPartition tp, long offset, DispatchedCall call, long now) {
+        long executeAt = call.getExecuteAt().toEpochMilli();
         sending.incrementAndGet();
         DispatcherMetrics.started(now - executeAt);
         sender.send(call.getRequest(), executeAt).whenComplete((result, failure) -> {
             try {
+                if (!call.getPermits().isEmpty()) {
+                    // The vendor answered: the next call waiting for the permit starts now, before this result is written.
+                    List<PermitGate.Waiter> next;
+                    synchronized (permits) {
+                        next = permits.release(call);
+                    }
+                    startAll(next);
+                }
                 publish(tp, offset, call, failure == null ? result : new CallResult(Outcome.OUTCOME_UNKNOWN, null,
                         clock.getAsLong() - now, Map.of(), failure.getClass().getSimpleName(), now, true));
             } finally {
@@ -187,12 +396,27 @@ final class DispatchScheduler implements AutoCloseable {
         return fatal.get();
     }
 
+    /** This task now owns {@code partitions}: calls decided before may have been handled by their previous owner. */
+    void assign(Collection<TopicPartition> partitions) {
+        long now = clock.getAsLong();
+        partitions.forEach(tp -> ownedSince.put(tp, now));
+    }
+
     /**
      * Drops calls of revoked partitions that are still waiting for their slot: their offsets are not
      * committed, so the partition's new owner receives and handles them.
      */
     void revoke(Collection<TopicPartition> partitions) {
         for (TopicPartition tp : partitions) {
+            Set<HeldForPermit> held = heldForPermits.remove(tp);
+            if (held != null) {
+                for (HeldForPermit h : held) {
+                    synchronized (permits) {
+                        permits.withdraw(h.waiter);
+                    }
+                    forget(h);
+                }
+            }
             Set<Slot> mine = waiting.remove(tp);
             if (mine != null) {
                 mine.forEach(Slot::cancel);
@@ -203,6 +427,7 @@ final class DispatchScheduler implements AutoCloseable {
 
     @Override
     public void close() {
+        closed = true;
         timer.shutdownNow();
     }
 }

@@ -27,6 +27,9 @@ final class DispatcherMetrics {
             .publishPercentiles(0.5, 0.99).register(REGISTRY);
     private static final Timer START_LAG = Timer.builder("tollgate.dispatcher.start.lag")
             .description("how long after its slot opened a call was started").publishPercentiles(0.5, 0.99, 0.999).register(REGISTRY);
+    private static final Timer PERMIT_WAIT = Timer.builder("tollgate.dispatcher.permit.wait")
+            .description("how long a call sent ahead waited at the dispatcher for a concurrency permit").publishPercentiles(0.5, 0.99)
+            .register(REGISTRY);
     private static HttpServer server;
     private static int users;
 
@@ -44,6 +47,11 @@ final class DispatcherMetrics {
     /** A call was started this long after its slot opened. */
     static void started(long lagMs) {
         START_LAG.record(Duration.ofMillis(Math.max(0, lagMs)));
+    }
+
+    /** A call waited this long for its concurrency permit. */
+    static void waitedForPermit(long waitMs) {
+        PERMIT_WAIT.record(Duration.ofMillis(Math.max(0, waitMs)));
     }
 
     static String scrape() {

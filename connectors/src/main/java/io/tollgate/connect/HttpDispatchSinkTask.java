@@ -59,7 +59,8 @@ public final class HttpDispatchSinkTask extends SinkTask {
                 config.resultsTopic());
         offsets = new OffsetTracker();
         scheduler = new DispatchScheduler(new VendorSender(config, credentials, System::currentTimeMillis), results, offsets,
-                System::currentTimeMillis, config.sendMarginMs());
+                System::currentTimeMillis, config.sendMarginMs(), new FinishedElsewhere(config.resultsProducerConfig(), config.resultsTopic(),
+                new AvroDeserializer<>(registry, io.tollgate.avro.DispatchResult.class)));
         maxPending = config.maxPending();
         if (config.metricsPort().isPresent()) {
             java.net.URI metrics = DispatcherMetrics.expose(config.metricsHost(), config.metricsPort().getAsInt());
@@ -131,6 +132,11 @@ public final class HttpDispatchSinkTask extends SinkTask {
     @Override
     public Map<TopicPartition, OffsetAndMetadata> preCommit(Map<TopicPartition, OffsetAndMetadata> currentOffsets) {
         return offsets.committable(currentOffsets.keySet());
+    }
+
+    @Override
+    public void open(Collection<TopicPartition> partitions) {
+        scheduler.assign(partitions);
     }
 
     @Override

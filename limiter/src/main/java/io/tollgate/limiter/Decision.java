@@ -11,9 +11,14 @@ public sealed interface Decision {
      * Go now. {@code updates} are the new states of every counter the call was charged to.
      *
      * @param exempt true when a policy exemption matched: nothing was charged
+     * @param permits the concurrency permits the dispatcher must give the call, or null when none counts it
      */
     record Admit(List<RuleCharge> charges, Map<RuleKey, LimitState> updates, List<String> shadowViolations,
-                 boolean exempt) implements Decision {
+                 boolean exempt, DispatcherPermits permits) implements Decision {
+
+        public Admit(List<RuleCharge> charges, Map<RuleKey, LimitState> updates, List<String> shadowViolations, boolean exempt) {
+            this(charges, updates, shadowViolations, exempt, null);
+        }
     }
 
     /**

@@ -2,6 +2,7 @@ package io.tollgate.limiter;
 
 import io.tollgate.limiter.limit.BucketState;
 import io.tollgate.limiter.limit.Charged;
+import io.tollgate.limiter.limit.ConcurrencyLimit;
 import io.tollgate.limiter.limit.CredentialState;
 import io.tollgate.limiter.limit.Evaluation;
 import io.tollgate.limiter.limit.Leases;
@@ -107,6 +108,7 @@ public final class Limiter {
                     : new Decision.Admit(List.of(), Map.of(), List.of(), true);
         }
         LimitContext ctx = new LimitContext(nowMs, settings.jitterMs(), settings.resultWaitMs(), account);
+        boolean waitsAtDispatcher = settings.concurrencyPrefetch() > 0 && mayWaitAtDispatcher(policy, call);
 
         List<Evaluated> matching = new ArrayList<>();
         for (LimitRule rule : policy.rules()) {
@@ -123,7 +125,9 @@ public final class Limiter {
             Evaluation evaluation;
             try {
                 capacity = withVendorLimit(rule, rule.amount().resolve(account), credential);
-                evaluation = rule.limit().evaluate(state, units, capacity, ctx);
+                // The dispatcher holds what is sent ahead until a permit frees: the limit at the vendor stays the rule's.
+                long admitted = waitsAtDispatcher && rule.limit() instanceof ConcurrencyLimit ? withPrefetch(capacity) : capacity;
+                evaluation = rule.limit().evaluate(state, units, admitted, ctx);
             } catch (AccountMismatchException e) {
                 return new Decision.Reject(RejectReason.INVALID_ACCOUNT, e.getMessage(), rule.id(), null);
             }
@@ -154,7 +158,27 @@ public final class Limiter {
         if (notBefore > nowMs) {
             return delayOrReject(call, notBefore, binding, detail, bindingMaxWait);
         }
-        return admit(call, matching, ctx);
+        return admit(call, matching, ctx, waitsAtDispatcher);
+    }
+
+    /** Whether a concurrency limit counts the call, and everything that counts it lets it go late (see {@link Limit#toleratesLateSend()}). */
+    private static boolean mayWaitAtDispatcher(LimitPolicy policy, Call call) {
+        boolean permit = false;
+        for (LimitRule rule : policy.rules()) {
+            if (rule.isShadow() || !rule.appliesTo(call) || rule.limit().countsUnits() && policy.unitsFor(rule, call) <= 0) {
+                continue;
+            }
+            if (!rule.limit().toleratesLateSend()) {
+                return false;
+            }
+            permit |= rule.limit() instanceof ConcurrencyLimit;
+        }
+        return permit;
+    }
+
+    private long withPrefetch(long capacity) {
+        long factor = 1L + settings.concurrencyPrefetch();
+        return capacity > Long.MAX_VALUE / factor ? Long.MAX_VALUE : capacity * factor;
     }
 
     /**
@@ -215,8 +239,10 @@ public final class Limiter {
         return new Decision.Delay(notBefore, binding, detail, maxWaitMs);
     }
 
-    private static Decision.Admit admit(Call call, List<Evaluated> matching, LimitContext ctx) {
+    private Decision.Admit admit(Call call, List<Evaluated> matching, LimitContext ctx, boolean waitsAtDispatcher) {
         List<RuleCharge> charges = new ArrayList<>();
+        List<DispatcherPermits.Permit> permits = new ArrayList<>();
+        long latestSendMs = waitsAtDispatcher ? Long.MAX_VALUE : ctx.nowMs() + settings.jitterMs();
         Map<RuleKey, LimitState> updates = new LinkedHashMap<>();
         List<String> shadowViolations = new ArrayList<>();
         for (Evaluated e : matching) {
@@ -230,8 +256,23 @@ public final class Limiter {
             updates.put(e.key, charged.state());
             charges.add(new RuleCharge(e.rule.id(), e.key.subject(), e.units, e.capacity, charged.remaining(),
                     charged.resetAtMs(), e.rule.isShadow(), charged.untracked()));
+            if (e.rule.isShadow()) {
+                continue;
+            }
+            if (e.rule.limit() instanceof ConcurrencyLimit concurrency) {
+                permits.add(new DispatcherPermits.Permit(e.rule.id(), e.key.subject(), e.capacity, concurrency.leaseMs(),
+                        ConcurrencyLimit.held(current, ctx.nowMs())));
+                if (waitsAtDispatcher) {
+                    latestSendMs = Math.min(latestSendMs, ctx.nowMs() + concurrency.leaseMs() / 2);
+                }
+            } else if (waitsAtDispatcher && charged.resetAtMs() != null) {
+                // Sent after the reset, the call would count in the next period at the vendor, and in this one here.
+                latestSendMs = Math.min(latestSendMs, charged.resetAtMs() - 1);
+            }
         }
-        return new Decision.Admit(charges, updates, shadowViolations, false);
+        DispatcherPermits handoff = permits.isEmpty() ? null
+                : new DispatcherPermits(permits, Math.max(latestSendMs, ctx.nowMs() + settings.jitterMs()));
+        return new Decision.Admit(charges, updates, shadowViolations, false, handoff);
     }
 
     /**
@@ -308,7 +349,10 @@ public final class Limiter {
                         }
                     }
                 }
-                freed |= admitsSooner(rule, next, state, charge.units(), effective, ctx);
+                freed |= admitsSooner(rule, next, state, charge.units(), effective, ctx)
+                        // A permit freed among the calls sent ahead lets the next call be sent ahead.
+                        || settings.concurrencyPrefetch() > 0 && rule.limit() instanceof ConcurrencyLimit
+                        && admitsSooner(rule, next, state, charge.units(), withPrefetch(effective), ctx);
             } catch (AccountMismatchException e) {
                 // The account changed since the call was charged (its zone or plan is gone): its counters
                 // cannot be read any more, and its next calls are refused for the same reason.

@@ -11,17 +11,24 @@ import io.tollgate.limiter.limit.LimitContext;
  *     after a call that could not reach the vendor
  * @param blockedPauseMs how long a credential stops after the vendor blocks it (403 block page)
  * @param resultWaitMs how long past its window a call whose result has not come keeps counting (see {@link LimitContext})
+ * @param concurrencyPrefetch calls sent ahead to the dispatcher per concurrency permit, where the call's other
+ *     limits allow it to wait there ({@link io.tollgate.limiter.limit.Limit#toleratesLateSend()}): the dispatcher
+ *     holds them until a permit frees and starts one the moment a call ends. 0 leaves every permit to the limiter.
  */
-public record LimiterSettings(long jitterMs, long rateLimitedPauseMs, long blockedPauseMs, long resultWaitMs) {
+public record LimiterSettings(long jitterMs, long rateLimitedPauseMs, long blockedPauseMs, long resultWaitMs, int concurrencyPrefetch) {
 
     public static final LimiterSettings DEFAULTS = new LimiterSettings(100, 2_000, 15 * 60_000, LimitContext.DEFAULT_RESULT_WAIT_MS);
+
+    public LimiterSettings(long jitterMs, long rateLimitedPauseMs, long blockedPauseMs, long resultWaitMs) {
+        this(jitterMs, rateLimitedPauseMs, blockedPauseMs, resultWaitMs, 0);
+    }
 
     public LimiterSettings(long jitterMs, long rateLimitedPauseMs, long blockedPauseMs) {
         this(jitterMs, rateLimitedPauseMs, blockedPauseMs, LimitContext.DEFAULT_RESULT_WAIT_MS);
     }
 
     public LimiterSettings {
-        if (jitterMs < 0 || rateLimitedPauseMs < 0 || blockedPauseMs < 0 || resultWaitMs < 0) {
+        if (jitterMs < 0 || rateLimitedPauseMs < 0 || blockedPauseMs < 0 || resultWaitMs < 0 || concurrencyPrefetch < 0) {
             throw new IllegalArgumentException("limiter durations must not be negative");
         }
     }

@@ -108,6 +108,11 @@ public final class ConnectWorker implements AutoCloseable {
         call("PUT", "/connectors/" + name + "/resume");
     }
 
+    /** Restarts a connector's task, as Connect does after a failure or an operator does by hand. */
+    public void restartTask(String name, int task) throws IOException, InterruptedException {
+        call("POST", "/connectors/" + name + "/tasks/" + task + "/restart");
+    }
+
     private void call(String method, String path) throws IOException, InterruptedException {
         HttpResponse<String> response = http.send(HttpRequest.newBuilder(rest.resolve(path)).method(method, HttpRequest.BodyPublishers.noBody())
                 .build(), HttpResponse.BodyHandlers.ofString());

@@ -73,6 +73,7 @@ public final class Sandbox implements AutoCloseable {
      */
     public static Sandbox start(Map<String, String> tollgate, Map<String, String> connector, long vendorLatencyMs,
                                 java.util.List<SimulatedVendor.Company> companies, Path dataDir) throws Exception {
+        SimulatedVendor.prepareJvm();
         Path work = Files.createTempDirectory("tollgate-sandbox");
         Path stateDir = dataDir == null ? work.resolve("state") : dataDir.resolve("state");
         EmbeddedKafka kafka = null;
@@ -219,7 +220,9 @@ public final class Sandbox implements AutoCloseable {
             }
         }
         System.out.println("Tollgate: starting an embedded Kafka broker, schema registry, the limiter, a Connect worker and a simulated vendor...");
-        Path dataDir = settings.containsKey(DATA_DIR) ? Path.of(settings.remove(DATA_DIR)).toAbsolutePath() : null;
+        // Relative to where ./tollgate was run, not to the directory the script runs Java from.
+        String caller = System.getenv().getOrDefault("TOLLGATE_CALLER_DIR", "");
+        Path dataDir = settings.containsKey(DATA_DIR) ? Path.of(caller).resolve(settings.remove(DATA_DIR)).toAbsolutePath() : null;
         Sandbox sandbox;
         try {
             if (dataDir != null) {

@@ -36,6 +36,8 @@ class PersistentSandboxIT {
     private static final int FIRST_RUN = 30;
     private static final int SECOND_RUN = 40;
     private static final ZoneId ZONE = ZoneId.of("Australia/Sydney");
+    private static final org.apache.avro.Schema PROBE = new org.apache.avro.Schema.Parser().parse(
+            "{\"type\":\"record\",\"name\":\"Probe\",\"fields\":[{\"name\":\"run\",\"type\":\"int\"}]}");
 
     @Test
     void shouldKeepTheDaysUsageAndTheSchemaIdsAcrossARestart(@TempDir Path dir) throws Exception {
@@ -58,6 +60,7 @@ class PersistentSandboxIT {
                 .map(c -> c.platform() == SimulatedVendor.Platform.FORMS ? c.withDailyCalls(QUOTA) : c).toList();
 
         int requestsSchemaId;
+        int probeId;
         int sentFirst;
         try (Sandbox first = Sandbox.start(settings, Map.of(), 20, companies, data)) {
             assertThat(first.persistent()).isTrue();
@@ -65,14 +68,19 @@ class PersistentSandboxIT {
             assertThat(outcomes).allSatisfy(o -> assertThat(o.succeeded()).as("%s", o).isTrue());
             sentFirst = vendorCalls(first);
             requestsSchemaId = new SchemaRegistryClient(first.registryUrl()).version("tollgate.requests-value", 1).id();
+            probeId = new SchemaRegistryClient(first.registryUrl()).register("persistence-probe-value", PROBE);
         }
         assertThat(sentFirst).isEqualTo(FIRST_RUN);
         assertThat(data.resolve("kafka")).isDirectory();
         assertThat(data.resolve("state")).isDirectory();
 
         try (Sandbox second = Sandbox.start(settings, Map.of(), 20, companies, data)) {
-            assertThat(new SchemaRegistryClient(second.registryUrl()).version("tollgate.requests-value", 1).id())
-                    .as("the schema id the first run's records carry").isEqualTo(requestsSchemaId);
+            SchemaRegistryClient registry = new SchemaRegistryClient(second.registryUrl());
+            assertThat(registry.version("tollgate.requests-value", 1).id()).as("the schema id the first run's records carry")
+                    .isEqualTo(requestsSchemaId);
+            // A subject only the first run registered: a registry that forgot would not know it or its id.
+            assertThat(registry.version("persistence-probe-value", 1).id()).isEqualTo(probeId);
+            assertThat(registry.schemaById(probeId)).isEqualTo(PROBE);
             List<Outcome> outcomes = send(second, "second-", SECOND_RUN);
             long dispatched = outcomes.stream().filter(o -> o instanceof Outcome.Dispatched).count();
             assertThat(outcomes).filteredOn(o -> o instanceof Outcome.Rejected).hasSize(FIRST_RUN + SECOND_RUN - QUOTA)

@@ -25,6 +25,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -107,7 +108,7 @@ class TollgateClientIT {
         assertThat(futures).hasSize(CALLS + UNKNOWN_ACCOUNT_CALLS);
         assertThat(completions).hasSize(CALLS + UNKNOWN_ACCOUNT_CALLS).allSatisfy((id, n) -> assertThat(n.get()).as(id).isEqualTo(1));
         assertThat(outcomes).allSatisfy((id, outcome) -> assertThat(outcome.requestId()).isEqualTo(id));
-        assertThat(client.waiting()).as("calls the client still holds").isZero();
+        Awaitility.await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(client.waiting()).as("calls the client still holds").isZero());
 
         Map<Boolean, List<Outcome>> byKind = outcomes.values().stream().collect(Collectors.partitioningBy(o -> o instanceof Outcome.Dispatched));
         List<Outcome> dispatched = byKind.get(true);
@@ -139,6 +140,14 @@ class TollgateClientIT {
         CompletableFuture<Outcome> invalid = client.submit(noAccount);
         assertThat(invalid).isCompletedExceptionally();
         assertThat(reason(invalid)).isEqualTo(RejectReason.INVALID_REQUEST);
+
+        // The limiter would refuse it without its ids, so that no outcome could ever be matched: refused here.
+        ApiRequest huge = TollgateClient.request("forms-org", "forms/forms-org", AuthKind.API_TOKEN).integration("client-it")
+                .post("/api/datasources", new byte[300_000]).build();
+        CompletableFuture<Outcome> oversized = client.submit(huge);
+        assertThat(oversized).isCompletedExceptionally();
+        assertThat(reason(oversized)).isEqualTo(RejectReason.OVERSIZED);
+        assertThat(client.waiting()).as("nothing held for calls that were never sent").isZero();
     }
 
     @Test
@@ -147,7 +156,8 @@ class TollgateClientIT {
                 .integration("client-it").vendor("forms").get("/api/files/twice").build();
         CompletableFuture<Outcome> first = client.submit(call);
         CompletableFuture<Outcome> again = client.submit(call);
-        assertThat(again).isCompletedExceptionally();
+        assertThat(again).failsWithin(Duration.ZERO).withThrowableOfType(ExecutionException.class)
+                .havingCause().isInstanceOf(IllegalStateException.class).withMessageContaining("already waiting");
         assertThat(first.get(60, TimeUnit.SECONDS).requestId()).isEqualTo("client-twice");
 
         ApiRequest resent = TollgateClient.request("forms-org", "forms/forms-org", AuthKind.API_TOKEN).requestId("client-twice")

@@ -91,18 +91,25 @@ public final class EmbeddedKafka implements AutoCloseable {
         Path settingsFile = dataDir.resolve("broker.properties");
         try {
             Properties props = new Properties();
-            if (Files.exists(settingsFile)) {
+            boolean first = !Files.exists(settingsFile);
+            if (first) {
+                Files.createDirectories(logDir);
+                props = settings(logDir, freePort(), freePort(), 0, Map.of());
+            } else {
                 try (var in = Files.newBufferedReader(settingsFile)) {
                     props.load(in);
                 }
-            } else {
-                Files.createDirectories(logDir);
-                props = settings(logDir, freePort(), freePort(), 0, Map.of());
+                // The directory may have moved since: the log is where it is now.
+                props.put("log.dirs", logDir.toString());
+            }
+            EmbeddedKafka kafka = launch(props, logDir, true);
+            if (first) {
+                // Kept once the broker runs on them: ports that were taken at the first start are not kept.
                 try (Writer out = Files.newBufferedWriter(settingsFile)) {
                     props.store(out, "the embedded broker of this data directory: read again at each start");
                 }
             }
-            return launch(props, logDir, true);
+            return kafka;
         } catch (IOException | RuntimeException e) {
             throw new IllegalStateException("Cannot start the embedded Kafka broker on " + logDir + " (with the settings and ports of "
                     + settingsFile + "; is another Tollgate using this directory, or have its ports been taken?): " + e.getMessage(), e);

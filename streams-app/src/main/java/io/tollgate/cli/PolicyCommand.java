@@ -165,10 +165,16 @@ public final class PolicyCommand {
         return 0;
     }
 
+    /** A relative path is relative to where ./tollgate was run (the script runs Java from the repository). */
+    private static String fromCaller(String file) {
+        String caller = System.getenv().getOrDefault("TOLLGATE_CALLER_DIR", "");
+        return file.startsWith("classpath:") || caller.isEmpty() ? file : java.nio.file.Path.of(caller).resolve(file).toString();
+    }
+
     /** The file, checked as the limiter checks it; null (and why, on stderr) when it is refused. */
     private PolicyFile.Contents read(String file, TollgateConfig config) {
         try {
-            return PolicyFile.load(file, config.limiterSettings());
+            return PolicyFile.load(fromCaller(file), config.limiterSettings());
         } catch (PolicyException e) {
             err.println("Refused, nothing published: " + e.getMessage());
             return null;

@@ -47,6 +47,7 @@ public final class TollgateConfig {
     public static final String PUNCTUATION_INTERVAL_MS = "punctuation.interval.ms";
     public static final String DISPATCH_LEAD_MS = "dispatch.lead.ms";
     public static final String DISPATCH_JITTER_MS = "dispatch.jitter.ms";
+    public static final String CONCURRENCY_PREFETCH = "concurrency.prefetch";
     public static final String RESULT_WAIT_MS = "result.wait.ms";
     public static final String RATE_LIMITED_PAUSE_MS = "rate.limited.pause.ms";
     public static final String BLOCKED_PAUSE_MS = "blocked.pause.ms";
@@ -306,7 +307,7 @@ public final class TollgateConfig {
     /** What the engine needs: slot length, pauses and how long an unanswered call keeps counting. */
     public LimiterSettings limiterSettings() {
         return new LimiterSettings(dispatchJitterMs(), (Long) parsed.get(RATE_LIMITED_PAUSE_MS), (Long) parsed.get(BLOCKED_PAUSE_MS),
-                (Long) parsed.get(RESULT_WAIT_MS));
+                (Long) parsed.get(RESULT_WAIT_MS), (Integer) parsed.get(CONCURRENCY_PREFETCH));
     }
 
     /** What the topology needs. @param partitions the partition count of the per-account topics, as they exist */

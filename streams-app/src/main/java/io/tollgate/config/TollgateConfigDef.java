@@ -4,6 +4,7 @@ import static io.tollgate.config.TollgateConfig.APPLICATION_ID;
 import static io.tollgate.config.TollgateConfig.BLOCKED_PAUSE_MS;
 import static io.tollgate.config.TollgateConfig.BOOTSTRAP_SERVERS;
 import static io.tollgate.config.TollgateConfig.COMMIT_INTERVAL_MS;
+import static io.tollgate.config.TollgateConfig.CONCURRENCY_PREFETCH;
 import static io.tollgate.config.TollgateConfig.DEDUP_RETENTION_MS;
 import static io.tollgate.config.TollgateConfig.DEFAULT_POLICY;
 import static io.tollgate.config.TollgateConfig.DISPATCH_JITTER_MS;
@@ -15,16 +16,16 @@ import static io.tollgate.config.TollgateConfig.MAX_ATTEMPTS;
 import static io.tollgate.config.TollgateConfig.MAX_STALE_RETURNS;
 import static io.tollgate.config.TollgateConfig.POLICY_FILE;
 import static io.tollgate.config.TollgateConfig.PROCESSING_GUARANTEE;
-import static io.tollgate.config.TollgateConfig.ROCKSDB_MEMORY_BYTES;
-import static io.tollgate.config.TollgateConfig.ROCKSDB_MEMTABLE_BYTES;
 import static io.tollgate.config.TollgateConfig.PUNCTUATION_INTERVAL_MS;
 import static io.tollgate.config.TollgateConfig.RATE_LIMITED_PAUSE_MS;
 import static io.tollgate.config.TollgateConfig.REQUEST_MAX_BYTES;
-import static io.tollgate.config.TollgateConfig.RESULT_WAIT_MS;
 import static io.tollgate.config.TollgateConfig.REST_ADVERTISED_ADDRESS;
 import static io.tollgate.config.TollgateConfig.REST_AUTH_TOKEN;
 import static io.tollgate.config.TollgateConfig.REST_HOST;
 import static io.tollgate.config.TollgateConfig.REST_PORT;
+import static io.tollgate.config.TollgateConfig.RESULT_WAIT_MS;
+import static io.tollgate.config.TollgateConfig.ROCKSDB_MEMORY_BYTES;
+import static io.tollgate.config.TollgateConfig.ROCKSDB_MEMTABLE_BYTES;
 import static io.tollgate.config.TollgateConfig.SCHEMA_REGISTRY_URL;
 import static io.tollgate.config.TollgateConfig.SHUTDOWN_TIMEOUT_MS;
 import static io.tollgate.config.TollgateConfig.STANDBY_REPLICAS;
@@ -110,6 +111,9 @@ public final class TollgateConfigDef {
                         "Slot length; windows are checked over window + jitter. Must be above `dispatch.send.margin.ms`.")
                 .key(DISPATCH_SEND_MARGIN_MS, LONG, 50L, Range.atLeast(0), MEDIUM,
                         "The dispatcher's send margin (its own key of the same name must match).")
+                .key(CONCURRENCY_PREFETCH, INT, 4, Range.between(0, 64), MEDIUM,
+                        "Calls sent ahead per concurrency permit, held by the dispatcher until one frees (only for calls that "
+                                + "no window counts); 0 leaves every permit to the limiter.")
                 .key(RESULT_WAIT_MS, LONG, 10_000L, Range.atLeast(0), MEDIUM,
                         "How long past its window a call whose result has not come keeps counting.")
                 .key(PUNCTUATION_INTERVAL_MS, LONG, 20L,

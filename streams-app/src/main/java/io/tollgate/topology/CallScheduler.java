@@ -142,7 +142,7 @@ final class CallScheduler {
     /** Sends an admitted call, then counts its charges: a call that could not be sent is not charged. */
     private void dispatch(String account, WaitingCall call, Decision.Admit admit, long wallNow, long planned) {
         out.dispatch(account, Records.dispatched(call.request(), wallNow, planned, limiter.settings().jitterMs(), call.attempt(),
-                admit.charges(), admit.shadowViolations()));
+                admit.charges(), admit.shadowViolations(), admit.permits()));
         stores.putStates(account, admit.updates());
         stores.putInFlight(account, call.request().getRequestId(), new InFlightCall(call.seq(), call.attempt(), wallNow, planned,
                 call.waitingSinceMs(), call.staleReturns(), admit.charges(), call.grantedWaitMs(), call.bindingRule()));

@@ -5,12 +5,15 @@ import io.tollgate.avro.Charge;
 import io.tollgate.avro.DelayedCall;
 import io.tollgate.avro.DispatchResult;
 import io.tollgate.avro.DispatchedCall;
+import io.tollgate.avro.HeldPermit;
+import io.tollgate.avro.Permit;
 import io.tollgate.avro.RejectedCall;
 import io.tollgate.avro.SourceRef;
 import io.tollgate.limiter.Call;
 import io.tollgate.limiter.CallOutcome;
 import io.tollgate.limiter.CredentialKind;
 import io.tollgate.limiter.DispatchOutcome;
+import io.tollgate.limiter.DispatcherPermits;
 import io.tollgate.limiter.RejectReason;
 import io.tollgate.limiter.RuleCharge;
 import java.time.Instant;
@@ -54,16 +57,24 @@ public final class Records {
                 planned, latestArrival, neverSent);
     }
 
+    /** The dispatched record; {@code permits} (null for none) may let the call wait at the dispatcher beyond its jitter. */
     public static DispatchedCall dispatched(ApiRequest request, long decidedAtMs, long executeAtMs, long jitterMs, int attempt,
-                                            List<RuleCharge> charges, List<String> shadowViolations) {
+                                            List<RuleCharge> charges, List<String> shadowViolations, DispatcherPermits permits) {
         return DispatchedCall.newBuilder()
                 .setRequest(request)
                 .setDecidedAt(Instant.ofEpochMilli(decidedAtMs))
                 .setExecuteAt(Instant.ofEpochMilli(executeAtMs))
-                .setExpiresAt(Instant.ofEpochMilli(executeAtMs + jitterMs))
+                .setExpiresAt(Instant.ofEpochMilli(permits == null ? executeAtMs + jitterMs : permits.latestSendMs()))
                 .setAttempt(attempt)
                 .setCharges(charges.stream().map(Records::charge).toList())
                 .setShadowViolations(shadowViolations)
+                .setPermits(permits == null ? List.of() : permits.permits().stream().map(Records::permit).toList())
+                .build();
+    }
+
+    private static Permit permit(DispatcherPermits.Permit p) {
+        return Permit.newBuilder().setRuleId(p.ruleId()).setSubject(p.subject()).setLimit(p.limit()).setLeaseMs(p.leaseMs())
+                .setHeld(p.held().stream().map(l -> new HeldPermit(l.requestId(), Instant.ofEpochMilli(l.expiresAtMs()))).toList())
                 .build();
     }
 

@@ -58,6 +58,16 @@ public record ConcurrencyLimit(long leaseMs) implements Limit {
     }
 
     @Override
+    public boolean toleratesLateSend() {
+        return true;
+    }
+
+    /** The leases of calls in flight at {@code nowMs}. */
+    public static List<Leases.Lease> held(LimitState state, long nowMs) {
+        return active(state, nowMs);
+    }
+
+    @Override
     public boolean countsUnits() {
         return false;
     }

@@ -22,6 +22,11 @@ public record DailyQuotaLimit(ZoneSpec zone, Reset reset) implements Limit {
         return true;
     }
 
+    @Override
+    public boolean toleratesLateSend() {
+        return true;
+    }
+
     /** When a quota day starts. */
     public enum Reset {
         MIDNIGHT, FIRST_REQUEST_AFTER_MIDNIGHT

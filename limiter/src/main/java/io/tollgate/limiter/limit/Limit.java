@@ -42,6 +42,16 @@ public sealed interface Limit
     }
 
     /** Whether a call's units count, or only the call itself (concurrency holds one permit per call). */
+    /**
+     * Whether a call it admitted may reach the vendor later than planned without breaking it, as long as it
+     * goes before the limit resets: true for what counts per day and for permits, false for windows (their
+     * check allows only the jitter). A call that only such limits count may wait at the dispatcher for a
+     * concurrency permit.
+     */
+    default boolean toleratesLateSend() {
+        return false;
+    }
+
     default boolean countsUnits() {
         return true;
     }

@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -52,6 +53,9 @@ final class KafkaRegistryLog implements RegistryLog, AutoCloseable {
         Map<String, Object> settings = new HashMap<>(kafka);
         settings.put(ProducerConfig.ACKS_CONFIG, "all");
         settings.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        // A write given up for lost must not land later: the producer stops trying before the registry stops waiting.
+        settings.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) TIMEOUT.toMillis() / 2);
+        settings.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) TIMEOUT.toMillis());
         return new KafkaRegistryLog(kafka, new KafkaProducer<>(settings, new ByteArraySerializer(), new ByteArraySerializer()));
     }
 
@@ -66,12 +70,14 @@ final class KafkaRegistryLog implements RegistryLog, AutoCloseable {
     @Override
     public void level(String subject, CompatibilityLevel level) {
         ObjectNode key = JSON.createObjectNode().put("keytype", "CONFIG").put("subject", subject).put("magic", 0);
-        write(key, JSON.createObjectNode().put("compatibilityLevel", level.name()));
+        write(key, level == null ? null : JSON.createObjectNode().put("compatibilityLevel", level.name()));
     }
 
+    /** {@code value} null writes a tombstone. */
     private void write(ObjectNode key, ObjectNode value) {
         try {
-            producer.send(new ProducerRecord<>(TOPIC, bytes(key), bytes(value))).get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            producer.send(new ProducerRecord<>(TOPIC, bytes(key), value == null ? null : bytes(value)))
+                    .get(TIMEOUT.toMillis() + 5_000, TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while writing to " + TOPIC, e);
@@ -82,7 +88,8 @@ final class KafkaRegistryLog implements RegistryLog, AutoCloseable {
 
     private static void createTopic(Map<String, Object> kafka) {
         try (Admin admin = Admin.create(kafka)) {
-            admin.createTopics(List.of(new NewTopic(TOPIC, 1, (short) 1).configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG,
+            // The cluster's default replication, as for any topic it keeps for good.
+            admin.createTopics(List.of(new NewTopic(TOPIC, Optional.of(1), Optional.empty()).configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG,
                     TopicConfig.CLEANUP_POLICY_COMPACT)))).all().get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
             if (!(e.getCause() instanceof TopicExistsException)) {
@@ -122,7 +129,10 @@ final class KafkaRegistryLog implements RegistryLog, AutoCloseable {
             JsonNode key = JSON.readTree(record.key());
             JsonNode value = record.value() == null ? null : JSON.readTree(record.value());
             if (value == null || value.isNull()) {
-                return; // a tombstone: compaction removes the key; the record of its deletion came before it
+                if ("CONFIG".equals(key.path("keytype").asText()) && key.path("subject").isTextual()) {
+                    store.restoreLevel(key.path("subject").asText(), null);
+                }
+                return; // a schema's tombstone: compaction removes the key; the record of its deletion came before it
             }
             switch (key.path("keytype").asText()) {
                 case "SCHEMA" -> store.restore(value.path("subject").asText(), value.path("version").asInt(), value.path("id").asInt(),

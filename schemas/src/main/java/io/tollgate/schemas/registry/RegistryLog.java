@@ -16,6 +16,6 @@ interface RegistryLog {
 
     void schema(String subject, int version, int id, String schema, boolean deleted);
 
-    /** {@code subject} null for the global level. */
+    /** {@code subject} null for the global level; {@code level} null removes a subject's own level. */
     void level(String subject, CompatibilityLevel level);
 }

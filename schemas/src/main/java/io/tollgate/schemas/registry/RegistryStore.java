@@ -52,7 +52,10 @@ final class RegistryStore {
                     "Schema being registered is incompatible with an earlier schema for subject \"" + subject + "\": "
                             + problems);
         }
-        int id = idsBySchema.getOrDefault(canonical, nextId);
+        Integer known = idsBySchema.get(canonical);
+        // A new id is spent before the log is written: a write reported failed may still land, and its id must
+        // never go to another schema.
+        int id = known != null ? known : nextId++;
         log.schema(subject, versions.size() + 1, id, canonical, false);
         remember(id, canonical);
         subjects.computeIfAbsent(subject, s -> new ArrayList<>()).add(id);
@@ -61,13 +64,14 @@ final class RegistryStore {
 
     /** A change read back from the log, in the order it was written. */
     synchronized void restore(String subject, int version, int id, String schema, boolean deleted) {
-        if (deleted) {
-            subjects.remove(subject);
-            subjectLevels.remove(subject);
-            return;
-        }
+        // A deleted version still names its schema: records written with that id must stay readable, and the id
+        // must never go to another schema (after compaction, the deletion may be all the log holds of it).
         String canonical = parse(schema).toString();
         remember(id, canonical);
+        if (deleted) {
+            subjects.remove(subject);
+            return;
+        }
         List<Integer> ids = subjects.computeIfAbsent(subject, s -> new ArrayList<>());
         if (version == ids.size() + 1) {
             ids.add(id);
@@ -78,10 +82,12 @@ final class RegistryStore {
         }
     }
 
-    /** A compatibility level read back from the log; {@code subject} null for the global one. */
+    /** A compatibility level read back from the log; {@code subject} null for the global one, {@code level} null for a removed one. */
     synchronized void restoreLevel(String subject, CompatibilityLevel level) {
         if (subject == null) {
-            globalLevel = level;
+            globalLevel = level == null ? CompatibilityLevel.BACKWARD : level;
+        } else if (level == null) {
+            subjectLevels.remove(subject);
         } else {
             subjectLevels.put(subject, level);
         }
@@ -146,6 +152,9 @@ final class RegistryStore {
     synchronized List<Integer> deleteSubject(String subject) {
         List<Integer> numbers = versions(subject);
         List<Integer> ids = subjects.get(subject);
+        if (subjectLevels.containsKey(subject)) {
+            log.level(subject, null);
+        }
         for (int i = 0; i < ids.size(); i++) {
             log.schema(subject, i + 1, ids.get(i), schemasById.get(ids.get(i)), true);
         }

@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** What the registry writes to its log gives, read back into a new store, the same subjects, versions, ids and levels. */
@@ -56,6 +58,39 @@ class RegistryStoreLogTest {
         assertThat(after.globalLevel()).isEqualTo(CompatibilityLevel.NONE);
         assertThat(after.register("c-value", V1)).as("a known schema keeps its id").isEqualTo(first);
         assertThat(after.register("c-value", "{\"type\":\"string\"}")).as("a new schema gets the next id").isGreaterThan(other);
+    }
+
+    @Test
+    void shouldKeepADeletedSubjectsIdsTakenWhenCompactionLeftOnlyTheDeletion() {
+        // Compaction keeps the last record per key: for a deleted subject's version, its deletion.
+        Map<String, Runnable> compacted = new LinkedHashMap<>();
+        RegistryStore[] target = new RegistryStore[1];
+        RegistryStore before = new RegistryStore(new RegistryLog() {
+            @Override
+            public void schema(String subject, int version, int id, String schema, boolean deleted) {
+                compacted.remove(subject + "/" + version);
+                compacted.put(subject + "/" + version, () -> target[0].restore(subject, version, id, schema, deleted));
+            }
+
+            @Override
+            public void level(String subject, CompatibilityLevel level) {
+                compacted.remove("config/" + subject);
+                compacted.put("config/" + subject, () -> target[0].restoreLevel(subject, level));
+            }
+        });
+        before.register("a-value", V1);
+        int gone = before.register("gone-value", OTHER);
+        before.subjectLevel("gone-value", CompatibilityLevel.FULL);
+        before.deleteSubject("gone-value");
+
+        target[0] = new RegistryStore();
+        compacted.values().forEach(Runnable::run);
+
+        assertThat(target[0].subjects()).containsExactly("a-value");
+        assertThat(target[0].schema(gone)).as("records written with a deleted subject's id stay readable").isPresent();
+        assertThat(target[0].register("gone-value", OTHER)).as("the schema keeps its id").isEqualTo(gone);
+        assertThat(target[0].subjectLevel("gone-value")).as("the deleted subject's level went with it").isEmpty();
+        assertThat(target[0].register("c-value", "{\"type\":\"string\"}")).as("no id is given twice").isGreaterThan(gone);
     }
 
     @Test
