@@ -221,7 +221,7 @@ public final class Sandbox implements AutoCloseable {
         }
         System.out.println("Tollgate: starting an embedded Kafka broker, schema registry, the limiter, a Connect worker and a simulated vendor...");
         // Relative to where ./tollgate was run, not to the directory the script runs Java from.
-        String caller = System.getenv().getOrDefault("TOLLGATE_CALLER_DIR", "");
+        String caller = System.getProperty("tollgate.caller.dir", "");
         Path dataDir = settings.containsKey(DATA_DIR) ? Path.of(caller).resolve(settings.remove(DATA_DIR)).toAbsolutePath() : null;
         Sandbox sandbox;
         try {

@@ -167,7 +167,7 @@ public final class PolicyCommand {
 
     /** A relative path is relative to where ./tollgate was run (the script runs Java from the repository). */
     private static String fromCaller(String file) {
-        String caller = System.getenv().getOrDefault("TOLLGATE_CALLER_DIR", "");
+        String caller = System.getProperty("tollgate.caller.dir", "");
         return file.startsWith("classpath:") || caller.isEmpty() ? file : java.nio.file.Path.of(caller).resolve(file).toString();
     }
 
