@@ -49,8 +49,11 @@ final class DispatchScheduler implements AutoCloseable {
     interface ForeignCalls {
         ForeignCalls NONE = (account, requestIds, sentSinceMs) -> Set.of();
 
-        /** The calls of {@code account} with a result since {@code sentSinceMs}: at least those of {@code requestIds} that have one. */
-        Set<String> finished(String account, Set<String> requestIds, long sentSinceMs);
+        /**
+         * The dispatches ({@link PermitGate#dispatchOf}: request id and slot) of {@code account} with a result since
+         * {@code sentSinceMs}: at least those of {@code dispatches} that have one.
+         */
+        Set<String> finished(String account, Set<String> dispatches, long sentSinceMs);
     }
 
     private final ForeignCalls foreignCalls;
@@ -90,9 +93,9 @@ final class DispatchScheduler implements AutoCloseable {
                 unchecked = permits.takeUnchecked();
             }
             unchecked.forEach(this::lookForResults);
-            // Decided before this task had the partition and received after its slot opened: perhaps handled before.
-            if (call.getExecuteAt().toEpochMilli() <= clock.getAsLong()
-                    && call.getDecidedAt().toEpochMilli() < ownedSince.getOrDefault(tp, createdAtMs) && handledBefore(tp, offset, call)) {
+            // Its slot opened before this task had the partition, and it came after: perhaps started by the previous owner.
+            long slot = call.getExecuteAt().toEpochMilli();
+            if (slot <= clock.getAsLong() && slot < ownedSince.getOrDefault(tp, createdAtMs) && handledBefore(tp, offset, call)) {
                 return;
             }
         }
@@ -126,12 +129,11 @@ final class DispatchScheduler implements AutoCloseable {
             this.early = early;
         }
 
-        void cancel() {
+        /** True when it had not started: the timer will not run it now. */
+        boolean cancel() {
             cancelled = true;
             ScheduledFuture<?> f = future;
-            if (f != null) {
-                f.cancel(false);
-            }
+            return f != null && f.cancel(false);
         }
 
         @Override
@@ -156,6 +158,9 @@ final class DispatchScheduler implements AutoCloseable {
     }
 
     private void send(TopicPartition tp, long offset, DispatchedCall call, boolean early) {
+        if (closed) {
+            return; // its offset is not committed: the partition's next owner gets it
+        }
         long now = clock.getAsLong();
         long executeAt = call.getExecuteAt().toEpochMilli();
         long expiresAt = call.getExpiresAt().toEpochMilli();
@@ -176,7 +181,9 @@ final class DispatchScheduler implements AutoCloseable {
             start(tp, offset, call, now);
             return;
         }
-        HeldForPermit held = new HeldForPermit(tp, offset, call, early);
+        // Never started elsewhere if it came before its slot, or its slot opened once this task had the partition.
+        boolean onlyHere = early || call.getExecuteAt().toEpochMilli() >= ownedSince.getOrDefault(tp, createdAtMs);
+        HeldForPermit held = new HeldForPermit(tp, offset, call, onlyHere);
         boolean go;
         synchronized (permits) {
             go = permits.acquireOrQueue(held.waiter);
@@ -204,7 +211,8 @@ final class DispatchScheduler implements AutoCloseable {
             finished = permits.isFinishedElsewhere(call);
         }
         if (!finished) {
-            lookForResults(account, new PermitGate.Unchecked(Set.of(call.getRequest().getRequestId()), call.getDecidedAt().toEpochMilli()));
+            lookForResults(account, new PermitGate.Unchecked(Set.of(PermitGate.dispatchOf(call.getRequest().getRequestId(),
+                    call.getExecuteAt().toEpochMilli())), call.getDecidedAt().toEpochMilli()));
             synchronized (permits) {
                 finished = permits.isFinishedElsewhere(call);
             }
@@ -213,6 +221,14 @@ final class DispatchScheduler implements AutoCloseable {
             LOG.info("Call {} was received again after its previous owner finished it; it is not sent again", call.getRequest().getRequestId());
             offsets.done(tp, offset);
         } else {
+            // Perhaps still under way where it was started: it keeps its permits here until its lease ends, even once
+            // the limiter, reading this answer, counts it no more.
+            long leaseEnd = call.getExecuteAt().toEpochMilli() + call.getPermits().stream().mapToLong(p -> p.getLeaseMs()).max().orElse(0);
+            synchronized (permits) {
+                permits.maybeUnderWayElsewhere(call, leaseEnd);
+            }
+            LOG.info("Call {} was received again after its slot, with no result found: it goes back, and keeps its permits until {}",
+                    call.getRequest().getRequestId(), java.time.Instant.ofEpochMilli(leaseEnd));
             publish(tp, offset, call, CallResult.stale("received " + (clock.getAsLong() - call.getExecuteAt().toEpochMilli())
                     + " ms after its slot opened, so perhaps a redelivery of one a previous owner was sending", clock.getAsLong(), false));
         }
@@ -227,9 +243,9 @@ final class DispatchScheduler implements AutoCloseable {
             return;
         }
         lookedUpSince.put(account, calls.sentSinceMs());
-        Set<String> finished = foreignCalls.finished(account, calls.requestIds(), calls.sentSinceMs());
+        Set<String> finished = foreignCalls.finished(account, calls.dispatches(), calls.sentSinceMs());
         LOG.info("Account {}: {} of the {} calls the previous owner of its partition left in flight have a result", account,
-                finished.stream().filter(calls.requestIds()::contains).count(), calls.requestIds().size());
+                finished.stream().filter(calls.dispatches()::contains).count(), calls.dispatches().size());
         List<PermitGate.Waiter> admitted;
         synchronized (permits) {
             permits.finishedElsewhere(account, finished);
@@ -242,15 +258,16 @@ final class DispatchScheduler implements AutoCloseable {
     private static final class HeldForPermit {
         final TopicPartition tp;
         final long offset;
-        final boolean early;
+        /** Never started anywhere but here: sent back, it surely was not sent. */
+        final boolean onlyHere;
         final long sinceMs;
         final PermitGate.Waiter waiter;
         volatile ScheduledFuture<?> timeout;
 
-        HeldForPermit(TopicPartition tp, long offset, DispatchedCall call, boolean early) {
+        HeldForPermit(TopicPartition tp, long offset, DispatchedCall call, boolean onlyHere) {
             this.tp = tp;
             this.offset = offset;
-            this.early = early;
+            this.onlyHere = onlyHere;
             this.sinceMs = System.currentTimeMillis();
             this.waiter = new PermitGate.Waiter(call, this);
         }
@@ -266,7 +283,7 @@ final class DispatchScheduler implements AutoCloseable {
             DispatchedCall call = held.waiter.call;
             long now = clock.getAsLong();
             publish(held.tp, held.offset, call, CallResult.stale("no concurrency permit of " + permitNames(call) + " freed before its slot ended ("
-                    + (now - call.getExecuteAt().toEpochMilli()) + " ms after it opened)", now, held.early));
+                    + (now - call.getExecuteAt().toEpochMilli()) + " ms after it opened)", now, held.onlyHere));
         }
     }
 
@@ -290,7 +307,7 @@ final class DispatchScheduler implements AutoCloseable {
                     work.addAll(permits.release(call));
                 }
                 publish(held.tp, held.offset, call, CallResult.stale("its permit freed " + (now - call.getExecuteAt().toEpochMilli())
-                        + " ms after its slot opened, too late", now, held.early));
+                        + " ms after its slot opened, too late", now, held.onlyHere));
                 continue;
             }
             DispatcherMetrics.waitedForPermit(now - held.sinceMs);
@@ -335,22 +352,65 @@ final class DispatchScheduler implements AutoCloseable {
         long executeAt = call.getExecuteAt().toEpochMilli();
         sending.incrementAndGet();
         DispatcherMetrics.started(now - executeAt);
-        sender.send(call.getRequest(), executeAt).whenComplete((result, failure) -> {
+        java.util.concurrent.CompletableFuture<CallResult> answer;
+        try {
+            answer = sender.send(call.getRequest(), executeAt);
+        } catch (RuntimeException e) {
+            sending.decrementAndGet();
+            LOG.error("Call {} could not be started; it goes back to the limiter", call.getRequest().getRequestId(), e);
+            releaseAndStartNext(call);
+            publish(tp, offset, call, CallResult.notSent(Outcome.NETWORK_ERROR, "the dispatcher failed to start it ("
+                    + e.getClass().getSimpleName() + "); not sent", clock.getAsLong()));
+            return;
+        }
+        answer.whenComplete((result, failure) -> {
             try {
-                if (!call.getPermits().isEmpty()) {
-                    // The vendor answered: the next call waiting for the permit starts now, before this result is written.
-                    List<PermitGate.Waiter> next;
-                    synchronized (permits) {
-                        next = permits.release(call);
-                    }
-                    startAll(next);
+                if (result != null && (result.outcome() == Outcome.RATE_LIMITED || result.outcome() == Outcome.BLOCKED)) {
+                    holdBackCredential(call, result.outcome());
                 }
-                publish(tp, offset, call, failure == null ? result : new CallResult(Outcome.OUTCOME_UNKNOWN, null,
-                        clock.getAsLong() - now, Map.of(), failure.getClass().getSimpleName(), now, true));
+                // The vendor answered: the next call waiting for the permit starts now, before this result is written.
+                releaseAndStartNext(call);
             } finally {
-                sending.decrementAndGet();
+                try {
+                    publish(tp, offset, call, failure == null ? result : new CallResult(Outcome.OUTCOME_UNKNOWN, null,
+                            clock.getAsLong() - now, Map.of(), failure.getClass().getSimpleName(), now, true));
+                } finally {
+                    sending.decrementAndGet();
+                }
             }
         });
+    }
+
+    /**
+     * The vendor refused or blocked a call: the calls sent ahead on the same credential go back to the limiter, which
+     * pauses the credential as the vendor asks, instead of taking the freed permits into the same refusal.
+     */
+    private void holdBackCredential(DispatchedCall call, Outcome outcome) {
+        List<PermitGate.Waiter> withdrawn;
+        synchronized (permits) {
+            withdrawn = permits.withdrawCredential(call.getRequest().getAccount(), call.getRequest().getCredentialRef());
+        }
+        for (PermitGate.Waiter w : withdrawn) {
+            HeldForPermit held = (HeldForPermit) w.context;
+            forget(held);
+            publish(held.tp, held.offset, w.call, CallResult.stale("the vendor answered " + outcome + " on its credential while it waited "
+                    + "for a concurrency permit", clock.getAsLong(), held.onlyHere));
+        }
+    }
+
+    private void releaseAndStartNext(DispatchedCall call) {
+        if (call.getPermits().isEmpty()) {
+            return;
+        }
+        try {
+            List<PermitGate.Waiter> next;
+            synchronized (permits) {
+                next = permits.release(call);
+            }
+            startAll(next);
+        } catch (RuntimeException e) {
+            LOG.error("Starting the calls waiting for the permits of {} failed", call.getRequest().getRequestId(), e);
+        }
     }
 
     /**
@@ -407,27 +467,49 @@ final class DispatchScheduler implements AutoCloseable {
      * committed, so the partition's new owner receives and handles them.
      */
     void revoke(Collection<TopicPartition> partitions) {
-        for (TopicPartition tp : partitions) {
+        sendBack(partitions, "its partition went to another task");
+        offsets.forget(partitions);
+    }
+
+    /**
+     * The calls of {@code partitions} this task holds and never started go back to the limiter, as STALE, not sent
+     * (unless an earlier owner may have started them): the partition's next owner, receiving them again after their
+     * slots, finds their results and neither sends them nor counts them in flight until their leases end.
+     */
+    private void sendBack(Collection<TopicPartition> partitions, String why) {
+        long now = clock.getAsLong();
+        for (TopicPartition tp : new java.util.ArrayList<>(partitions)) {
             Set<HeldForPermit> held = heldForPermits.remove(tp);
             if (held != null) {
                 for (HeldForPermit h : held) {
+                    boolean withdrawn;
                     synchronized (permits) {
-                        permits.withdraw(h.waiter);
+                        withdrawn = permits.withdraw(h.waiter);
                     }
                     forget(h);
+                    if (withdrawn) {
+                        publish(h.tp, h.offset, h.waiter.call, CallResult.stale(why + " while it waited for a concurrency permit", now, h.onlyHere));
+                    }
                 }
             }
             Set<Slot> mine = waiting.remove(tp);
             if (mine != null) {
-                mine.forEach(Slot::cancel);
+                for (Slot slot : mine) {
+                    if (slot.cancel()) {
+                        publish(slot.tp, slot.offset, slot.call, CallResult.stale(why + " before its slot opened", now, slot.early));
+                    }
+                }
             }
         }
-        offsets.forget(partitions);
     }
 
+    /** Stops starting calls; those held and never started go back to the limiter (see {@link #sendBack}). */
     @Override
     public void close() {
         closed = true;
+        java.util.Set<TopicPartition> held = new java.util.HashSet<>(heldForPermits.keySet());
+        held.addAll(waiting.keySet());
+        sendBack(held, "the dispatcher's task stopped");
         timer.shutdownNow();
     }
 }

@@ -48,9 +48,9 @@ final class FinishedElsewhere implements DispatchScheduler.ForeignCalls {
         this.reader = reader;
     }
 
-    /** Every call of {@code account} with a result written since {@code sentSinceMs}: those asked about, and any other. */
+    /** Every dispatch of {@code account} with a result written since {@code sentSinceMs}: those asked about, and any other. */
     @Override
-    public Set<String> finished(String account, Set<String> requestIds, long sentSinceMs) {
+    public Set<String> finished(String account, Set<String> dispatches, long sentSinceMs) {
         Set<String> found = new HashSet<>();
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(consumerSettings, new ByteArrayDeserializer(),
                 new ByteArrayDeserializer())) {
@@ -69,8 +69,8 @@ final class FinishedElsewhere implements DispatchScheduler.ForeignCalls {
             while (consumer.position(tp, TIMEOUT) < end && System.nanoTime() < deadline) {
                 for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
                     DispatchResult result = read(record);
-                    if (result != null && account.equals(result.getAccount())) {
-                        found.add(result.getRequestId());
+                    if (result != null && account.equals(result.getAccount()) && result.getExecuteAt() != null) {
+                        found.add(PermitGate.dispatchOf(result.getRequestId(), result.getExecuteAt().toEpochMilli()));
                     }
                 }
             }

@@ -45,12 +45,27 @@ final class PermitGate {
 
     private static final class Pool {
         long limit;
+        long leaseMs;
         final Set<String> running = new HashSet<>();
+        /** A predecessor's calls the limiter still counted, by the latest record's word. */
         Map<String, Long> foreign = Map.of();
+        /**
+         * A predecessor's calls that came to this task again and were sent back unanswered: they may still be
+         * under way there, and the limiter no longer counts them once it reads that answer. Until their leases end.
+         */
+        final Map<String, Long> maybeUnderWay = new HashMap<>();
 
         long occupied(long nowMs) {
-            long foreignLive = foreign.values().stream().filter(end -> end > nowMs).count();
-            return running.size() + foreignLive;
+            Set<String> elsewhere = new HashSet<>();
+            foreign.forEach((id, end) -> {
+                if (end > nowMs) {
+                    elsewhere.add(id);
+                }
+            });
+            maybeUnderWay.values().removeIf(end -> end <= nowMs);
+            elsewhere.addAll(maybeUnderWay.keySet());
+            elsewhere.removeAll(running);
+            return running.size() + elsewhere.size();
         }
     }
 
@@ -62,8 +77,13 @@ final class PermitGate {
     private final Map<String, Unchecked> unchecked = new HashMap<>();
     private final LinkedHashMap<String, Long> finishedElsewhere = new LinkedHashMap<>();
 
-    /** A predecessor's calls of one account not yet looked for among the results, and when the oldest was sent. */
-    record Unchecked(Set<String> requestIds, long sentSinceMs) {
+    /** A predecessor's calls of one account not yet looked for among the results ({@link #dispatchOf}), and when the oldest was sent. */
+    record Unchecked(Set<String> dispatches, long sentSinceMs) {
+    }
+
+    /** One dispatch of a call, as its result names it: its request id and its slot (a call sent again has another slot). */
+    static String dispatchOf(String requestId, long executeAtMs) {
+        return requestId + '@' + executeAtMs;
     }
     private final Deque<Waiter> waiting = new ArrayDeque<>();
 
@@ -82,17 +102,25 @@ final class PermitGate {
         for (Permit permit : call.getPermits()) {
             Pool pool = pools.computeIfAbsent(key(account, permit), k -> new Pool());
             pool.limit = permit.getLimit();
-            Map<String, Long> foreign = new HashMap<>();
+            pool.leaseMs = permit.getLeaseMs();
+            // Merged, never replaced: a record's list is the limiter's view when it decided that call, and an older record
+            // (one that comes again) knows less than a newer one. A predecessor's call leaves only when its lease ends,
+            // when its result is found, or when it comes to this task itself.
+            Map<String, Long> foreign = new HashMap<>(pool.foreign);
+            foreign.keySet().removeIf(id -> received.containsKey(account + '\u0000' + id));
+            foreign.values().removeIf(end -> end <= now);
             for (HeldPermit held : permit.getHeld()) {
                 long end = held.getLeaseEndsAt().toEpochMilli();
                 String id = account + '\u0000' + held.getRequestId();
-                if (end > now && !received.containsKey(id)) {
+                // The limiter's lease began at the call's slot: with the request id, what names that dispatch in its result.
+                String dispatch = dispatchOf(held.getRequestId(), end - permit.getLeaseMs());
+                if (end > now && !received.containsKey(id) && !finishedElsewhere.containsKey(account + '\u0000' + dispatch)) {
                     foreign.put(held.getRequestId(), end);
                     if (!checked.containsKey(id)) {
                         checked.put(id, now);
                         Unchecked before = unchecked.get(account);
-                        Set<String> ids = before == null ? new HashSet<>() : new HashSet<>(before.requestIds());
-                        ids.add(held.getRequestId());
+                        Set<String> ids = before == null ? new HashSet<>() : new HashSet<>(before.dispatches());
+                        ids.add(dispatch);
                         long sent = end - permit.getLeaseMs();
                         unchecked.put(account, new Unchecked(ids, before == null ? sent : Math.min(before.sentSinceMs(), sent)));
                     }
@@ -109,34 +137,49 @@ final class PermitGate {
         return taken;
     }
 
-    /** A predecessor's calls that have a result: they are no longer in flight anywhere. */
-    void finishedElsewhere(String account, Set<String> requestIds) {
+    /** Dispatches ({@link #dispatchOf}) of {@code account} that have a result: they are no longer in flight anywhere. */
+    void finishedElsewhere(String account, Set<String> dispatches) {
         long now = clock.getAsLong();
-        for (String requestId : requestIds) {
-            received.put(account + '\u0000' + requestId, now);
-            finishedElsewhere.put(account + '\u0000' + requestId, now);
+        for (String dispatch : dispatches) {
+            finishedElsewhere.put(account + '\u0000' + dispatch, now);
         }
         for (Map.Entry<String, Pool> e : pools.entrySet()) {
             if (e.getKey().startsWith(account + '\u0000')) {
-                Map<String, Long> foreign = new HashMap<>(e.getValue().foreign);
-                foreign.keySet().removeAll(requestIds);
-                e.getValue().foreign = foreign;
+                Pool pool = e.getValue();
+                Map<String, Long> foreign = new HashMap<>(pool.foreign);
+                foreign.entrySet().removeIf(f -> dispatches.contains(dispatchOf(f.getKey(), f.getValue() - pool.leaseMs)));
+                pool.foreign = foreign;
             }
         }
     }
 
     /** Whether a predecessor finished this call (its result is written): a redelivery of it must not be sent again. */
     boolean isFinishedElsewhere(DispatchedCall call) {
-        return finishedElsewhere.containsKey(callId(call));
+        return finishedElsewhere.containsKey(call.getRequest().getAccount() + '\u0000'
+                + dispatchOf(call.getRequest().getRequestId(), call.getExecuteAt().toEpochMilli()));
     }
 
     /** Takes the call's permits if all have room now, else queues it behind the calls waiting already; true when it may start. */
     boolean acquireOrQueue(Waiter waiter) {
-        if (waiting.isEmpty() && tryTake(waiter.call, clock.getAsLong())) {
+        // Behind the calls already waiting for one of its permits: no overtaking within a permit, none held up by another.
+        List<String> keys = keys(waiter.call);
+        boolean behind = waiting.stream().anyMatch(w -> keys(w.call).stream().anyMatch(keys::contains));
+        if (!behind && tryTake(waiter.call, clock.getAsLong())) {
             return true;
         }
         waiting.addLast(waiter);
         return false;
+    }
+
+    /**
+     * A predecessor's call that came to this task again and goes back unanswered: it may still be under way where it
+     * was started, so it keeps its permits until {@code untilMs} (its lease), whatever the limiter counts later.
+     */
+    void maybeUnderWayElsewhere(DispatchedCall call, long untilMs) {
+        String account = call.getRequest().getAccount();
+        for (Permit permit : call.getPermits()) {
+            pools.computeIfAbsent(key(account, permit), k -> new Pool()).maybeUnderWay.put(call.getRequest().getRequestId(), untilMs);
+        }
     }
 
     /** The call ended (answered, failed, or never started after all): its permits free; returns the waiting calls that now hold theirs. */
@@ -173,6 +216,19 @@ final class PermitGate {
         return admitted;
     }
 
+    /** Takes out of the queue every call waiting on {@code credentialRef} of {@code account} (the vendor refused or blocked it). */
+    List<Waiter> withdrawCredential(String account, String credentialRef) {
+        List<Waiter> withdrawn = new ArrayList<>();
+        for (Iterator<Waiter> it = waiting.iterator(); it.hasNext(); ) {
+            Waiter w = it.next();
+            if (w.call.getRequest().getAccount().equals(account) && w.call.getRequest().getCredentialRef().equals(credentialRef)) {
+                it.remove();
+                withdrawn.add(w);
+            }
+        }
+        return withdrawn;
+    }
+
     /** Takes {@code waiter} out of the queue (its time ran out, or its partition went); false when it was not waiting. */
     boolean withdraw(Waiter waiter) {
         return waiting.remove(waiter);
@@ -184,7 +240,8 @@ final class PermitGate {
             return null;
         }
         long now = clock.getAsLong();
-        return pools.values().stream().flatMap(p -> p.foreign.values().stream()).filter(end -> end > now).min(Long::compare).orElse(null);
+        return pools.values().stream().flatMap(p -> java.util.stream.Stream.concat(p.foreign.values().stream(), p.maybeUnderWay.values().stream()))
+                .filter(end -> end > now).min(Long::compare).orElse(null);
     }
 
     int waitingCount() {

@@ -10,7 +10,7 @@ import java.util.List;
  * whole dispatch lead later.
  *
  * @param latestSendMs the call must start by then, or go back as not sent: its slot plus the jitter when a
- *     window counts it, else up to half its lease and never past a reset of what counts it
+ *     window counts it, else up to a quarter of its lease, never past its deadline or a reset of what counts it
  */
 public record DispatcherPermits(List<Permit> permits, long latestSendMs) {
 

@@ -263,12 +263,17 @@ public final class Limiter {
                 permits.add(new DispatcherPermits.Permit(e.rule.id(), e.key.subject(), e.capacity, concurrency.leaseMs(),
                         ConcurrencyLimit.held(current, ctx.nowMs())));
                 if (waitsAtDispatcher) {
-                    latestSendMs = Math.min(latestSendMs, ctx.nowMs() + concurrency.leaseMs() / 2);
+                    // A quarter: a call started at the last moment still ends (the HTTP client gives up) well within its lease,
+                    // which is as long as a dispatcher that takes the partition over counts it.
+                    latestSendMs = Math.min(latestSendMs, ctx.nowMs() + concurrency.leaseMs() / 4);
                 }
             } else if (waitsAtDispatcher && charged.resetAtMs() != null) {
                 // Sent after the reset, the call would count in the next period at the vendor, and in this one here.
                 latestSendMs = Math.min(latestSendMs, charged.resetAtMs() - 1);
             }
+        }
+        if (call.deadlineMs() != null) {
+            latestSendMs = Math.min(latestSendMs, call.deadlineMs());
         }
         DispatcherPermits handoff = permits.isEmpty() ? null
                 : new DispatcherPermits(permits, Math.max(latestSendMs, ctx.nowMs() + settings.jitterMs()));

@@ -30,7 +30,7 @@ class ConcurrencyPrefetchTest {
     private final LimitRule daily = Rules.dailyQuota("daily").limit(1000).byAccount();
 
     @Test
-    void shouldSendAheadUpToThePrefetchWithThePermitsAndASlotOpenUntilHalfTheLease() {
+    void shouldSendAheadUpToThePrefetchWithThePermitsAndASlotOpenForAQuarterOfTheLease() {
         LimitPolicy policy = Rules.policy(daily, permits);
         List<Decision.Admit> admitted = new ArrayList<>();
         for (int i = 0; i < 9; i++) {
@@ -46,7 +46,7 @@ class ConcurrencyPrefetchTest {
             assertThat(p.leaseMs()).isEqualTo(60_000);
             assertThat(p.held()).extracting(l -> l.requestId()).containsExactly("c0", "c1", "c2", "c3", "c4", "c5", "c6", "c7");
         });
-        assertThat(last.latestSendMs()).as("half the lease, before the daily reset").isEqualTo(T0 + 30_000);
+        assertThat(last.latestSendMs()).as("a quarter of the lease, before the daily reset").isEqualTo(T0 + 15_000);
     }
 
     @Test
@@ -65,6 +65,14 @@ class ConcurrencyPrefetchTest {
         long midnight = java.time.LocalDate.of(2026, 12, 1).atStartOfDay().toInstant(ZoneOffset.UTC).toEpochMilli();
         Decision.Admit admit = (Decision.Admit) decide(Rules.policy(daily, permits), Calls.get("late", "/x"), beforeMidnight);
         assertThat(admit.permits().latestSendMs()).isEqualTo(midnight - 1);
+    }
+
+    @Test
+    void shouldNeverLetACallSentAheadGoAfterItsDeadline() {
+        Call withDeadline = new Call("d", "acme", "cred-1", CredentialKind.API_TOKEN, "user-1", "crm", "GET", "/x", "v1", null, null, 0,
+                T0 + 5_000);
+        Decision.Admit admit = (Decision.Admit) decide(Rules.policy(daily, permits), withDeadline, T0);
+        assertThat(admit.permits().latestSendMs()).isEqualTo(T0 + 5_000);
     }
 
     @Test

@@ -66,8 +66,9 @@ class ConcurrencyUseIT {
             long seconds = Duration.ofNanos(System.nanoTime() - start).toSeconds();
             System.out.printf("ConcurrencyUseIT: across a task restart, %d calls reached the vendor for %d requests in %d s, at most %d in flight%n",
                     calls.size(), CALLS, seconds, calls.stream().mapToInt(VendorCall::inFlight).max().orElseThrow());
-            // The calls the stopped task finished free their permits at once, found among the results: no wait for leases (60 s).
-            assertThat(seconds).as("seconds for the burst across the restart").isLessThan(45);
+            // The calls the stopped task finished free their permits at once, found among the results. Calls whose slots
+            // opened during the handover, with no result, keep their permits until their leases end (60 s): at most one lease.
+            assertThat(seconds).as("seconds for the burst across the restart").isLessThan(120);
         }
     }
 
