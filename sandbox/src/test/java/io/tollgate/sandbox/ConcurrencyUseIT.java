@@ -2,18 +2,12 @@ package io.tollgate.sandbox;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.tollgate.avro.ApiRequest;
-import io.tollgate.avro.AuthKind;
 import io.tollgate.client.Outcome;
-import io.tollgate.client.TollgateClient;
 import io.tollgate.config.TollgateConfig;
 import io.tollgate.sandbox.vendor.VendorCall;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 
@@ -32,7 +26,7 @@ class ConcurrencyUseIT {
     @Test
     void shouldKeepEveryPermitBusyWithoutAFourthCallAtTheVendor() throws Exception {
         try (Sandbox sandbox = Sandbox.start(Map.of(TollgateConfig.REST_PORT, "0"), Map.of(), LATENCY_MS)) {
-            List<Outcome> outcomes = burst(sandbox, "use-", null);
+            List<Outcome> outcomes = Traffic.submitForms(sandbox, "use-", CALLS, null);
             List<VendorCall> calls = vendorCalls(sandbox, "use-");
             assertThat(outcomes).allSatisfy(o -> assertThat(o.succeeded()).as("%s", o).isTrue());
             assertThat(calls).hasSize(CALLS).extracting(VendorCall::requestId).doesNotHaveDuplicates();
@@ -53,7 +47,7 @@ class ConcurrencyUseIT {
     void shouldNeverLetTheVendorSeeAFourthCallAcrossARestartOfTheDispatchersTask() throws Exception {
         try (Sandbox sandbox = Sandbox.start(Map.of(TollgateConfig.REST_PORT, "0"), Map.of(), LATENCY_MS)) {
             long start = System.nanoTime();
-            List<Outcome> outcomes = burst(sandbox, "restart-", () -> {
+            List<Outcome> outcomes = Traffic.submitForms(sandbox, "restart-", CALLS, () -> {
                 Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> vendorCalls(sandbox, "restart-").size() >= CALLS / 3);
                 sandbox.connect().restartTask(Sandbox.CONNECTOR, 0);
             });
@@ -69,27 +63,6 @@ class ConcurrencyUseIT {
             // The calls the stopped task finished free their permits at once, found among the results. Calls whose slots
             // opened during the handover, with no result, keep their permits until their leases end (60 s): at most one lease.
             assertThat(seconds).as("seconds for the burst across the restart").isLessThan(120);
-        }
-    }
-
-    private interface During {
-        void run() throws Exception;
-    }
-
-    private static List<Outcome> burst(Sandbox sandbox, String prefix, During during) throws Exception {
-        try (TollgateClient client = TollgateClient.connect(Map.of("bootstrap.servers", sandbox.bootstrapServers(),
-                "schema.registry.url", sandbox.registryUrl()))) {
-            List<CompletableFuture<Outcome>> futures = new ArrayList<>();
-            for (int i = 0; i < CALLS; i++) {
-                ApiRequest call = TollgateClient.request("forms-org", "forms/forms-org", AuthKind.API_TOKEN).requestId(prefix + i)
-                        .integration("form-sync").vendor("forms").get("/api/datasources/" + i).build();
-                futures.add(client.submit(call));
-            }
-            if (during != null) {
-                during.run();
-            }
-            CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new)).get(120, TimeUnit.SECONDS);
-            return futures.stream().map(CompletableFuture::join).toList();
         }
     }
 

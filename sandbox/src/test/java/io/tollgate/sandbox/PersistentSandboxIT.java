@@ -2,10 +2,7 @@ package io.tollgate.sandbox;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.tollgate.avro.ApiRequest;
-import io.tollgate.avro.AuthKind;
 import io.tollgate.client.Outcome;
-import io.tollgate.client.TollgateClient;
 import io.tollgate.config.TollgateConfig;
 import io.tollgate.limiter.RejectReason;
 import io.tollgate.sandbox.vendor.SimulatedVendor;
@@ -16,11 +13,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZonedDateTime;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
@@ -64,7 +58,7 @@ class PersistentSandboxIT {
         int sentFirst;
         try (Sandbox first = Sandbox.start(settings, Map.of(), 20, companies, data)) {
             assertThat(first.persistent()).isTrue();
-            List<Outcome> outcomes = send(first, "first-", FIRST_RUN);
+            List<Outcome> outcomes = Traffic.submitForms(first, "first-", FIRST_RUN, null);
             assertThat(outcomes).allSatisfy(o -> assertThat(o.succeeded()).as("%s", o).isTrue());
             sentFirst = vendorCalls(first);
             requestsSchemaId = new SchemaRegistryClient(first.registryUrl()).version("tollgate.requests-value", 1).id();
@@ -81,7 +75,7 @@ class PersistentSandboxIT {
             // A subject only the first run registered: a registry that forgot would not know it or its id.
             assertThat(registry.version("persistence-probe-value", 1).id()).isEqualTo(probeId);
             assertThat(registry.schemaById(probeId)).isEqualTo(PROBE);
-            List<Outcome> outcomes = send(second, "second-", SECOND_RUN);
+            List<Outcome> outcomes = Traffic.submitForms(second, "second-", SECOND_RUN, null);
             long dispatched = outcomes.stream().filter(o -> o instanceof Outcome.Dispatched).count();
             assertThat(outcomes).filteredOn(o -> o instanceof Outcome.Rejected).hasSize(FIRST_RUN + SECOND_RUN - QUOTA)
                     .allSatisfy(o -> {
@@ -96,20 +90,6 @@ class PersistentSandboxIT {
             assertThat(second.vendor().rateLimited()).isZero();
             System.out.printf("PersistentSandboxIT: %d calls before the restart, %d of %d after it (quota %d), the rest refused until %s%n",
                     sentFirst, dispatched, SECOND_RUN, QUOTA, midnight);
-        }
-    }
-
-    private static List<Outcome> send(Sandbox sandbox, String prefix, int count) throws Exception {
-        try (TollgateClient client = TollgateClient.connect(Map.of("bootstrap.servers", sandbox.bootstrapServers(),
-                "schema.registry.url", sandbox.registryUrl()))) {
-            List<CompletableFuture<Outcome>> futures = new ArrayList<>();
-            for (int i = 0; i < count; i++) {
-                ApiRequest call = TollgateClient.request("forms-org", "forms/forms-org", AuthKind.API_TOKEN).requestId(prefix + i)
-                        .integration("form-sync").vendor("forms").get("/api/datasources/" + prefix + i).build();
-                futures.add(client.submit(call));
-            }
-            CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new)).get(90, TimeUnit.SECONDS);
-            return futures.stream().map(CompletableFuture::join).toList();
         }
     }
 

@@ -2,11 +2,17 @@ package io.tollgate.sandbox;
 
 import io.tollgate.avro.ApiRequest;
 import io.tollgate.avro.AuthKind;
+import io.tollgate.client.Outcome;
+import io.tollgate.client.TollgateClient;
 import io.tollgate.limiter.oracle.MostInAnyInterval;
 import io.tollgate.sandbox.vendor.VendorCall;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 /** Requests for the sandbox's accounts, and what a vendor log says about rates. */
 final class Traffic {
@@ -25,6 +31,32 @@ final class Traffic {
         return ApiRequest.newBuilder().setRequestId(id).setAccount("forms-org").setCredentialRef("forms/forms-org")
                 .setAuthKind(AuthKind.API_TOKEN).setIntegration("form-sync").setVendor("forms").setMethod("GET")
                 .setPath("/api/datasources/" + id).setHeaders(new HashMap<>()).setSubmittedAt(Instant.now()).build();
+    }
+
+    /** What a test does while the calls of {@link #submitForms} wait for their outcomes. */
+    interface During {
+        void run() throws Exception;
+    }
+
+    /**
+     * Submits {@code count} calls of forms-org (ids {@code prefix0}, {@code prefix1}, ...) with the Java client, runs
+     * {@code during} (null for nothing) while they wait, and returns their outcomes in order, within 120 s.
+     */
+    static List<Outcome> submitForms(Sandbox sandbox, String prefix, int count, During during) throws Exception {
+        try (TollgateClient client = TollgateClient.connect(Map.of("bootstrap.servers", sandbox.bootstrapServers(),
+                "schema.registry.url", sandbox.registryUrl()))) {
+            List<CompletableFuture<Outcome>> futures = new ArrayList<>();
+            for (int i = 0; i < count; i++) {
+                ApiRequest call = TollgateClient.request("forms-org", "forms/forms-org", AuthKind.API_TOKEN).requestId(prefix + i)
+                        .integration("form-sync").vendor("forms").get("/api/datasources/" + prefix + i).build();
+                futures.add(client.submit(call));
+            }
+            if (during != null) {
+                during.run();
+            }
+            CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new)).get(120, TimeUnit.SECONDS);
+            return futures.stream().map(CompletableFuture::join).toList();
+        }
     }
 
     /**
