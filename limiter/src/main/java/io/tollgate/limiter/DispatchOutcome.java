@@ -14,12 +14,14 @@ import java.util.Map;
  *     or null when that is not known
  * @param neverSent true when the call surely did not reach the vendor (STALE, NOT_SENT, no connection):
  *     its charges are given back
+ * @param answered true when the vendor itself answered the call, so it surely saw it by {@code latestArrivalMs}
+ *     (without an answer, a request may still be on its way to the vendor after the dispatcher gave up on it)
  */
 public record DispatchOutcome(String requestId, String credential, CallOutcome outcome, Map<String, String> headers,
-                              List<RuleCharge> charges, Long plannedAtMs, Long latestArrivalMs, boolean neverSent) {
+                              List<RuleCharge> charges, Long plannedAtMs, Long latestArrivalMs, boolean neverSent, boolean answered) {
 
     public DispatchOutcome(String requestId, String credential, CallOutcome outcome, Map<String, String> headers, List<RuleCharge> charges) {
-        this(requestId, credential, outcome, headers, charges, null, null, false);
+        this(requestId, credential, outcome, headers, charges, null, null, false, false);
     }
 
     public DispatchOutcome {

@@ -298,6 +298,8 @@ public final class Limiter {
         boolean freed = false;
         FeedbackEffect.SpentQuota spentQuota = null;
         boolean windowHeadersAmbiguous = chargedWindows(policy, result) > 1;
+        // The result's times are the dispatcher's clock; a window must not free a call before the vendor may have seen it.
+        Long latestArrival = result.latestArrivalMs() == null ? null : result.latestArrivalMs() + settings.clockToleranceMs();
         for (RuleCharge charge : result.charges()) {
             Optional<LimitRule> found = policy.rule(charge.ruleId());
             if (found.isEmpty()) {
@@ -313,7 +315,7 @@ public final class Limiter {
                 if (result.plannedAtMs() != null && result.neverSent()) {
                     next = rule.limit().refund(next, charge.units(), result.plannedAtMs(), ctx);
                 } else if (result.plannedAtMs() != null) {
-                    next = rule.limit().observeArrival(next, charge.units(), result.plannedAtMs(), result.latestArrivalMs(), ctx);
+                    next = rule.limit().observeArrival(next, charge.units(), result.plannedAtMs(), latestArrival, result.answered(), ctx);
                 }
                 VendorHeaders feedback = rule.feedback();
                 Optional<Long> reportedLimit = Optional.empty();

@@ -14,10 +14,17 @@ import io.tollgate.limiter.limit.LimitContext;
  * @param concurrencyPrefetch calls sent ahead to the dispatcher per concurrency permit, where the call's other
  *     limits allow it to wait there ({@link io.tollgate.limiter.limit.Limit#toleratesLateSend()}): the dispatcher
  *     holds them until a permit frees and starts one the moment a call ends. 0 leaves every permit to the limiter.
+ * @param clockToleranceMs how far behind the limiter's clock the dispatcher's may be: a result's times are the
+ *     dispatcher's, so the latest arrival it reports is taken this much later before a window counts a call there
  */
-public record LimiterSettings(long jitterMs, long rateLimitedPauseMs, long blockedPauseMs, long resultWaitMs, int concurrencyPrefetch) {
+public record LimiterSettings(long jitterMs, long rateLimitedPauseMs, long blockedPauseMs, long resultWaitMs, int concurrencyPrefetch,
+                              long clockToleranceMs) {
 
     public static final LimiterSettings DEFAULTS = new LimiterSettings(100, 2_000, 15 * 60_000, LimitContext.DEFAULT_RESULT_WAIT_MS);
+
+    public LimiterSettings(long jitterMs, long rateLimitedPauseMs, long blockedPauseMs, long resultWaitMs, int concurrencyPrefetch) {
+        this(jitterMs, rateLimitedPauseMs, blockedPauseMs, resultWaitMs, concurrencyPrefetch, 0);
+    }
 
     public LimiterSettings(long jitterMs, long rateLimitedPauseMs, long blockedPauseMs, long resultWaitMs) {
         this(jitterMs, rateLimitedPauseMs, blockedPauseMs, resultWaitMs, 0);
@@ -28,7 +35,7 @@ public record LimiterSettings(long jitterMs, long rateLimitedPauseMs, long block
     }
 
     public LimiterSettings {
-        if (jitterMs < 0 || rateLimitedPauseMs < 0 || blockedPauseMs < 0 || resultWaitMs < 0 || concurrencyPrefetch < 0) {
+        if (jitterMs < 0 || rateLimitedPauseMs < 0 || blockedPauseMs < 0 || resultWaitMs < 0 || concurrencyPrefetch < 0 || clockToleranceMs < 0) {
             throw new IllegalArgumentException("limiter durations must not be negative");
         }
     }

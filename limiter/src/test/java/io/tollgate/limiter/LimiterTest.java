@@ -225,12 +225,28 @@ class LimiterTest {
 
         for (Decision.Admit admitted : java.util.List.of(a, b)) {
             FeedbackEffect effect = jittery.feedback(policy, ACME, new DispatchOutcome("x", "cred-1", CallOutcome.SUCCESS, Map.of(),
-                    admitted.charges(), T0, T0 + 400L, false), states::get, T0 + 500);
+                    admitted.charges(), T0, T0 + 400L, false, true), states::get, T0 + 500);
             states.putAll(effect.updates());
         }
 
         Decision next = jittery.decide(policy, ACME, Calls.get("c", "/x"), states::get, T0 + 2100, T0 + 2100);
         assertThat(next).isInstanceOfSatisfying(Decision.Delay.class,
                 d -> assertThat(d.notBeforeMs()).isEqualTo(T0 + 400 - 100 + 2100));
+    }
+
+    @Test
+    void shouldFreeAnAnsweredCallOneWindowAfterItsAnswerAndTheClockTolerance() {
+        Limiter tolerant = new Limiter(new LimiterSettings(100, 2000, 600_000, 0, 0, 10));
+        LimitPolicy policy = policy(window("burst", SubjectScope.CREDENTIAL, 1, 2000));
+        Decision.Admit a = (Decision.Admit) tolerant.decide(policy, ACME, Calls.get("a", "/x"), states::get, T0, T0);
+        states.putAll(a.updates());
+        FeedbackEffect effect = tolerant.feedback(policy, ACME, new DispatchOutcome("a", "cred-1", CallOutcome.SUCCESS, Map.of(),
+                a.charges(), T0, T0 + 30L, false, true), states::get, T0 + 40);
+        states.putAll(effect.updates());
+
+        assertThat(effect.freedCapacity()).as("the window frees the call 60 ms sooner than its slot's end allowed for").isTrue();
+        Decision next = tolerant.decide(policy, ACME, Calls.get("b", "/x"), states::get, T0 + 100, T0 + 100);
+        assertThat(next).isInstanceOfSatisfying(Decision.Delay.class,
+                d -> assertThat(d.notBeforeMs()).isEqualTo(T0 + 30 + 10 + 2000));
     }
 }

@@ -66,12 +66,19 @@ final class Traffic {
      * mean of those gaps, whatever the spread within a window.
      */
     static double achievedFraction(List<VendorCall> calls, int limit, long windowMs) {
+        return achievedFraction(calls, limit, windowMs, 0, Integer.MAX_VALUE);
+    }
+
+    /** The same, over the slots of calls {@code from} (inclusive) to {@code to} (exclusive) in arrival order only. */
+    static double achievedFraction(List<VendorCall> calls, int limit, long windowMs, int from, int to) {
         List<Long> times = calls.stream().map(VendorCall::atMs).sorted().toList();
         double gaps = 0;
-        for (int k = limit; k < times.size(); k++) {
-            gaps += times.get(k) - times.get(k - limit);
+        int counted = 0;
+        for (int k = from; k < Math.min(to, times.size() - limit); k++) {
+            gaps += times.get(k + limit) - times.get(k);
+            counted++;
         }
-        return windowMs / (gaps / (times.size() - limit));
+        return windowMs / (gaps / counted);
     }
 
     /** Most calls the vendor saw within any interval of {@code windowMs}. */

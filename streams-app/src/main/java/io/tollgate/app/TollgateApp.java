@@ -21,6 +21,7 @@ import io.tollgate.rest.QueryApi;
 import io.tollgate.rest.RestServer;
 import io.tollgate.schemas.registry.InProcessSchemaRegistry;
 import io.tollgate.topology.AccountResolver;
+import io.tollgate.topology.EarlyResults;
 import io.tollgate.topology.PolicyCatalog;
 import io.tollgate.topology.RejectingExceptionHandler;
 import io.tollgate.topology.TollgateMetrics;
@@ -59,6 +60,9 @@ public final class TollgateApp implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(TollgateApp.class);
 
+    /** Results kept per partition until its task's next punctuation takes them (20 ms apart): far more than arrive. */
+    private static final int EARLY_RESULTS_PER_PARTITION = 10_000;
+
     private final TollgateConfig config;
     private final EmbeddedKafka kafka;
     private final InProcessSchemaRegistry registry;
@@ -67,10 +71,13 @@ public final class TollgateApp implements AutoCloseable {
     private final TollgateMetrics metrics;
     private final Health health;
     private final PolicyFile.Contents seed;
+    /** Null when results are not read ahead ({@code results.read.ahead=false}). */
+    private final EarlyResultsReader earlyReader;
 
     private TollgateApp(TollgateConfig config, EmbeddedKafka kafka, InProcessSchemaRegistry registry, KafkaStreams streams,
-                        RestServer rest, TollgateMetrics metrics, Health health, PolicyFile.Contents seed) {
+                        RestServer rest, TollgateMetrics metrics, Health health, PolicyFile.Contents seed, EarlyResultsReader earlyReader) {
         this.config = config;
+        this.earlyReader = earlyReader;
         this.kafka = kafka;
         this.registry = registry;
         this.streams = streams;
@@ -145,10 +152,11 @@ public final class TollgateApp implements AutoCloseable {
         }
 
         TollgateMetrics metrics = new TollgateMetrics();
+        EarlyResults earlyResults = config.resultsReadAhead() ? new EarlyResults(EARLY_RESULTS_PER_PARTITION) : EarlyResults.NONE;
         PolicyCatalog catalog = new PolicyCatalog(limiter, serdes.deserializer(Policy.class), serdes.deserializer(Account.class));
         Topology topology = TollgateTopology.build(config.topologySettings(partitions), new TollgateTopology.ValueSerdes(serdes.serializer(),
                 serdes.deserializer(ApiRequest.class), serdes.deserializer(DispatchResult.class), serdes.deserializer(Account.class)),
-                catalog, metrics);
+                catalog, metrics, earlyResults);
         // The REST server starts first: the port it binds (rest.port 0 picks one) is the address the other
         // instances forward queries to, which Kafka Streams must know before it starts.
         AtomicReference<Health> healthOf = new AtomicReference<>();
@@ -163,7 +171,14 @@ public final class TollgateApp implements AutoCloseable {
                         ? new Health.Status(true, false, "CREATED", java.util.List.of("starting")) : healthOf.get().status(), metrics, api);
         KafkaStreams streams;
         Health health;
+        EarlyResultsReader earlyReader = null;
         try {
+            if (earlyResults != EarlyResults.NONE) {
+                Map<String, Object> readerSettings = new HashMap<>(config.clientSecurity());
+                readerSettings.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
+                readerSettings.putAll(config.withPrefix("consumer."));
+                earlyReader = EarlyResultsReader.start(readerSettings, topics.results(), earlyResults, config.applicationId() + "-early-results");
+            }
             String advertised = config.advertisedAddress(rest.port());
             String advertisedHost = advertised.substring(0, advertised.lastIndexOf(':'));
             if (advertisedHost.equals("0.0.0.0") || advertisedHost.equals("::") || advertisedHost.equals("[::]")) {
@@ -194,6 +209,9 @@ public final class TollgateApp implements AutoCloseable {
             router.attach(streams, HostInfo.buildFromEndpoint(advertised));
             streams.start();
         } catch (RuntimeException e) {
+            if (earlyReader != null) {
+                earlyReader.close();
+            }
             if (streamsOf.get() != null) {
                 streamsOf.get().close(Duration.ofSeconds(5));
             }
@@ -201,7 +219,7 @@ public final class TollgateApp implements AutoCloseable {
             rest.close();
             throw e;
         }
-        return new TollgateApp(config, kafka, registry, streams, rest, metrics, health, seed);
+        return new TollgateApp(config, kafka, registry, streams, rest, metrics, health, seed, earlyReader);
     }
 
     private static ReadOnlyKeyValueStore<String, byte[]> globalStore(KafkaStreams streams, String name) {
@@ -347,6 +365,9 @@ public final class TollgateApp implements AutoCloseable {
         long budgetMs = config.shutdownTimeout().toMillis();
         // Leave the group even as a static member: its partitions move to warm standbys at once, instead of
         // after a session timeout. (Static membership still spares a rebalance when a crashed instance returns.)
+        if (earlyReader != null) {
+            earlyReader.close();
+        }
         CloseOptions options = CloseOptions.timeout(Duration.ofMillis(budgetMs * 2 / 3))
                 .withGroupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP);
         if (!streams.close(options)) {

@@ -47,6 +47,8 @@ public final class TollgateConfig {
     public static final String PUNCTUATION_INTERVAL_MS = "punctuation.interval.ms";
     public static final String DISPATCH_LEAD_MS = "dispatch.lead.ms";
     public static final String DISPATCH_JITTER_MS = "dispatch.jitter.ms";
+    public static final String DISPATCH_CLOCK_TOLERANCE_MS = "dispatch.clock.tolerance.ms";
+    public static final String RESULTS_READ_AHEAD = "results.read.ahead";
     public static final String CONCURRENCY_PREFETCH = "concurrency.prefetch";
     public static final String RESULT_WAIT_MS = "result.wait.ms";
     public static final String RATE_LIMITED_PAUSE_MS = "rate.limited.pause.ms";
@@ -300,6 +302,11 @@ public final class TollgateConfig {
         return (Long) parsed.get(DISPATCH_JITTER_MS);
     }
 
+    /** Whether results are read on a consumer of their own, ahead of the stream threads' (see {@code EarlyResults}). */
+    public boolean resultsReadAhead() {
+        return (Boolean) parsed.get(RESULTS_READ_AHEAD);
+    }
+
     public long dispatchSendMarginMs() {
         return (Long) parsed.get(DISPATCH_SEND_MARGIN_MS);
     }
@@ -307,7 +314,7 @@ public final class TollgateConfig {
     /** What the engine needs: slot length, pauses and how long an unanswered call keeps counting. */
     public LimiterSettings limiterSettings() {
         return new LimiterSettings(dispatchJitterMs(), (Long) parsed.get(RATE_LIMITED_PAUSE_MS), (Long) parsed.get(BLOCKED_PAUSE_MS),
-                (Long) parsed.get(RESULT_WAIT_MS), (Integer) parsed.get(CONCURRENCY_PREFETCH));
+                (Long) parsed.get(RESULT_WAIT_MS), (Integer) parsed.get(CONCURRENCY_PREFETCH), (Long) parsed.get(DISPATCH_CLOCK_TOLERANCE_MS));
     }
 
     /** What the topology needs. @param partitions the partition count of the per-account topics, as they exist */

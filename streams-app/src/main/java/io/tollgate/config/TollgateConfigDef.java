@@ -7,7 +7,9 @@ import static io.tollgate.config.TollgateConfig.COMMIT_INTERVAL_MS;
 import static io.tollgate.config.TollgateConfig.CONCURRENCY_PREFETCH;
 import static io.tollgate.config.TollgateConfig.DEDUP_RETENTION_MS;
 import static io.tollgate.config.TollgateConfig.DEFAULT_POLICY;
+import static io.tollgate.config.TollgateConfig.DISPATCH_CLOCK_TOLERANCE_MS;
 import static io.tollgate.config.TollgateConfig.DISPATCH_JITTER_MS;
+import static io.tollgate.config.TollgateConfig.RESULTS_READ_AHEAD;
 import static io.tollgate.config.TollgateConfig.DISPATCH_LEAD_MS;
 import static io.tollgate.config.TollgateConfig.DISPATCH_SEND_MARGIN_MS;
 import static io.tollgate.config.TollgateConfig.HEALTH_STALL_TIMEOUT_MS;
@@ -38,6 +40,7 @@ import static io.tollgate.config.TollgateConfig.VALUE_SERDE_CLASS;
 import static org.apache.kafka.common.config.ConfigDef.Importance.HIGH;
 import static org.apache.kafka.common.config.ConfigDef.Importance.LOW;
 import static org.apache.kafka.common.config.ConfigDef.Importance.MEDIUM;
+import static org.apache.kafka.common.config.ConfigDef.Type.BOOLEAN;
 import static org.apache.kafka.common.config.ConfigDef.Type.INT;
 import static org.apache.kafka.common.config.ConfigDef.Type.LONG;
 import static org.apache.kafka.common.config.ConfigDef.Type.PASSWORD;
@@ -109,11 +112,18 @@ public final class TollgateConfigDef {
                 .key(DISPATCH_LEAD_MS, LONG, 300L, Range.atLeast(0), MEDIUM, "How far ahead of the decision a call's slot opens.")
                 .key(DISPATCH_JITTER_MS, LONG, 100L, Range.atLeast(0), MEDIUM,
                         "Slot length; windows are checked over window + jitter. Must be above `dispatch.send.margin.ms`.")
+                .key(DISPATCH_CLOCK_TOLERANCE_MS, LONG, 10L, Range.between(0, 60_000), MEDIUM,
+                        "How far the dispatcher's clock may be behind the limiter's. A window frees a call one window after the "
+                                + "latest the vendor can have seen it, as its result tells (the dispatcher's clock), plus this.")
                 .key(DISPATCH_SEND_MARGIN_MS, LONG, 50L, Range.atLeast(0), MEDIUM,
                         "The dispatcher's send margin (its own key of the same name must match).")
                 .key(CONCURRENCY_PREFETCH, INT, 4, Range.between(0, 64), MEDIUM,
                         "Calls sent ahead per concurrency permit, held by the dispatcher until one frees (only for calls that "
                                 + "no window counts); 0 leaves every permit to the limiter.")
+                .key(RESULTS_READ_AHEAD, BOOLEAN, true, null, MEDIUM,
+                        "Read results on a consumer of their own as soon as they are written, and apply them at the next "
+                                + "punctuation: behind a burst of requests the stream thread's own consumer hands them out seconds late, "
+                                + "and windows wait for them.")
                 .key(RESULT_WAIT_MS, LONG, 10_000L, Range.atLeast(0), MEDIUM,
                         "How long past its window a call whose result has not come keeps counting.")
                 .key(PUNCTUATION_INTERVAL_MS, LONG, 20L,

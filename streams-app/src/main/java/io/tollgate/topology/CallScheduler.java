@@ -303,17 +303,30 @@ final class CallScheduler {
 
     // ---- results
 
-    void onResult(DispatchResult result, long wallNow) {
+    /**
+     * Applies a call's result; false if it matches no dispatch in flight (a duplicate, or one already applied).
+     *
+     * @param early read ahead of the task's consumer ({@link EarlyResults}): its own record comes later, so a
+     *     result that matches nothing is not counted as unmatched here
+     */
+    boolean onResult(DispatchResult result, long wallNow, boolean early) {
         String account = result.getAccount();
-        metrics.result(result.getOutcome().name());
+        if (!early) {
+            metrics.result(result.getOutcome().name());
+        }
         InFlightCall inFlight = stores.inFlight(account, result.getRequestId());
         Long executeAt = result.getExecuteAt() == null ? null : result.getExecuteAt().toEpochMilli();
         if (inFlight == null || !inFlight.isDispatch(result.getAttempt(), executeAt)) {
             // A duplicate (the dispatcher delivers results at least once), the result of an earlier dispatch of
             // a call that has gone again, or one of a call forgotten after the retention: its effects were
             // applied once already, or belong to another dispatch.
-            metrics.unmatchedResult();
-            return;
+            if (!early) {
+                metrics.unmatchedResult();
+            }
+            return false;
+        }
+        if (early) {
+            metrics.result(result.getOutcome().name());
         }
         stores.settle(account, result.getRequestId(), wallNow);
         long planned = wallNow + leadMs;
@@ -326,7 +339,7 @@ final class CallScheduler {
             if (outcome.outcome().requeues()) {
                 reject(account, result.getRequest(), r.failure(), r.detail(), null, null, wallNow);
             }
-            return;
+            return true;
         }
         if (outcome.plannedAtMs() != null && outcome.latestArrivalMs() != null
                 && outcome.latestArrivalMs() > outcome.plannedAtMs() + limiter.settings().jitterMs()) {
@@ -364,12 +377,16 @@ final class CallScheduler {
             }
         }
         // Only freed capacity or a call back in the queue can let a waiting call go sooner; any other
-        // result leaves the queue as it is (and keeps results cheap).
+        // result leaves the queue as it is (and keeps results cheap). Results read ahead are applied by a
+        // punctuation that looks at every due queue right after them: one look serves them all.
         if (effect.freedCapacity() || effect.requeue()) {
             AccountQueue before = stores.queue(account);
             stores.putQueue(account, before, before.unblocked());
-            drain(account, wallNow, true);
+            if (!early) {
+                drain(account, wallNow, true);
+            }
         }
+        return true;
     }
 
     /**

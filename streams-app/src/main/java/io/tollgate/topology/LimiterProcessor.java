@@ -5,7 +5,10 @@ import io.tollgate.avro.DispatchedCall;
 import io.tollgate.avro.RejectedCall;
 import io.tollgate.config.NodeNames;
 import io.tollgate.config.StoreNames;
+import io.tollgate.avro.DispatchResult;
 import io.tollgate.config.TopologySettings;
+import io.tollgate.intake.Decoded;
+import io.tollgate.intake.ResultDecoder;
 import io.tollgate.limiter.Limiter;
 import io.tollgate.topology.store.LimiterStores;
 import java.time.Duration;
@@ -42,6 +45,9 @@ final class LimiterProcessor implements Processor<String, LimiterInput, String, 
     private final TopologySettings settings;
     private final PolicyCatalog catalog;
     private final TollgateMetrics metrics;
+    private final EarlyResults earlyResults;
+    private final ResultDecoder resultDecoder;
+    private final EarlyResults.Applied appliedEarly = new EarlyResults.Applied();
     private ProcessorContext<String, SpecificRecord> context;
     private CallScheduler scheduler;
     private StateSweep sweep;
@@ -50,10 +56,13 @@ final class LimiterProcessor implements Processor<String, LimiterInput, String, 
     /** Whether the earlier release's stores were emptied into this one's (once per task, at its first work). */
     private boolean legacyMoved;
 
-    LimiterProcessor(TopologySettings settings, PolicyCatalog catalog, TollgateMetrics metrics) {
+    LimiterProcessor(TopologySettings settings, PolicyCatalog catalog, TollgateMetrics metrics, EarlyResults earlyResults,
+                     ResultDecoder resultDecoder) {
         this.settings = settings;
         this.catalog = catalog;
         this.metrics = metrics;
+        this.earlyResults = earlyResults;
+        this.resultDecoder = resultDecoder;
     }
 
     @Override
@@ -69,6 +78,9 @@ final class LimiterProcessor implements Processor<String, LimiterInput, String, 
                 settings.maxStaleReturns());
         this.sweep = new StateSweep(limiter, stores, resolver, metrics);
         this.seenEpoch = catalog.epoch();
+        // A task revived after a failure starts again from its last commit: what it applied ahead since is undone.
+        appliedEarly.clear();
+        earlyResults.claim(context.taskId().partition());
         context.schedule(Duration.ofMillis(settings.punctuationMs()), PunctuationType.WALL_CLOCK_TIME, this::punctuate);
         context.schedule(SWEEP_INTERVAL, PunctuationType.WALL_CLOCK_TIME, now -> {
             isolated("the counter sweep", () -> sweep.sweep(now + settings.leadMs(), SWEEP_SLICE));
@@ -81,6 +93,7 @@ final class LimiterProcessor implements Processor<String, LimiterInput, String, 
     /** The task leaves this instance (a rebalance, a stop): its waiting calls leave the instance's gauge. */
     @Override
     public void close() {
+        earlyResults.release(context.taskId().partition());
         if (stores != null) {
             metrics.waitingChanged(-stores.waitingCalls());
             metrics.oldestWaitingSince(context.taskId().toString(), null);
@@ -93,8 +106,8 @@ final class LimiterProcessor implements Processor<String, LimiterInput, String, 
         afterwardsWritingCounters(() -> {
             if (record.value() instanceof LimiterInput.NewRequest request) {
                 scheduler.submit(request.request(), request.seq(), now);
-            } else if (record.value() instanceof LimiterInput.Result result) {
-                scheduler.onResult(result.result(), now);
+            } else if (record.value() instanceof LimiterInput.Result result && !appliedEarly.remove(result.result())) {
+                scheduler.onResult(result.result(), now, false);
             }
         });
     }
@@ -122,7 +135,28 @@ final class LimiterProcessor implements Processor<String, LimiterInput, String, 
     }
 
     private void punctuate(long now) {
-        afterwardsWritingCounters(() -> releaseDue(now));
+        afterwardsWritingCounters(() -> {
+            applyEarlyResults(now);
+            releaseDue(now);
+        });
+    }
+
+    /**
+     * Applies the results read ahead of this task's consumer. One that cannot be read, or fails, is left to its
+     * own record, which rejects or retries it as any result.
+     */
+    private void applyEarlyResults(long now) {
+        String topic = settings.topics().results();
+        for (EarlyResults.Raw raw : earlyResults.take(context.taskId().partition())) {
+            if (resultDecoder.decode(topic, raw.key(), raw.value()) instanceof Decoded.Ok<DispatchResult> ok) {
+                isolated("a result read ahead", () -> {
+                    if (scheduler.onResult(ok.value(), now, true)) {
+                        appliedEarly.add(ok.value());
+                        metrics.resultReadAhead();
+                    }
+                });
+            }
+        }
     }
 
     private void releaseDue(long now) {
@@ -140,12 +174,6 @@ final class LimiterProcessor implements Processor<String, LimiterInput, String, 
         scheduler.expireDeadlines(now);
     }
 
-    /**
-     * Runs one account's part of a punctuation. A failure there (a call that cannot be decided is already
-     * set aside by the scheduler; this is what is left, such as a queue index that cannot be read) is
-     * logged and counted, and the other accounts go on: a punctuation that threw would stop every account
-     * of the task at the same place, every time.
-     */
     /** Housekeeping that fails is logged and counted; it must not take the punctuation, or the next one, down with it. */
     private void isolated(String what, Runnable work) {
         try {
@@ -156,6 +184,12 @@ final class LimiterProcessor implements Processor<String, LimiterInput, String, 
         }
     }
 
+    /**
+     * Runs one account's part of a punctuation. A failure there (a call that cannot be decided is already
+     * set aside by the scheduler; this is what is left, such as a queue index that cannot be read) is
+     * logged and counted, and the other accounts go on: a punctuation that threw would stop every account
+     * of the task at the same place, every time.
+     */
     private void isolated(String account, long now, Runnable work) {
         try {
             work.run();

@@ -54,7 +54,20 @@ public final class Records {
         Long planned = result.getExecuteAt() == null ? null : result.getExecuteAt().toEpochMilli();
         Long latestArrival = neverSent ? null : Math.min(nowMs, result.getExecutedAt().toEpochMilli() + Math.max(0, result.getLatencyMs()));
         return new DispatchOutcome(result.getRequestId(), result.getCredentialRef(), outcome, result.getHeaders(), charges,
-                planned, latestArrival, neverSent);
+                planned, latestArrival, neverSent, answeredByVendor(outcome, result.getStatus()));
+    }
+
+    /**
+     * Whether the vendor itself answered, so that it saw the call before its answer came: not after a network
+     * error or a timeout, and not after a 5xx, which a gateway in front of the vendor may have sent while the
+     * request was still on its way.
+     */
+    static boolean answeredByVendor(CallOutcome outcome, Integer status) {
+        return switch (outcome) {
+            case SUCCESS, RATE_LIMITED, BLOCKED -> true;
+            case HTTP_ERROR -> status != null && status < 500;
+            default -> false;
+        };
     }
 
     /** The dispatched record; {@code permits} (null for none) may let the call wait at the dispatcher beyond its jitter. */

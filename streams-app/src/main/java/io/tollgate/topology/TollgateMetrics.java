@@ -185,6 +185,11 @@ public final class TollgateMetrics implements AutoCloseable {
         inc("tollgate_internal_errors_total");
     }
 
+    /** A result applied from {@link EarlyResults}, ahead of the task's own consumer (its record is skipped when it comes). */
+    public void resultReadAhead() {
+        inc("tollgate_results_read_ahead_total");
+    }
+
     /** A result that belongs to no dispatch in flight: a duplicate, or one of an earlier dispatch of a call that went again. */
     public void unmatchedResult() {
         inc("tollgate_unmatched_results_total");

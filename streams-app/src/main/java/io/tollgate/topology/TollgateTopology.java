@@ -51,6 +51,12 @@ public final class TollgateTopology {
     }
 
     public static Topology build(TopologySettings settings, ValueSerdes serdes, PolicyCatalog catalog, TollgateMetrics metrics) {
+        return build(settings, serdes, catalog, metrics, EarlyResults.NONE);
+    }
+
+    /** @param earlyResults results read ahead of the tasks' own consumer, applied at their punctuations */
+    public static Topology build(TopologySettings settings, ValueSerdes serdes, PolicyCatalog catalog, TollgateMetrics metrics,
+                                 EarlyResults earlyResults) {
         TopicNames topics = settings.topics();
         StringDeserializer keys = new StringDeserializer();
         ByteArrayDeserializer bytes = new ByteArrayDeserializer();
@@ -63,8 +69,9 @@ public final class TollgateTopology {
         topology.addSource(NodeNames.ROUTED_SOURCE, keys, bytes, topics.routed());
         topology.addProcessor(NodeNames.ROUTED_INTAKE, () -> new RoutedIntakeProcessor(decoder, metrics), NodeNames.ROUTED_SOURCE);
         topology.addSource(AutoOffsetReset.earliest(), NodeNames.RESULTS_SOURCE, new ResultsFirst(), keys, bytes, topics.results());
-        topology.addProcessor(NodeNames.RESULT_INTAKE, () -> new ResultIntakeProcessor(new ResultDecoder(serdes.results()), metrics), NodeNames.RESULTS_SOURCE);
-        topology.addProcessor(NodeNames.LIMITER, () -> new LimiterProcessor(settings, catalog, metrics),
+        ResultDecoder resultDecoder = new ResultDecoder(serdes.results());
+        topology.addProcessor(NodeNames.RESULT_INTAKE, () -> new ResultIntakeProcessor(resultDecoder, metrics), NodeNames.RESULTS_SOURCE);
+        topology.addProcessor(NodeNames.LIMITER, () -> new LimiterProcessor(settings, catalog, metrics, earlyResults, resultDecoder),
                 NodeNames.INTAKE, NodeNames.ROUTED_INTAKE, NodeNames.RESULT_INTAKE);
 
         for (StoreBuilder<?> store : limiterStores()) {

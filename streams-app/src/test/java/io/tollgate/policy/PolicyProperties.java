@@ -101,7 +101,7 @@ class PolicyProperties {
                         Map.of("retry-after", "1e300", "x-ratelimit-remaining", n % 4 == 0 ? "0" : "-5", "x-ratelimit-reset", "9e18",
                                 "x-ratelimit-limit", HEADER_LIMITS.get(n % HEADER_LIMITS.size()), "x-daily-ratelimit-token-limit",
                                 HEADER_LIMITS.get((n + 3) % HEADER_LIMITS.size()), "x-daily-ratelimit-token-remaining", "0"), charges, now, now + 10,
-                        outcome == CallOutcome.STALE), states::get, now + 20).updates());
+                        outcome == CallOutcome.STALE, outcome == CallOutcome.SUCCESS), states::get, now + 20).updates());
             }
         }
         // Long after the last call every counter behaves as none: the sweep deletes them all in the end.

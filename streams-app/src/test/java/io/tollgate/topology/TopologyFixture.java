@@ -90,6 +90,7 @@ final class TopologyFixture implements AutoCloseable {
         private String defaultPolicy = "";
         private Faults faults = Faults.NONE;
         private long retentionMs = 86_400_000L;
+        private EarlyResults earlyResults = EarlyResults.NONE;
 
         /** How far ahead of the decision a call's slot opens. */
         Builder leadMs(long ms) {
@@ -126,6 +127,12 @@ final class TopologyFixture implements AutoCloseable {
             return this;
         }
 
+        /** Where results read ahead of the task's consumer are offered (none by default). */
+        Builder earlyResults(EarlyResults early) {
+            earlyResults = early;
+            return this;
+        }
+
         TopologyFixture start() throws Exception {
             return new TopologyFixture(this);
         }
@@ -159,7 +166,7 @@ final class TopologyFixture implements AutoCloseable {
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:9");
         props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
         RejectingExceptionHandler.install(props, TOPICS.rejected(), writer, metrics);
-        driver = new TopologyTestDriver(TollgateTopology.build(settings, serdes, catalog, metrics), props, T0);
+        driver = new TopologyTestDriver(TollgateTopology.build(settings, serdes, catalog, metrics, b.earlyResults), props, T0);
 
         StringSerializer keys = new StringSerializer();
         ByteArraySerializer bytes = new ByteArraySerializer();

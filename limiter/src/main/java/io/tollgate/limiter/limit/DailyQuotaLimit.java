@@ -65,7 +65,7 @@ public record DailyQuotaLimit(ZoneSpec zone, Reset reset) implements Limit {
 
     /** A call planned before midnight that may have arrived after it counts on the next day too. */
     @Override
-    public LimitState observeArrival(LimitState state, long units, long plannedMs, Long latestArrivalMs, LimitContext ctx) {
+    public LimitState observeArrival(LimitState state, long units, long plannedMs, Long latestArrivalMs, boolean answered, LimitContext ctx) {
         if (latestArrivalMs == null) {
             return state;
         }

@@ -45,7 +45,7 @@ public record FixedWindowLimit(long windowMs) implements Limit {
 
     /** A call planned in one window that may have arrived in the next counts there too. */
     @Override
-    public LimitState observeArrival(LimitState state, long units, long plannedMs, Long latestArrivalMs, LimitContext ctx) {
+    public LimitState observeArrival(LimitState state, long units, long plannedMs, Long latestArrivalMs, boolean answered, LimitContext ctx) {
         if (latestArrivalMs == null) {
             return state;
         }

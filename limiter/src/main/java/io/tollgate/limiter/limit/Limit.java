@@ -65,9 +65,10 @@ public sealed interface Limit
      * Applies what a call's result says about {@code units} charged at {@code plannedMs}: the vendor saw
      * them no later than {@code latestArrivalMs}, or never ({@code null}: the call was not sent). Charges
      * that may have reached the vendor later than the jitter allows for move there, so the next window's
-     * calls cannot meet them at the vendor.
+     * calls cannot meet them at the vendor. When the vendor {@code answered} the call, it surely saw it by
+     * {@code latestArrivalMs}: a limit may then count it there even if that is sooner than its slot's end.
      */
-    default LimitState observeArrival(LimitState state, long units, long plannedMs, Long latestArrivalMs, LimitContext ctx) {
+    default LimitState observeArrival(LimitState state, long units, long plannedMs, Long latestArrivalMs, boolean answered, LimitContext ctx) {
         return state;
     }
 

@@ -7,8 +7,10 @@ package io.tollgate.limiter.limit;
  *
  * <p>Because the vendor may see a call up to the jitter later than planned, the log is checked over
  * {@code windowMs + jitter}: two calls planned that far apart can arrive no closer than one window.
- * A call can still reach the vendor later than that (a stalled sender, a slow network); its result
- * says so, and the charge moves to its real arrival. Until the result comes, a charge does not leave
+ * That bound holds only until the call's result says when the vendor saw it at the latest; the charge
+ * then moves there, so that it frees one window after that arrival. Most calls arrive well within their
+ * slot, so the window keeps only the slack each call needed, not the jitter; one that reached the vendor
+ * later than its slot (a stalled sender, a slow network) moves later instead. Until the result comes, a charge does not leave
  * the log: its capacity is reused only once the limiter knows when the vendor saw it (or, if the
  * result never comes, after the context's result wait).
  */
@@ -101,17 +103,21 @@ public record SlidingWindowLimit(long windowMs) implements Limit {
         return log.plus(at, add, false);
     }
 
+    /**
+     * Moves a charge to where its result says the vendor saw the call, as if its slot had ended then: it
+     * frees one window after that. Later than the slot's end (a slow sender or network), so that the next
+     * window's calls cannot meet it at the vendor; sooner, when the vendor answered by then, so that the
+     * window follows the lateness each call really had rather than the worst the jitter allows for.
+     */
     @Override
-    public LimitState observeArrival(LimitState state, long units, long plannedMs, Long latestArrivalMs, LimitContext ctx) {
+    public LimitState observeArrival(LimitState state, long units, long plannedMs, Long latestArrivalMs, boolean answered, LimitContext ctx) {
         if (!(state instanceof WindowLog log)) {
             return state;
         }
         long restamp = latestArrivalMs == null ? plannedMs : latestArrivalMs - ctx.jitterMs();
-        if (restamp <= plannedMs) {
+        if (restamp == plannedMs || restamp < plannedMs && !answered) {
             return log.confirmed(plannedMs, units);
         }
-        // Counted at plannedMs, the call may have reached the vendor at latestArrivalMs: count it there,
-        // so the window frees it one window after its real arrival, not after its plan.
         return log.moved(plannedMs, restamp, units);
     }
 

@@ -62,7 +62,7 @@ final class Saturation {
                     state = limit.charge(state, units, capacity, "r", ctx).state();
                     long atVendor = clock + Math.round(r.sendDelayFraction() * jitterMs);
                     // Its result comes back at once: the vendor saw it within the jitter.
-                    state = limit.observeArrival(state, units, clock, atVendor, ctx);
+                    state = limit.observeArrival(state, units, clock, atVendor, true, ctx);
                     afterCharge.accept(state);
                     seen.add(new Arrival(atVendor, units));
                     break;

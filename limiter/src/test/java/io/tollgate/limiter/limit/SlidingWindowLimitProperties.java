@@ -65,7 +65,7 @@ class SlidingWindowLimitProperties {
             }
             state = window.charge(state, units, limit, "r", ctx).state();
             // Its result comes at once and says it arrived on time.
-            state = window.observeArrival(state, units, clock, clock, ctx);
+            state = window.observeArrival(state, units, clock, clock, true, ctx);
         }
     }
 
@@ -89,14 +89,19 @@ class SlidingWindowLimitProperties {
         }
     }
 
-    /** A result reaching the limiter: the call's slot, the latest the vendor can have seen it, and when it is processed. */
-    record Feedback(long processAtMs, long plannedMs, long latestArrivalMs, long units) {
+    /**
+     * A result reaching the limiter: the call's slot, the latest the vendor can have seen it, whether the vendor
+     * answered, and when it is processed.
+     */
+    record Feedback(long processAtMs, long plannedMs, long latestArrivalMs, boolean answered, long units) {
     }
 
     /**
      * Calls reach the vendor up to a second later than planned, and their results reach the limiter
-     * anywhere from at once to seconds later (a pipeline busy with a burst), or never. Whenever a result
-     * comes, the limiter looks again at once. The vendor must still never see more than N in a window.
+     * anywhere from at once to seconds later (a pipeline busy with a burst), or never. A result says when
+     * the answer came (up to {@code maxLatencyMs} after the call reached the vendor), so each call's slack
+     * in the window is its own lateness, whatever it is. Whenever a result comes, the limiter looks again
+     * at once. The vendor must still never see more than N in a window.
      */
     @Property(tries = 400)
     void shouldStayWithinTheLimitHoweverLateTheResultsCome(
@@ -106,6 +111,7 @@ class SlidingWindowLimitProperties {
             @ForAll @LongRange(min = 0, max = 200) long jitterMs,
             @ForAll @LongRange(min = 0, max = 8000) long maxPipelineMs,
             @ForAll @IntRange(min = 0, max = 30) int lostPercent,
+            @ForAll @LongRange(min = 0, max = 400) long maxLatencyMs,
             @ForAll long seed) {
         long windowMs = 2000;
         long leadMs = 300;
@@ -124,7 +130,7 @@ class SlidingWindowLimitProperties {
             while (true) {
                 while (!results.isEmpty() && results.peek().processAtMs() <= decision) {
                     Feedback f = results.poll();
-                    state = window.observeArrival(state, f.units(), f.plannedMs(), f.latestArrivalMs(),
+                    state = window.observeArrival(state, f.units(), f.plannedMs(), f.latestArrivalMs(), f.answered(),
                             new LimitContext(f.processAtMs() + leadMs, jitterMs, resultWaitMs, ACCOUNT));
                     assertThat(((WindowLog) state).size()).as("a window of N keeps at most N entries").isLessThanOrEqualTo(limit);
                 }
@@ -136,8 +142,8 @@ class SlidingWindowLimitProperties {
                     long atVendor = planned + Math.round(r.sendDelayFraction() * maxTransitMs);
                     seen.add(new Arrival(atVendor, units));
                     if (random.nextInt(100) >= lostPercent) {
-                        long latest = atVendor + 20;
-                        results.add(new Feedback(latest + (long) (random.nextDouble() * maxPipelineMs), planned, latest, units));
+                        long latest = atVendor + (long) (random.nextDouble() * maxLatencyMs);
+                        results.add(new Feedback(latest + (long) (random.nextDouble() * maxPipelineMs), planned, latest, random.nextBoolean(), units));
                     }
                     break;
                 }
@@ -158,11 +164,16 @@ class SlidingWindowLimitProperties {
 
         assertThat(window.evaluate(state, 1, 1, afterWindow).admitAtMs()).as("no result yet: held for the result wait")
                 .isEqualTo(1_012_100);
-        LimitState onTime = window.observeArrival(state, 1, 1_000_000, 1_000_050L, afterWindow);
-        assertThat(window.evaluate(onTime, 1, 1, afterWindow).admitsAt(1_002_100)).as("arrived on time").isTrue();
-        LimitState late = window.observeArrival(state, 1, 1_000_000, 1_000_700L, afterWindow);
+        LimitState onTime = window.observeArrival(state, 1, 1_000_000, 1_000_050L, false, afterWindow);
+        assertThat(window.evaluate(onTime, 1, 1, afterWindow).admitsAt(1_002_100)).as("arrived within its slot").isTrue();
+        assertThat(window.evaluate(onTime, 1, 1, new LimitContext(1_002_099, 100, 10_000, ACCOUNT)).admitAtMs())
+                .as("no answer: the slot's end bounds the arrival").isEqualTo(1_002_100);
+        LimitState answered = window.observeArrival(state, 1, 1_000_000, 1_000_030L, true, new LimitContext(1_000_400, 100, 10_000, ACCOUNT));
+        assertThat(window.evaluate(answered, 1, 1, new LimitContext(1_000_400, 100, 10_000, ACCOUNT)).admitAtMs())
+                .as("answered 30 ms into its slot: the window frees it one window after the answer").isEqualTo(1_002_030);
+        LimitState late = window.observeArrival(state, 1, 1_000_000, 1_000_700L, true, afterWindow);
         assertThat(window.evaluate(late, 1, 1, afterWindow).admitAtMs()).as("arrived 700 ms late").isEqualTo(1_002_700);
-        LimitState notSent = window.observeArrival(state, 1, 1_000_000, null, afterWindow);
+        LimitState notSent = window.observeArrival(state, 1, 1_000_000, null, false, afterWindow);
         assertThat(window.evaluate(notSent, 1, 1, afterWindow).admitsAt(1_002_100)).as("never sent").isTrue();
     }
 
