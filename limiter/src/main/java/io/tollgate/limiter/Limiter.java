@@ -298,7 +298,7 @@ public final class Limiter {
         boolean freed = false;
         FeedbackEffect.SpentQuota spentQuota = null;
         boolean windowHeadersAmbiguous = chargedWindows(policy, result) > 1;
-        // The result's times are the dispatcher's clock; a window must not free a call before the vendor may have seen it.
+        // A result is dated by the worker that sent the call; the next call of the window may go from another.
         Long latestArrival = result.latestArrivalMs() == null ? null : result.latestArrivalMs() + settings.clockToleranceMs();
         for (RuleCharge charge : result.charges()) {
             Optional<LimitRule> found = policy.rule(charge.ruleId());

@@ -14,8 +14,9 @@ import io.tollgate.limiter.limit.LimitContext;
  * @param concurrencyPrefetch calls sent ahead to the dispatcher per concurrency permit, where the call's other
  *     limits allow it to wait there ({@link io.tollgate.limiter.limit.Limit#toleratesLateSend()}): the dispatcher
  *     holds them until a permit frees and starts one the moment a call ends. 0 leaves every permit to the limiter.
- * @param clockToleranceMs how far behind the limiter's clock the dispatcher's may be: a result's times are the
- *     dispatcher's, so the latest arrival it reports is taken this much later before a window counts a call there
+ * @param clockToleranceMs how far apart the clocks of the dispatcher's workers may be: a result is dated by the worker
+ *     that sent the call, the next call of its window may be sent by another, so the latest arrival a result reports
+ *     is taken this much later before a window counts the call there
  */
 public record LimiterSettings(long jitterMs, long rateLimitedPauseMs, long blockedPauseMs, long resultWaitMs, int concurrencyPrefetch,
                               long clockToleranceMs) {

@@ -8,7 +8,6 @@ import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -27,6 +26,7 @@ final class EarlyResultsReader implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(EarlyResultsReader.class);
     private static final Duration POLL = Duration.ofMillis(100);
     private static final Duration BACKOFF_AFTER_FAILURE = Duration.ofSeconds(1);
+    private static final Duration PARTITIONS_TIMEOUT = Duration.ofSeconds(10);
 
     private final KafkaConsumer<String, byte[]> consumer;
     private final String topic;
@@ -56,8 +56,11 @@ final class EarlyResultsReader implements AutoCloseable {
     static EarlyResultsReader start(Map<String, Object> clientSettings, String topic, EarlyResults sink, String clientId) {
         EarlyResultsReader reader = new EarlyResultsReader(clientSettings, topic, sink, clientId);
         try {
-            List<TopicPartition> partitions = reader.consumer.partitionsFor(topic).stream()
+            List<TopicPartition> partitions = reader.consumer.partitionsFor(topic, PARTITIONS_TIMEOUT).stream()
                     .map(p -> new TopicPartition(topic, p.partition())).toList();
+            if (partitions.isEmpty()) {
+                throw new IllegalStateException("topic " + topic + " has no partitions");
+            }
             reader.consumer.assign(partitions);
             reader.consumer.seekToEnd(partitions);
         } catch (RuntimeException e) {
@@ -86,7 +89,7 @@ final class EarlyResultsReader implements AutoCloseable {
                 }
             } catch (WakeupException e) {
                 // close() wakes the consumer: the loop ends.
-            } catch (KafkaException e) {
+            } catch (RuntimeException e) {
                 // Results still come through the tasks' own consumer; this one tries again shortly.
                 LOG.warn("Reading results ahead failed; they come through the stream threads meanwhile. Trying again in {}",
                         BACKOFF_AFTER_FAILURE, e);

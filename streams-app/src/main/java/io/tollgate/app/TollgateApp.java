@@ -177,7 +177,12 @@ public final class TollgateApp implements AutoCloseable {
                 Map<String, Object> readerSettings = new HashMap<>(config.clientSecurity());
                 readerSettings.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
                 readerSettings.putAll(config.withPrefix("consumer."));
-                earlyReader = EarlyResultsReader.start(readerSettings, topics.results(), earlyResults, config.applicationId() + "-early-results");
+                try {
+                    earlyReader = EarlyResultsReader.start(readerSettings, topics.results(), earlyResults, config.applicationId() + "-early-results");
+                } catch (RuntimeException e) {
+                    // Only an optimisation: the stream threads read every result anyway.
+                    LOG.warn("Results are not read ahead ({}): windows may wait longer for them behind bursts", e.toString());
+                }
             }
             String advertised = config.advertisedAddress(rest.port());
             String advertisedHost = advertised.substring(0, advertised.lastIndexOf(':'));

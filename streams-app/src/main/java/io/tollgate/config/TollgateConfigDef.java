@@ -113,8 +113,9 @@ public final class TollgateConfigDef {
                 .key(DISPATCH_JITTER_MS, LONG, 100L, Range.atLeast(0), MEDIUM,
                         "Slot length; windows are checked over window + jitter. Must be above `dispatch.send.margin.ms`.")
                 .key(DISPATCH_CLOCK_TOLERANCE_MS, LONG, 10L, Range.between(0, 60_000), MEDIUM,
-                        "How far the dispatcher's clock may be behind the limiter's. A window frees a call one window after the "
-                                + "latest the vendor can have seen it, as its result tells (the dispatcher's clock), plus this.")
+                        "How far apart the clocks of the dispatcher's workers may be (an account's calls move between them when "
+                                + "the connector's tasks move). A window frees a call one window after the vendor's answer, as its result "
+                                + "dates it, plus this.")
                 .key(DISPATCH_SEND_MARGIN_MS, LONG, 50L, Range.atLeast(0), MEDIUM,
                         "The dispatcher's send margin (its own key of the same name must match).")
                 .key(CONCURRENCY_PREFETCH, INT, 4, Range.between(0, 64), MEDIUM,

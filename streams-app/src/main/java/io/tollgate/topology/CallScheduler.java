@@ -20,6 +20,7 @@ import io.tollgate.topology.store.LimiterStores;
 import io.tollgate.topology.store.WaitingCall;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -54,17 +55,19 @@ final class CallScheduler {
     private final Outbox out;
     private final TollgateMetrics metrics;
     private final long leadMs;
+    private final long punctuationMs;
     private final int maxAttempts;
     private final int maxStaleReturns;
 
     CallScheduler(Limiter limiter, LimiterStores stores, AccountResolver accounts, Outbox out, TollgateMetrics metrics, long leadMs,
-                  int maxAttempts, int maxStaleReturns) {
+                  long punctuationMs, int maxAttempts, int maxStaleReturns) {
         this.limiter = limiter;
         this.stores = stores;
         this.accounts = accounts;
         this.out = out;
         this.metrics = metrics;
         this.leadMs = leadMs;
+        this.punctuationMs = punctuationMs;
         this.maxAttempts = maxAttempts;
         this.maxStaleReturns = maxStaleReturns;
     }
@@ -183,6 +186,15 @@ final class CallScheduler {
                 + " while deciding the call; it was set aside so that the calls after it go on", null, null, wallNow);
     }
 
+    /** A result whose work failed in a way no validation foresaw: its call is set aside, so that the results after it go on. */
+    void setAsideResult(DispatchResult result, RuntimeException e, long wallNow) {
+        LOG.error("The result of call {} of account {} could not be applied; the call was rejected INTERNAL_ERROR",
+                result.getRequestId(), result.getAccount(), e);
+        metrics.internalError();
+        reject(result.getAccount(), result.getRequest(), RejectReason.INTERNAL_ERROR, e.getClass().getName()
+                + " while applying its result; it was set aside so that the results after it go on", null, null, wallNow);
+    }
+
     // ---- waiting calls
 
     /**
@@ -204,11 +216,22 @@ final class CallScheduler {
         Map<RuleKey, LimitState> admitted = new HashMap<>();
         StateLookup stored = stores.states(account);
         StateLookup states = key -> admitted.containsKey(key) ? admitted.get(key) : stored.get(key);
-        LaneScheduler.Drain<WaitingCall> drain = LaneScheduler.drain(before, force, planned, stores.lanes(account),
+        // A call the limits admit before the next punctuation is planned for that very moment, not for the
+        // punctuation after it: a window would otherwise lose up to an interval each time it turns over. Slots
+        // never go back in time within a drain, so every rule sees its calls in order.
+        Map<WaitingCall, Long> slots = new IdentityHashMap<>();
+        long[] latestSlot = {planned};
+        LaneScheduler.Drain<WaitingCall> drain = LaneScheduler.drain(before, force, lookaheadOf(planned), stores.lanes(account),
                 lane -> r.ok() ? r.facts().weightOf(integrationOf(lane)) : Integer.MAX_VALUE, call -> {
-                    Decision d = judge(r, states, call, planned);
+                    Decision d = judge(r, states, call, latestSlot[0]);
+                    if (d instanceof Decision.Delay delay && delay.notBeforeMs() <= lookaheadOf(planned)
+                            && judge(r, states, call, delay.notBeforeMs()) instanceof Decision.Admit exact) {
+                        latestSlot[0] = delay.notBeforeMs();
+                        d = exact;
+                    }
                     if (d instanceof Decision.Admit admit) {
                         admitted.putAll(admit.updates());
+                        slots.put(call, latestSlot[0]);
                     }
                     return d;
                 });
@@ -230,7 +253,7 @@ final class CallScheduler {
             if (step instanceof LaneScheduler.Step.SetAside<WaitingCall> aside) {
                 setAside(account, call.request(), aside.failure(), wallNow);
             } else if (((LaneScheduler.Step.Leave<WaitingCall>) step).decision() instanceof Decision.Admit admit) {
-                dispatch(account, call, admit, wallNow, planned);
+                dispatch(account, call, admit, wallNow, slots.getOrDefault(call, planned));
             } else {
                 Decision.Reject reject = (Decision.Reject) ((LaneScheduler.Step.Leave<WaitingCall>) step).decision();
                 reject(account, call.request(), reject.reason(), reject.detail(), reject.ruleId(), reject.couldGoAtMs(), wallNow);
@@ -273,6 +296,11 @@ final class CallScheduler {
                 call.grantedWaitMs());
     }
 
+    /** The latest slot a drain planning {@code planned} gives: any later is the next punctuation's. */
+    long lookaheadOf(long planned) {
+        return planned + punctuationMs - 1;
+    }
+
     /** Rejects waiting calls whose deadline has passed, wherever they wait. */
     void expireDeadlines(long wallNow) {
         long planned = wallNow + leadMs;
@@ -312,6 +340,7 @@ final class CallScheduler {
     boolean onResult(DispatchResult result, long wallNow, boolean early) {
         String account = result.getAccount();
         if (!early) {
+            // A result read ahead is counted when its own record comes.
             metrics.result(result.getOutcome().name());
         }
         InFlightCall inFlight = stores.inFlight(account, result.getRequestId());
@@ -325,16 +354,13 @@ final class CallScheduler {
             }
             return false;
         }
-        if (early) {
-            metrics.result(result.getOutcome().name());
-        }
         stores.settle(account, result.getRequestId(), wallNow);
         long planned = wallNow + leadMs;
         AccountResolver.Resolution r = accounts.resolve(account);
         if (result.getExecuteAt() != null && result.getExecutedAt() != null) {
             metrics.dispatchLag(result.getExecutedAt().toEpochMilli() - result.getExecuteAt().toEpochMilli());
         }
-        DispatchOutcome outcome = Records.toOutcome(result, inFlight.charges(), wallNow);
+        DispatchOutcome outcome = Records.toOutcome(result, inFlight.charges());
         if (!r.ok()) {
             if (outcome.outcome().requeues()) {
                 reject(account, result.getRequest(), r.failure(), r.detail(), null, null, wallNow);

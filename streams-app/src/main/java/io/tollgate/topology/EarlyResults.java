@@ -36,16 +36,18 @@ public final class EarlyResults {
         this.capacityPerPartition = capacityPerPartition;
     }
 
-    /** The task of {@code partition} runs here: keep its results from now on. */
-    void claim(int partition) {
-        if (capacityPerPartition > 0) {
-            claimed.putIfAbsent(partition, new ArrayDeque<>());
+    /**
+     * The task of {@code partition} runs here: keep its results from now on, for this claim only. A task that
+     * moved to another thread of this instance may close after its successor claimed: its release leaves the
+     * successor's claim alone.
+     */
+    Claim claim(int partition) {
+        if (capacityPerPartition == 0) {
+            return new Claim(partition, null);
         }
-    }
-
-    /** The task of {@code partition} left: its results are no longer this instance's to apply. */
-    void release(int partition) {
-        claimed.remove(partition);
+        ArrayDeque<Raw> queue = new ArrayDeque<>();
+        claimed.put(partition, queue);
+        return new Claim(partition, queue);
     }
 
     /** Whether some task here wants the results of {@code partition}. */
@@ -68,19 +70,36 @@ public final class EarlyResults {
         return true;
     }
 
-    /** Takes every result offered for {@code partition} since the last take, oldest first. */
-    List<Raw> take(int partition) {
-        ArrayDeque<Raw> queue = claimed.get(partition);
-        if (queue == null) {
-            return List.of();
+    /** One task's hold on its partition's results. */
+    final class Claim {
+        private final int partition;
+        private final ArrayDeque<Raw> queue;
+
+        private Claim(int partition, ArrayDeque<Raw> queue) {
+            this.partition = partition;
+            this.queue = queue;
         }
-        synchronized (queue) {
-            if (queue.isEmpty()) {
+
+        /** Takes every result offered since the last take, oldest first. */
+        List<Raw> take() {
+            if (queue == null) {
                 return List.of();
             }
-            List<Raw> taken = new ArrayList<>(queue);
-            queue.clear();
-            return taken;
+            synchronized (queue) {
+                if (queue.isEmpty()) {
+                    return List.of();
+                }
+                List<Raw> taken = new ArrayList<>(queue);
+                queue.clear();
+                return taken;
+            }
+        }
+
+        /** The task left: its results are no longer this instance's to apply, unless a successor claimed them. */
+        void release() {
+            if (queue != null) {
+                claimed.remove(partition, queue);
+            }
         }
     }
 

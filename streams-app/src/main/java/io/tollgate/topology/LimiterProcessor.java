@@ -48,6 +48,7 @@ final class LimiterProcessor implements Processor<String, LimiterInput, String, 
     private final EarlyResults earlyResults;
     private final ResultDecoder resultDecoder;
     private final EarlyResults.Applied appliedEarly = new EarlyResults.Applied();
+    private EarlyResults.Claim earlyClaim;
     private ProcessorContext<String, SpecificRecord> context;
     private CallScheduler scheduler;
     private StateSweep sweep;
@@ -74,13 +75,13 @@ final class LimiterProcessor implements Processor<String, LimiterInput, String, 
         AccountResolver resolver = new AccountResolver(catalog, policies::get, accounts::get, settings.defaultPolicy(),
                 settings.topics().accounts());
         Limiter limiter = new Limiter(catalog.settings());
-        this.scheduler = new CallScheduler(limiter, stores, resolver, new Forwarder(), metrics, settings.leadMs(), settings.maxAttempts(),
+        this.scheduler = new CallScheduler(limiter, stores, resolver, new Forwarder(), metrics, settings.leadMs(), settings.punctuationMs(), settings.maxAttempts(),
                 settings.maxStaleReturns());
         this.sweep = new StateSweep(limiter, stores, resolver, metrics);
         this.seenEpoch = catalog.epoch();
         // A task revived after a failure starts again from its last commit: what it applied ahead since is undone.
         appliedEarly.clear();
-        earlyResults.claim(context.taskId().partition());
+        earlyClaim = earlyResults.claim(context.taskId().partition());
         context.schedule(Duration.ofMillis(settings.punctuationMs()), PunctuationType.WALL_CLOCK_TIME, this::punctuate);
         context.schedule(SWEEP_INTERVAL, PunctuationType.WALL_CLOCK_TIME, now -> {
             isolated("the counter sweep", () -> sweep.sweep(now + settings.leadMs(), SWEEP_SLICE));
@@ -93,7 +94,9 @@ final class LimiterProcessor implements Processor<String, LimiterInput, String, 
     /** The task leaves this instance (a rebalance, a stop): its waiting calls leave the instance's gauge. */
     @Override
     public void close() {
-        earlyResults.release(context.taskId().partition());
+        if (earlyClaim != null) {
+            earlyClaim.release();
+        }
         if (stores != null) {
             metrics.waitingChanged(-stores.waitingCalls());
             metrics.oldestWaitingSince(context.taskId().toString(), null);
@@ -106,8 +109,12 @@ final class LimiterProcessor implements Processor<String, LimiterInput, String, 
         afterwardsWritingCounters(() -> {
             if (record.value() instanceof LimiterInput.NewRequest request) {
                 scheduler.submit(request.request(), request.seq(), now);
-            } else if (record.value() instanceof LimiterInput.Result result && !appliedEarly.remove(result.result())) {
-                scheduler.onResult(result.result(), now, false);
+            } else if (record.value() instanceof LimiterInput.Result result) {
+                if (appliedEarly.remove(result.result())) {
+                    metrics.result(result.result().getOutcome().name());
+                } else {
+                    scheduler.onResult(result.result(), now, false);
+                }
             }
         });
     }
@@ -142,19 +149,28 @@ final class LimiterProcessor implements Processor<String, LimiterInput, String, 
     }
 
     /**
-     * Applies the results read ahead of this task's consumer. One that cannot be read, or fails, is left to its
-     * own record, which rejects or retries it as any result.
+     * Applies the results read ahead of this task's consumer; their own records are skipped when they come.
+     * One that cannot be read is left to its own record, which rejects it as any result. One whose work fails
+     * fails as its own record would: a transient failure restarts the task from its last commit (and its
+     * own record comes again), any other sets the call aside as rejected INTERNAL_ERROR.
      */
     private void applyEarlyResults(long now) {
         String topic = settings.topics().results();
-        for (EarlyResults.Raw raw : earlyResults.take(context.taskId().partition())) {
+        for (EarlyResults.Raw raw : earlyClaim.take()) {
             if (resultDecoder.decode(topic, raw.key(), raw.value()) instanceof Decoded.Ok<DispatchResult> ok) {
-                isolated("a result read ahead", () -> {
-                    if (scheduler.onResult(ok.value(), now, true)) {
-                        appliedEarly.add(ok.value());
+                DispatchResult result = ok.value();
+                try {
+                    if (scheduler.onResult(result, now, true)) {
+                        appliedEarly.add(result);
                         metrics.resultReadAhead();
                     }
-                });
+                } catch (RuntimeException e) {
+                    if (RejectingExceptionHandler.isTransient(e)) {
+                        throw e;
+                    }
+                    appliedEarly.add(result);
+                    scheduler.setAsideResult(result, e, now);
+                }
             }
         }
     }
@@ -168,7 +184,7 @@ final class LimiterProcessor implements Processor<String, LimiterInput, String, 
                 isolated(account, now, () -> scheduler.drain(account, now, true));
             }
         }
-        for (String account : stores.dueAccounts(now + settings.leadMs())) {
+        for (String account : stores.dueAccounts(scheduler.lookaheadOf(now + settings.leadMs()))) {
             isolated(account, now, () -> scheduler.drain(account, now, false));
         }
         scheduler.expireDeadlines(now);

@@ -38,7 +38,7 @@ public final class Records {
      *     before charges were kept)
      * @param nowMs when the result is applied: the call reached the vendor before it, whatever the result says
      */
-    public static DispatchOutcome toOutcome(DispatchResult result, List<RuleCharge> charged, long nowMs) {
+    public static DispatchOutcome toOutcome(DispatchResult result, List<RuleCharge> charged) {
         CallOutcome outcome;
         try {
             outcome = CallOutcome.valueOf(result.getOutcome().name());
@@ -52,9 +52,14 @@ public final class Records {
         // redelivery of one an earlier owner of the partition was sending when it stopped.
         boolean neverSent = Boolean.FALSE.equals(result.getSent());
         Long planned = result.getExecuteAt() == null ? null : result.getExecuteAt().toEpochMilli();
-        Long latestArrival = neverSent ? null : Math.min(nowMs, result.getExecutedAt().toEpochMilli() + Math.max(0, result.getLatencyMs()));
+        // On the dispatcher's clock, as its next calls' slots are kept: a window that frees a call one window after
+        // this frees it one window after the vendor's answer on the clock that sends the next. Both times are whole
+        // milliseconds, rounded down.
+        Long latestArrival = neverSent ? null : result.getExecutedAt().toEpochMilli() + Math.max(0, result.getLatencyMs()) + 2;
+        // A dispatcher that leaves latency_ms at its default says nothing of when the answer came.
+        boolean answered = answeredByVendor(outcome, result.getStatus()) && result.getLatencyMs() > 0;
         return new DispatchOutcome(result.getRequestId(), result.getCredentialRef(), outcome, result.getHeaders(), charges,
-                planned, latestArrival, neverSent, answeredByVendor(outcome, result.getStatus()));
+                planned, latestArrival, neverSent, answered);
     }
 
     /**

@@ -14,34 +14,46 @@ class EarlyResultsTest {
     @Test
     void shouldKeepOnlyTheResultsOfClaimedPartitionsInOrderUntilTaken() {
         EarlyResults early = new EarlyResults(10);
-        early.claim(1);
+        EarlyResults.Claim claim = early.claim(1);
 
         assertThat(early.offer(0, raw("elsewhere"))).isFalse();
         assertThat(early.offer(1, raw("a"))).isTrue();
         early.offer(1, raw("b"));
 
-        assertThat(early.take(0)).isEmpty();
-        assertThat(early.take(1)).extracting(EarlyResults.Raw::key).containsExactly("a", "b");
-        assertThat(early.take(1)).as("taken once").isEmpty();
+        assertThat(claim.take()).extracting(EarlyResults.Raw::key).containsExactly("a", "b");
+        assertThat(claim.take()).as("taken once").isEmpty();
     }
 
     @Test
     void shouldDropTheOldestWhenATaskFallsBehindAndEverythingWhenItLeaves() {
         EarlyResults early = new EarlyResults(2);
-        early.claim(0);
+        EarlyResults.Claim claim = early.claim(0);
         List.of("a", "b", "c").forEach(k -> early.offer(0, raw(k)));
 
-        assertThat(early.take(0)).extracting(EarlyResults.Raw::key).containsExactly("b", "c");
+        assertThat(claim.take()).extracting(EarlyResults.Raw::key).containsExactly("b", "c");
         early.offer(0, raw("d"));
-        early.release(0);
+        claim.release();
         assertThat(early.wants(0)).isFalse();
-        assertThat(early.take(0)).isEmpty();
+        assertThat(early.offer(0, raw("e"))).isFalse();
+    }
+
+    @Test
+    void shouldLeaveASuccessorsClaimAloneWhenTheTaskItReplacedClosesLate() {
+        EarlyResults early = new EarlyResults(10);
+        EarlyResults.Claim moved = early.claim(0);
+        EarlyResults.Claim successor = early.claim(0);
+
+        moved.release();
+        early.offer(0, raw("a"));
+
+        assertThat(early.wants(0)).isTrue();
+        assertThat(successor.take()).extracting(EarlyResults.Raw::key).containsExactly("a");
+        assertThat(moved.take()).isEmpty();
     }
 
     @Test
     void shouldNeverKeepAnythingWhenReadingAheadIsOff() {
-        EarlyResults.NONE.claim(0);
-
+        assertThat(EarlyResults.NONE.claim(0).take()).isEmpty();
         assertThat(EarlyResults.NONE.wants(0)).isFalse();
         assertThat(EarlyResults.NONE.offer(0, raw("a"))).isFalse();
     }

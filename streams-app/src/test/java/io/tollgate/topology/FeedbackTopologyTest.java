@@ -11,6 +11,7 @@ import io.tollgate.avro.policy.Policy;
 import io.tollgate.avro.policy.SlidingWindow;
 import io.tollgate.limiter.LimiterSettings;
 import io.tollgate.policy.PolicyFile;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
@@ -202,7 +203,8 @@ class FeedbackTopologyTest {
         assertThat(fx.dispatchedIds()).as("on plan, r5 would have gone at 2100").hasSize(5);
         fx.advance(100);
         assertThat(fx.dispatchedIds()).hasSize(6);
-        assertThat(fx.dispatched().get(5).getExecuteAt()).isEqualTo(TopologyFixture.T0.plusMillis(350 - 100 + 2100));
+        // Answered at +350, dated in whole milliseconds (up to 2 ms early): one window of 2 s after +352.
+        assertThat(fx.dispatched().get(5).getExecuteAt()).isEqualTo(TopologyFixture.T0.plusMillis(352 - 100 + 2100));
         assertThat(fx.metrics.count("tollgate_late_arrivals_total", "")).isEqualTo(5);
     }
 
@@ -222,5 +224,30 @@ class FeedbackTopologyTest {
         }
         assertThat(fx.dispatchedIds()).hasSize(6);
         assertThat(fx.dispatched().get(5).getExecuteAt()).isEqualTo(TopologyFixture.T0.plusMillis(2500));
+    }
+
+    @Test
+    void shouldFreeACallOneWindowAfterTheVendorsAnswerNotAfterItsSlotsEnd() throws Exception {
+        fx.close();
+        fx = TopologyFixture.with().jitterMs(100).start();
+        fx.seed(BURST_WITH_FEEDBACK);
+        IntStream.range(0, 10).forEach(i -> fx.send(request("r" + i).build()));
+        fx.advance(100);
+        List<DispatchedCall> first = fx.dispatched().subList(0, 5);
+        // r0..r3 answered 20 ms into their slot; r4 met a gateway's 503, which does not say when the vendor saw it.
+        for (DispatchedCall call : first.subList(0, 4)) {
+            fx.result(DispatchResult.newBuilder(TopologyFixture.resultOf(call, Outcome.SUCCESS, 200, Map.of()))
+                    .setExecutedAt(call.getExecuteAt()).setLatencyMs(20).build());
+        }
+        fx.result(DispatchResult.newBuilder(TopologyFixture.resultOf(first.get(4), Outcome.HTTP_ERROR, 503, Map.of()))
+                .setExecutedAt(first.get(4).getExecuteAt()).setLatencyMs(20).build());
+
+        fx.advance(2100);
+
+        assertThat(fx.dispatchedIds()).hasSize(10);
+        assertThat(fx.dispatched().subList(5, 9)).as("one window after the answers to r0..r3 (+22 ms, rounding included)")
+                .extracting(DispatchedCall::getExecuteAt).containsOnly(TopologyFixture.T0.plusMillis(22 + 2000));
+        assertThat(fx.dispatched().get(9).getExecuteAt()).as("r4's place, bounded only by its slot's end: window plus jitter")
+                .isEqualTo(TopologyFixture.T0.plusMillis(2100));
     }
 }

@@ -118,7 +118,8 @@ public record SlidingWindowLimit(long windowMs) implements Limit {
         if (restamp == plannedMs || restamp < plannedMs && !answered) {
             return log.confirmed(plannedMs, units);
         }
-        return log.moved(plannedMs, restamp, units);
+        // A result dated far ahead (a dispatcher's clock, a hostile writer) holds the place no later than now.
+        return log.moved(plannedMs, Math.min(restamp, Math.max(plannedMs, ctx.nowMs() - ctx.jitterMs())), units);
     }
 
     @Override
