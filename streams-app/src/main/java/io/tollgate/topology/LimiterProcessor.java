@@ -1,11 +1,11 @@
 package io.tollgate.topology;
 
 import io.tollgate.avro.DelayedCall;
+import io.tollgate.avro.DispatchResult;
 import io.tollgate.avro.DispatchedCall;
 import io.tollgate.avro.RejectedCall;
 import io.tollgate.config.NodeNames;
 import io.tollgate.config.StoreNames;
-import io.tollgate.avro.DispatchResult;
 import io.tollgate.config.TopologySettings;
 import io.tollgate.intake.Decoded;
 import io.tollgate.intake.ResultDecoder;
@@ -75,8 +75,8 @@ final class LimiterProcessor implements Processor<String, LimiterInput, String, 
         AccountResolver resolver = new AccountResolver(catalog, policies::get, accounts::get, settings.defaultPolicy(),
                 settings.topics().accounts());
         Limiter limiter = new Limiter(catalog.settings());
-        this.scheduler = new CallScheduler(limiter, stores, resolver, new Forwarder(), metrics, settings.leadMs(), settings.punctuationMs(), settings.maxAttempts(),
-                settings.maxStaleReturns());
+        this.scheduler = new CallScheduler(limiter, stores, resolver, new Forwarder(), metrics, settings.leadMs(), settings.punctuationMs(),
+                settings.maxAttempts(), settings.maxStaleReturns());
         this.sweep = new StateSweep(limiter, stores, resolver, metrics);
         this.seenEpoch = catalog.epoch();
         // A task revived after a failure starts again from its last commit: what it applied ahead since is undone.
