@@ -58,6 +58,11 @@ final class CallScheduler {
     private final long punctuationMs;
     private final int maxAttempts;
     private final int maxStaleReturns;
+    /**
+     * The latest slot a drain gave ahead of its own planned time. Every later decision of the task is made no
+     * earlier: a fixed window or a day asked about a time before the one it last counted would start afresh.
+     */
+    private long slotFloor;
 
     CallScheduler(Limiter limiter, LimiterStores stores, AccountResolver accounts, Outbox out, TollgateMetrics metrics, long leadMs,
                   long punctuationMs, int maxAttempts, int maxStaleReturns) {
@@ -95,7 +100,7 @@ final class CallScheduler {
             reject(account, request, resolution.failure(), resolution.detail(), null, null, wallNow);
             return;
         }
-        long planned = wallNow + leadMs;
+        long planned = plannedAt(wallNow);
         String lane = laneOf(request);
         WaitingCall call = new WaitingCall(request, seq, planned, 1, planned, null);
         AccountQueue queue = stores.queue(account);
@@ -210,7 +215,7 @@ final class CallScheduler {
             return Set.of();
         }
         AccountResolver.Resolution r = accounts.resolve(account);
-        long planned = wallNow + leadMs;
+        long planned = plannedAt(wallNow);
         // The drain decides against the charges of the calls it admitted before; they are counted in the store
         // only as each call is sent, so a drain that fails half-way charges nothing it did not send.
         Map<RuleKey, LimitState> admitted = new HashMap<>();
@@ -224,10 +229,16 @@ final class CallScheduler {
         LaneScheduler.Drain<WaitingCall> drain = LaneScheduler.drain(before, force, lookaheadOf(planned), stores.lanes(account),
                 lane -> r.ok() ? r.facts().weightOf(integrationOf(lane)) : Integer.MAX_VALUE, call -> {
                     Decision d = judge(r, states, call, latestSlot[0]);
-                    if (d instanceof Decision.Delay delay && delay.notBeforeMs() <= lookaheadOf(planned)
-                            && judge(r, states, call, delay.notBeforeMs()) instanceof Decision.Admit exact) {
-                        latestSlot[0] = delay.notBeforeMs();
-                        d = exact;
+                    if (d instanceof Decision.Delay delay && delay.notBeforeMs() <= lookaheadOf(planned)) {
+                        Decision exact = judge(r, states, call, delay.notBeforeMs());
+                        if (exact instanceof Decision.Admit) {
+                            latestSlot[0] = delay.notBeforeMs();
+                            slotFloor = Math.max(slotFloor, latestSlot[0]);
+                            d = exact;
+                        } else if (exact instanceof Decision.Delay later) {
+                            // Held past the look-ahead after all: the lane waits for that, not to be judged again now.
+                            d = later;
+                        }
                     }
                     if (d instanceof Decision.Admit admit) {
                         admitted.putAll(admit.updates());
@@ -301,9 +312,14 @@ final class CallScheduler {
         return planned + punctuationMs - 1;
     }
 
+    /** When a call decided at {@code wallNow} is sent at the earliest: the lead ahead, and never before a slot already given. */
+    long plannedAt(long wallNow) {
+        return Math.max(wallNow + leadMs, slotFloor);
+    }
+
     /** Rejects waiting calls whose deadline has passed, wherever they wait. */
     void expireDeadlines(long wallNow) {
-        long planned = wallNow + leadMs;
+        long planned = plannedAt(wallNow);
         for (LimiterStores.Expired e : stores.expiredDeadlines(planned)) {
             try {
                 expire(e, wallNow);
@@ -355,7 +371,7 @@ final class CallScheduler {
             return false;
         }
         stores.settle(account, result.getRequestId(), wallNow);
-        long planned = wallNow + leadMs;
+        long planned = plannedAt(wallNow);
         AccountResolver.Resolution r = accounts.resolve(account);
         if (result.getExecuteAt() != null && result.getExecutedAt() != null) {
             metrics.dispatchLag(result.getExecutedAt().toEpochMilli() - result.getExecuteAt().toEpochMilli());
@@ -435,7 +451,7 @@ final class CallScheduler {
     /** Puts a call that came back in its old place in its lane; it keeps its age, so its maximum wait bounds every return. */
     private void requeue(DispatchResult result, InFlightCall returned, FeedbackEffect effect, CallOutcome outcome, long wallNow) {
         String account = result.getAccount();
-        long planned = wallNow + leadMs;
+        long planned = plannedAt(wallNow);
         ApiRequest request = result.getRequest();
         FeedbackEffect.SpentQuota spent = effect.spentQuota();
         String binding = outcome == CallOutcome.STALE ? STALE_DISPATCH : outcome == CallOutcome.NETWORK_ERROR ? NETWORK_ERROR

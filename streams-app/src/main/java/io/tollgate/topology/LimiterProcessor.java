@@ -84,7 +84,7 @@ final class LimiterProcessor implements Processor<String, LimiterInput, String, 
         earlyClaim = earlyResults.claim(context.taskId().partition());
         context.schedule(Duration.ofMillis(settings.punctuationMs()), PunctuationType.WALL_CLOCK_TIME, this::punctuate);
         context.schedule(SWEEP_INTERVAL, PunctuationType.WALL_CLOCK_TIME, now -> {
-            isolated("the counter sweep", () -> sweep.sweep(now + settings.leadMs(), SWEEP_SLICE));
+            isolated("the counter sweep", () -> sweep.sweep(scheduler.plannedAt(now), SWEEP_SLICE));
             isolated("forgetting request ids and calls in flight", () -> stores.forgetExpired(now, FORGET_SLICE));
             isolated("reading the oldest wait", () -> metrics.oldestWaitingSince(context.taskId().toString(),
                     stores.oldestWaitingSince(OLDEST_WAIT_LANES)));
@@ -184,7 +184,7 @@ final class LimiterProcessor implements Processor<String, LimiterInput, String, 
                 isolated(account, now, () -> scheduler.drain(account, now, true));
             }
         }
-        for (String account : stores.dueAccounts(scheduler.lookaheadOf(now + settings.leadMs()))) {
+        for (String account : stores.dueAccounts(scheduler.lookaheadOf(scheduler.plannedAt(now)))) {
             isolated(account, now, () -> scheduler.drain(account, now, false));
         }
         scheduler.expireDeadlines(now);

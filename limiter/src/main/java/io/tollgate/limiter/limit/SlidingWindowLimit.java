@@ -118,6 +118,10 @@ public record SlidingWindowLimit(long windowMs) implements Limit {
         if (restamp == plannedMs || restamp < plannedMs && !answered) {
             return log.confirmed(plannedMs, units);
         }
+        if (restamp < plannedMs) {
+            // Never answered before its slot opened, as its sender's clock goes: a result that says so is wrong.
+            return log.moved(plannedMs, Math.max(restamp, plannedMs - ctx.jitterMs()), units);
+        }
         // A result dated far ahead (a dispatcher's clock, a hostile writer) holds the place no later than now.
         return log.moved(plannedMs, Math.min(restamp, Math.max(plannedMs, ctx.nowMs() - ctx.jitterMs())), units);
     }

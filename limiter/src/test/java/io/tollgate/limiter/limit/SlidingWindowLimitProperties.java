@@ -173,6 +173,9 @@ class SlidingWindowLimitProperties {
                 .as("answered 30 ms into its slot: the window frees it one window after the answer").isEqualTo(1_002_030);
         LimitState late = window.observeArrival(state, 1, 1_000_000, 1_000_700L, true, afterWindow);
         assertThat(window.evaluate(late, 1, 1, afterWindow).admitAtMs()).as("arrived 700 ms late").isEqualTo(1_002_700);
+        LimitState answeredBeforeItsSlot = window.observeArrival(state, 1, 1_000_000, 990_000L, true, afterWindow);
+        assertThat(window.evaluate(answeredBeforeItsSlot, 1, 1, new LimitContext(1_000_400, 100, 10_000, ACCOUNT)).admitAtMs())
+                .as("a result dated before its slot frees the place no sooner than one window after the slot").isEqualTo(1_002_000);
         LimitState notSent = window.observeArrival(state, 1, 1_000_000, null, false, afterWindow);
         assertThat(window.evaluate(notSent, 1, 1, afterWindow).admitsAt(1_002_100)).as("never sent").isTrue();
     }
