@@ -235,9 +235,6 @@ final class CallScheduler {
                             latestSlot[0] = delay.notBeforeMs();
                             slotFloor = Math.max(slotFloor, latestSlot[0]);
                             d = exact;
-                        } else if (exact instanceof Decision.Delay later) {
-                            // Held past the look-ahead after all: the lane waits for that, not to be judged again now.
-                            d = later;
                         }
                     }
                     if (d instanceof Decision.Admit admit) {
