@@ -83,9 +83,8 @@ final class EarlyResultsReader implements AutoCloseable {
         while (running) {
             try {
                 for (ConsumerRecord<String, byte[]> record : consumer.poll(POLL)) {
-                    if (sink.wants(record.partition())) {
-                        sink.offer(record.partition(), new EarlyResults.Raw(record.key(), record.value()));
-                    }
+                    // Kept only if a task here claims the partition.
+                    sink.offer(record.partition(), new EarlyResults.Raw(record.key(), record.value()));
                 }
             } catch (WakeupException e) {
                 // close() wakes the consumer: the loop ends.

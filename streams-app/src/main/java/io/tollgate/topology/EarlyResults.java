@@ -50,11 +50,6 @@ public final class EarlyResults {
         return new Claim(partition, queue);
     }
 
-    /** Whether some task here wants the results of {@code partition}. */
-    public boolean wants(int partition) {
-        return claimed.containsKey(partition);
-    }
-
     /** Offers a result written to {@code partition}; false if no task here claims it. */
     public boolean offer(int partition, Raw result) {
         ArrayDeque<Raw> queue = claimed.get(partition);
