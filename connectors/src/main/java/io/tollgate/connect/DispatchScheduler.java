@@ -282,7 +282,7 @@ final class DispatchScheduler implements AutoCloseable {
             forget(held);
             DispatchedCall call = held.waiter.call;
             long now = clock.getAsLong();
-            publish(held.tp, held.offset, call, CallResult.stale("no concurrency permit of " + permitNames(call) + " freed before its slot ended ("
+            publish(held.tp, held.offset, call, CallResult.permitNotFreed("no concurrency permit of " + permitNames(call) + " freed before its slot ended ("
                     + (now - call.getExecuteAt().toEpochMilli()) + " ms after it opened)", now, held.onlyHere));
         }
     }
@@ -306,7 +306,7 @@ final class DispatchScheduler implements AutoCloseable {
                 synchronized (permits) {
                     work.addAll(permits.release(call));
                 }
-                publish(held.tp, held.offset, call, CallResult.stale("its permit freed " + (now - call.getExecuteAt().toEpochMilli())
+                publish(held.tp, held.offset, call, CallResult.permitNotFreed("its permit freed " + (now - call.getExecuteAt().toEpochMilli())
                         + " ms after its slot opened, too late", now, held.onlyHere));
                 continue;
             }

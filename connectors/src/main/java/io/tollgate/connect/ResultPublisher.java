@@ -43,6 +43,7 @@ final class ResultPublisher implements AutoCloseable {
                 .setSent(result.sent())
                 .setRequest(call.getRequest())
                 .setCharges(charges)
+                .setWaitedForPermit(result.waitedForPermit())
                 .build();
         producer.send(new ProducerRecord<>(topic, record.getAccount(), record), (meta, e) -> written.done(e));
     }

@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.tollgate.avro.DispatchResult;
+import io.tollgate.avro.DispatchedCall;
 import io.tollgate.avro.Outcome;
+import io.tollgate.avro.Permit;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -81,9 +83,33 @@ class DispatchSchedulerTest {
         DispatchResult result = (DispatchResult) producer.history().get(0).value();
         assertThat(result.getOutcome()).isEqualTo(Outcome.STALE);
         assertThat(result.getSent()).as("received after its slot: an earlier owner may have been sending it").isNull();
+        assertThat(result.getWaitedForPermit()).as("late, not held back by a busy vendor").isFalse();
         assertThat(result.getRequest().getRequestId()).isEqualTo("late");
         assertThat(vendor.received).isEmpty();
         assertThat(offsets.committable(List.of(TP))).containsEntry(TP, new OffsetAndMetadata(4));
+    }
+
+    @Test
+    void shouldSayThatACallWaitedForAConcurrencyPermitWhenNoneFreedWithinItsSlot() {
+        vendor.answers = r -> new LocalHttpServer.Answer(200, "application/json", "{}", Map.of(), 1_500);
+        long slot = System.currentTimeMillis() + 200;
+        scheduler.submit(TP, 0, withOnePermit(Fixtures.dispatched(Fixtures.request("slow").build(), slot, 400)));
+        scheduler.submit(TP, 1, withOnePermit(Fixtures.dispatched(Fixtures.request("behind").build(), slot, 400)));
+
+        await().atMost(Duration.ofSeconds(5)).until(() -> !producer.history().isEmpty());
+
+        DispatchResult behind = (DispatchResult) producer.history().get(0).value();
+        assertThat(behind.getRequestId()).isEqualTo("behind");
+        assertThat(behind.getOutcome()).isEqualTo(Outcome.STALE);
+        assertThat(behind.getSent()).isFalse();
+        assertThat(behind.getWaitedForPermit()).as("flow control: the limiter must not count it as a dispatcher too late").isTrue();
+        assertThat(vendor.received).hasSize(1);
+    }
+
+    private static DispatchedCall withOnePermit(DispatchedCall call) {
+        call.setPermits(List.of(Permit.newBuilder().setRuleId("concurrent-connections").setSubject("account:acme")
+                .setLimit(1).setLeaseMs(60_000).build()));
+        return call;
     }
 
     @Test

@@ -136,7 +136,8 @@ public final class TollgateConfigDef {
                 .key(MAX_ATTEMPTS, INT, 5, Range.atLeast(1), MEDIUM,
                         "Times a call may reach the vendor and come back (429, block, no answer) before it is rejected.")
                 .key(MAX_STALE_RETURNS, INT, 10, Range.atLeast(1), LOW,
-                        "Times a call may come back STALE (not sent, too late for its slot) before it is rejected.")
+                        "Times a call may come back STALE (not sent, too late for its slot) before it is rejected. A call that waited at "
+                                + "the dispatcher for a concurrency permit that did not free in time is not counted: its maxWait and deadline bound it.")
                 .key(REQUEST_MAX_BYTES, INT, 262_144, Range.atLeast(1), LOW, "Larger requests are rejected.")
                 .key(DEDUP_RETENTION_MS, LONG, 86_400_000L, Range.atLeast(1), LOW, "How long request ids are remembered.");
         d.group(GROUP_REST)

@@ -398,10 +398,13 @@ final class CallScheduler {
             metrics.refunded(outcome.outcome().name());
         }
         boolean stale = outcome.outcome() == CallOutcome.STALE;
+        // A call that waited at the dispatcher for a concurrency permit met a busy vendor, not a dispatcher too late
+        // for its slots: it is not counted against max.stale.returns (its maxWait and deadline bound its wait).
+        boolean lateForItsSlot = stale && !result.getWaitedForPermit();
         // A spent daily quota is no failed attempt: the call waits for the reset (or is refused if that is too far).
         boolean attempted = !stale && effect.spentQuota() == null;
         InFlightCall returned = new InFlightCall(inFlight.seq(), inFlight.attempt() + (attempted ? 1 : 0), inFlight.dispatchedAtMs(),
-                inFlight.plannedAtMs(), inFlight.waitingSinceMs(), inFlight.staleReturns() + (stale ? 1 : 0), inFlight.charges(),
+                inFlight.plannedAtMs(), inFlight.waitingSinceMs(), inFlight.staleReturns() + (lateForItsSlot ? 1 : 0), inFlight.charges(),
                 inFlight.grantedWaitMs());
         if (effect.requeue()) {
             switch (LaneScheduler.onReturn(stale, returned.attempt(), returned.staleReturns(), maxAttempts, maxStaleReturns)) {
@@ -460,7 +463,9 @@ final class CallScheduler {
         AccountQueue before = stores.queue(account);
         stores.putQueue(account, before, before.withArrival(lane, request.getPriority(), returned.seq(), 0));
         out.delay(account, Records.delayed(request, wallNow, notBefore, binding, returned.attempt(), switch (outcome) {
-            case STALE -> "the dispatcher could not send the call within its slot; it waits again";
+            case STALE -> result.getWaitedForPermit()
+                    ? "no concurrency permit freed at the dispatcher within the call's slot (the vendor is busy with the account's other calls); it waits again"
+                    : "the dispatcher could not send the call within its slot; it waits again";
             case NETWORK_ERROR -> "the call did not reach the vendor (" + result.getBodyExcerpt() + "); it waits again";
             default -> spent != null ? "the vendor answered " + result.getStatus() + " with " + spent.ruleId()
                     + " spent; the call waits for its reset (this is not a failed attempt)"

@@ -92,6 +92,25 @@ class ResultSafetyTopologyTest {
     }
 
     @Test
+    void shouldNotCountAWaitForAConcurrencyPermitAsAStaleReturn() throws Exception {
+        fx.seed(POLICY);
+        fx.send(request("behind-a-slow-call").build());
+
+        for (int i = 0; i < 6; i++) {
+            List<DispatchedCall> sent = fx.dispatched();
+            DispatchResult waited = TopologyFixture.resultOf(sent.get(sent.size() - 1), Outcome.STALE, null, Map.of());
+            waited.setWaitedForPermit(true);
+            fx.result(waited);
+            fx.advance(100);
+        }
+
+        assertThat(fx.dispatchedIds()).as("max.stale.returns is 4 in the fixture; a busy vendor is not a late dispatcher").hasSize(7);
+        assertThat(fx.rejected()).isEmpty();
+        assertThat(fx.delayed()).last().satisfies(d -> assertThat(d.getDetail()).contains("no concurrency permit freed"));
+        assertThat(fx.dispatched().get(6).getAttempt()).as("it was never sent, so it made no attempt").isEqualTo(1);
+    }
+
+    @Test
     void shouldCountTheWholeWaitOfACallThatComesBackAgainstItsMaximumWait() throws Exception {
         fx.seed(POLICY.replace("maxWait: 1h", "maxWait: 1s"));
         fx.send(request("slow").build());
