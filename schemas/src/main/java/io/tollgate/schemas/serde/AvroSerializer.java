@@ -8,12 +8,11 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericContainer;
-import org.apache.avro.generic.GenericDatumWriter;
+import org.apache.avro.generic.GenericData;
 import org.apache.avro.io.BinaryEncoder;
 import org.apache.avro.io.DatumWriter;
 import org.apache.avro.io.EncoderFactory;
 import org.apache.avro.specific.SpecificData;
-import org.apache.avro.specific.SpecificDatumWriter;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.Serializer;
@@ -75,11 +74,9 @@ public class AvroSerializer<T extends GenericContainer> implements Serializer<T>
         return out.toByteArray();
     }
 
-    @SuppressWarnings("unchecked")
     private static DatumWriter<Object> writerFor(Schema schema) {
         Class<?> generated = SpecificData.get().getClass(schema);
-        return generated != null && SpecificRecord.class.isAssignableFrom(generated)
-                ? new SpecificDatumWriter<>(schema, AvroModel.INSTANCE)
-                : new GenericDatumWriter<>(schema);
+        return new CompiledWriter(schema, generated != null && SpecificRecord.class.isAssignableFrom(generated)
+                ? AvroModel.INSTANCE : GenericData.get());
     }
 }
