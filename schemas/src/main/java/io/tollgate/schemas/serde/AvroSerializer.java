@@ -8,12 +8,9 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericContainer;
-import org.apache.avro.generic.GenericData;
 import org.apache.avro.io.BinaryEncoder;
 import org.apache.avro.io.DatumWriter;
 import org.apache.avro.io.EncoderFactory;
-import org.apache.avro.specific.SpecificData;
-import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.Serializer;
 
@@ -66,17 +63,11 @@ public class AvroSerializer<T extends GenericContainer> implements Serializer<T>
         out.writeBytes(WireFormat.header(id));
         BinaryEncoder encoder = EncoderFactory.get().directBinaryEncoder(out, null);
         try {
-            writers.computeIfAbsent(schema, AvroSerializer::writerFor).write(record, encoder);
+            writers.computeIfAbsent(schema, CompiledWriter::of).write(record, encoder);
             encoder.flush();
         } catch (IOException | RuntimeException e) {
             throw new SerializationException("Cannot write " + schema.getFullName() + " for topic " + topic + ": " + e.getMessage(), e);
         }
         return out.toByteArray();
-    }
-
-    private static DatumWriter<Object> writerFor(Schema schema) {
-        Class<?> generated = SpecificData.get().getClass(schema);
-        return new CompiledWriter(schema, generated != null && SpecificRecord.class.isAssignableFrom(generated)
-                ? AvroModel.INSTANCE : GenericData.get());
     }
 }

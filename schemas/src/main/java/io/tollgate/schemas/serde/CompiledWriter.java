@@ -18,6 +18,8 @@ import org.apache.avro.generic.GenericFixed;
 import org.apache.avro.generic.IndexedRecord;
 import org.apache.avro.io.DatumWriter;
 import org.apache.avro.io.Encoder;
+import org.apache.avro.specific.SpecificData;
+import org.apache.avro.specific.SpecificRecord;
 
 /**
  * Writes the datums of one schema through a tree of small writers built once from the schema, as Avro's
@@ -29,7 +31,7 @@ import org.apache.avro.io.Encoder;
  * JVM, four compilations of it took 3.7 s of a compiler thread on a two-core machine, while the limiter was
  * reading the burst in (docs/PERFORMANCE.md). Small writers compile small, once.
  */
-final class CompiledWriter implements DatumWriter<Object> {
+public final class CompiledWriter implements DatumWriter<Object> {
 
     /** Writes one datum of one schema. */
     private interface Node {
@@ -42,6 +44,13 @@ final class CompiledWriter implements DatumWriter<Object> {
     CompiledWriter(Schema schema, GenericData model) {
         this.model = model;
         this.root = compile(schema, new HashMap<>());
+    }
+
+    /** A writer of {@code schema}'s datums: its generated class's if there is one, else generic records. */
+    public static CompiledWriter of(Schema schema) {
+        Class<?> generated = SpecificData.get().getClass(schema);
+        return new CompiledWriter(schema, generated != null && SpecificRecord.class.isAssignableFrom(generated)
+                ? AvroModel.INSTANCE : GenericData.get());
     }
 
     @Override

@@ -70,6 +70,15 @@ class CompiledWriterProperties {
                 .isEqualTo(write(new GenericDatumWriter<>(schema, GenericData.get()), record));
     }
 
+    @Property(tries = 100)
+    void shouldWriteTheSingleObjectEncodingOfTheGeneratedEncoder(@ForAll long seed) throws IOException {
+        ApiRequest request = (ApiRequest) randomDatum(ApiRequest.getClassSchema(), new Random(seed), 0);
+
+        byte[] written = new SingleObjectWriter<ApiRequest>(ApiRequest.getClassSchema()).write(request);
+
+        assertThat(written).isEqualTo(ApiRequest.getEncoder().encode(request).array());
+    }
+
     @Test
     void shouldRefuseARecordWithAMissingFieldNamingTheField() {
         ApiRequest request = Samples.apiRequest();

@@ -3,6 +3,7 @@ package io.tollgate.topology.store;
 import io.tollgate.avro.ApiRequest;
 import io.tollgate.limiter.RuleCharge;
 import io.tollgate.limiter.queue.AccountQueue;
+import io.tollgate.schemas.serde.SingleObjectWriter;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
@@ -12,7 +13,6 @@ import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.avro.message.BinaryMessageDecoder;
-import org.apache.avro.message.BinaryMessageEncoder;
 
 /**
  * Versioned encodings of the limiter's own store values. Each starts with a format version byte;
@@ -34,7 +34,8 @@ public final class ValueCodec {
     static final byte VERSION_6 = 6;
     static final byte CURRENT = VERSION_6;
 
-    private static final BinaryMessageEncoder<ApiRequest> REQUEST_ENCODER = ApiRequest.getEncoder();
+    /** The bytes of {@code ApiRequest.getEncoder()}, which stored calls have always had, without Avro's generic writer. */
+    private static final SingleObjectWriter<ApiRequest> REQUEST_ENCODER = new SingleObjectWriter<>(ApiRequest.getClassSchema());
     private static final BinaryMessageDecoder<ApiRequest> REQUEST_DECODER = ApiRequest.getDecoder();
 
     private ValueCodec() {
@@ -47,7 +48,7 @@ public final class ValueCodec {
             out.writeInt(call.attempt());
             out.writeLong(call.notBeforeMs());
             out.writeUTF(call.bindingRule() == null ? "" : call.bindingRule());
-            byte[] request = REQUEST_ENCODER.encode(call.request()).array();
+            byte[] request = REQUEST_ENCODER.write(call.request());
             out.writeInt(request.length);
             out.write(request);
             out.writeInt(call.staleReturns());
