@@ -62,6 +62,15 @@ final class DispatchScheduler implements AutoCloseable {
     private final Map<TopicPartition, Long> ownedSince = new ConcurrentHashMap<>();
     /** By account: the results were read from then on, after a takeover. */
     private final Map<String, Long> lookedUpSince = new ConcurrentHashMap<>();
+    /**
+     * Reads the results topic after a takeover, one look at a time, off Connect's put thread: a look can take
+     * seconds, and meanwhile the calls of every other partition must still be received and sent in their slots.
+     */
+    private final java.util.concurrent.ExecutorService lookups = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "tollgate-results-lookup");
+        t.setDaemon(true);
+        return t;
+    });
 
     DispatchScheduler(VendorSender sender, ResultPublisher results, OffsetTracker offsets, LongSupplier clock, long sendMarginMs) {
         this(sender, results, offsets, clock, sendMarginMs, ForeignCalls.NONE);
@@ -92,10 +101,12 @@ final class DispatchScheduler implements AutoCloseable {
                 permits.received(call);
                 unchecked = permits.takeUnchecked();
             }
-            unchecked.forEach(this::lookForResults);
+            unchecked.forEach((account, calls) -> lookups.execute(() -> lookForResults(account, calls)));
             // Its slot opened before this task had the partition, and it came after: perhaps started by the previous owner.
             long slot = call.getExecuteAt().toEpochMilli();
-            if (slot <= clock.getAsLong() && slot < ownedSince.getOrDefault(tp, createdAtMs) && handledBefore(tp, offset, call)) {
+            Long owner = ownedSince.get(tp);
+            if (slot <= clock.getAsLong() && slot < (owner == null ? createdAtMs : owner)) {
+                checkRedelivery(tp, offset, call, owner);
                 return;
             }
         }
@@ -202,40 +213,55 @@ final class DispatchScheduler implements AutoCloseable {
      * A call with permits received after its slot opened may be the redelivery of one a previous owner of the
      * partition handled: its slot stays open long (it may wait for a permit), so it would be sent twice. One with a
      * result is done (its offset goes, nothing is written); one without may still be under way there, and goes back
-     * to the limiter as STALE, maybe sent, as any call received too late does.
+     * to the limiter as STALE, maybe sent, as any call received too late does. The results are looked for off the
+     * put thread; the call's offset stays uncommitted until then.
      */
-    private boolean handledBefore(TopicPartition tp, long offset, DispatchedCall call) {
-        String account = call.getRequest().getAccount();
-        boolean finished;
-        synchronized (permits) {
-            finished = permits.isFinishedElsewhere(call);
+    private void checkRedelivery(TopicPartition tp, long offset, DispatchedCall call, Long owner) {
+        if (isFinishedElsewhere(call)) {
+            notSentAgain(tp, offset, call);
+            return;
         }
-        if (!finished) {
-            lookForResults(account, new PermitGate.Unchecked(Set.of(PermitGate.dispatchOf(call.getRequest().getRequestId(),
-                    call.getExecuteAt().toEpochMilli())), call.getDecidedAt().toEpochMilli()));
-            synchronized (permits) {
-                finished = permits.isFinishedElsewhere(call);
+        lookups.execute(() -> {
+            lookForResults(call.getRequest().getAccount(), new PermitGate.Unchecked(Set.of(PermitGate.dispatchOf(
+                    call.getRequest().getRequestId(), call.getExecuteAt().toEpochMilli())), call.getDecidedAt().toEpochMilli()));
+            if (closed || !java.util.Objects.equals(owner, ownedSince.get(tp))) {
+                return; // the partition went to another task meanwhile: its offset is not committed, the next owner decides
             }
-        }
-        if (finished) {
-            LOG.info("Call {} was received again after its previous owner finished it; it is not sent again", call.getRequest().getRequestId());
-            offsets.done(tp, offset);
-        } else {
-            // Perhaps still under way where it was started: it keeps its permits here until its lease ends, even once
-            // the limiter, reading this answer, counts it no more.
-            long leaseEnd = call.getExecuteAt().toEpochMilli() + call.getPermits().stream().mapToLong(p -> p.getLeaseMs()).max().orElse(0);
-            synchronized (permits) {
-                permits.maybeUnderWayElsewhere(call, leaseEnd);
+            if (isFinishedElsewhere(call)) {
+                notSentAgain(tp, offset, call);
+            } else {
+                maybeUnderWayElsewhere(tp, offset, call);
             }
-            LOG.info("Call {} was received again after its slot, with no result found: it goes back, and keeps its permits until {}",
-                    call.getRequest().getRequestId(), java.time.Instant.ofEpochMilli(leaseEnd));
-            publish(tp, offset, call, CallResult.stale("received " + (clock.getAsLong() - call.getExecuteAt().toEpochMilli())
-                    + " ms after its slot opened, so perhaps a redelivery of one a previous owner was sending", clock.getAsLong(), false));
-        }
-        return true;
+        });
     }
 
-    /** After a takeover: the previous owner's calls that have a result free their permits now, not when their leases end. */
+    private boolean isFinishedElsewhere(DispatchedCall call) {
+        synchronized (permits) {
+            return permits.isFinishedElsewhere(call);
+        }
+    }
+
+    private void notSentAgain(TopicPartition tp, long offset, DispatchedCall call) {
+        LOG.info("Call {} was received again after its previous owner finished it; it is not sent again", call.getRequest().getRequestId());
+        offsets.done(tp, offset);
+    }
+
+    /** Perhaps still under way where it was started: it keeps its permits here until its lease ends, even once the limiter, reading this answer, counts it no more. */
+    private void maybeUnderWayElsewhere(TopicPartition tp, long offset, DispatchedCall call) {
+        long leaseEnd = call.getExecuteAt().toEpochMilli() + call.getPermits().stream().mapToLong(p -> p.getLeaseMs()).max().orElse(0);
+        synchronized (permits) {
+            permits.maybeUnderWayElsewhere(call, leaseEnd);
+        }
+        LOG.info("Call {} was received again after its slot, with no result found: it goes back, and keeps its permits until {}",
+                call.getRequest().getRequestId(), java.time.Instant.ofEpochMilli(leaseEnd));
+        publish(tp, offset, call, CallResult.stale("received " + (clock.getAsLong() - call.getExecuteAt().toEpochMilli())
+                + " ms after its slot opened, so perhaps a redelivery of one a previous owner was sending", clock.getAsLong(), false));
+    }
+
+    /**
+     * After a takeover: the previous owner's calls that have a result free their permits now, not when their leases
+     * end. Runs on the lookup thread only.
+     */
     private void lookForResults(String account, PermitGate.Unchecked calls) {
         Long since = lookedUpSince.get(account);
         if (since != null && since <= calls.sentSinceMs()) {
@@ -467,6 +493,7 @@ final class DispatchScheduler implements AutoCloseable {
      * committed, so the partition's new owner receives and handles them.
      */
     void revoke(Collection<TopicPartition> partitions) {
+        partitions.forEach(ownedSince::remove);
         sendBack(partitions, "its partition went to another task");
         offsets.forget(partitions);
     }
@@ -511,5 +538,6 @@ final class DispatchScheduler implements AutoCloseable {
         held.addAll(waiting.keySet());
         sendBack(held, "the dispatcher's task stopped");
         timer.shutdownNow();
+        lookups.shutdownNow();
     }
 }

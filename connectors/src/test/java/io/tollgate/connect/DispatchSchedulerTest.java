@@ -11,6 +11,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.MockProducer;
@@ -34,6 +37,7 @@ class DispatchSchedulerTest {
     private MockProducer<String, SpecificRecord> producer;
     private OffsetTracker offsets;
     private DispatchScheduler scheduler;
+    private VendorSender sender;
 
     @BeforeEach
     void start() throws Exception {
@@ -42,7 +46,7 @@ class DispatchSchedulerTest {
         HttpDispatchSinkConfig config = new HttpDispatchSinkConfig(props);
         FileConfigProvider provider = new FileConfigProvider();
         provider.configure(Map.of());
-        VendorSender sender = new VendorSender(config, new CredentialResolver(provider, props.get(HttpDispatchSinkConfig.CREDENTIALS_PATH),
+        sender = new VendorSender(config, new CredentialResolver(provider, props.get(HttpDispatchSinkConfig.CREDENTIALS_PATH),
                 "raw", 60_000, System::currentTimeMillis), System::currentTimeMillis);
         Serializer<SpecificRecord> values = (topic, data) -> new byte[0];
         producer = new MockProducer<>(false, null, new StringSerializer(), values);
@@ -94,7 +98,7 @@ class DispatchSchedulerTest {
         vendor.answers = r -> new LocalHttpServer.Answer(200, "application/json", "{}", Map.of(), 1_500);
         long slot = System.currentTimeMillis() + 200;
         scheduler.submit(TP, 0, withOnePermit(Fixtures.dispatched(Fixtures.request("slow").build(), slot, 400)));
-        scheduler.submit(TP, 1, withOnePermit(Fixtures.dispatched(Fixtures.request("behind").build(), slot, 400)));
+        scheduler.submit(TP, 1, withOnePermit(Fixtures.dispatched(Fixtures.request("behind").build(), slot + 100, 400)));
 
         await().atMost(Duration.ofSeconds(5)).until(() -> !producer.history().isEmpty());
 
@@ -104,6 +108,41 @@ class DispatchSchedulerTest {
         assertThat(behind.getSent()).isFalse();
         assertThat(behind.getWaitedForPermit()).as("flow control: the limiter must not count it as a dispatcher too late").isTrue();
         assertThat(vendor.received).hasSize(1);
+    }
+
+    @Test
+    void shouldLookForAPreviousOwnersResultsWithoutHoldingBackTheCallsOfOtherPartitions() {
+        CountDownLatch lookupMayEnd = new CountDownLatch(1);
+        List<String> askedAbout = new CopyOnWriteArrayList<>();
+        scheduler.close();
+        scheduler = new DispatchScheduler(sender, new ResultPublisher(producer, "tollgate.results"), offsets, System::currentTimeMillis, 10,
+                (account, dispatches, sentSinceMs) -> {
+                    askedAbout.addAll(dispatches);
+                    try {
+                        lookupMayEnd.await(10, TimeUnit.SECONDS);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                    return dispatches; // the previous owner finished them
+                });
+        TopicPartition other = new TopicPartition("tollgate.dispatch", 1);
+        scheduler.assign(List.of(TP, other));
+        long now = System.currentTimeMillis();
+
+        // Its slot opened before this task had the partition: perhaps the previous owner's, and finished there.
+        scheduler.submit(TP, 0, withOnePermit(Fixtures.dispatched(Fixtures.request("redelivered").build(), now - 1_000, 20_000)));
+        scheduler.submit(other, 0, Fixtures.dispatched(Fixtures.request("elsewhere").setAccount("globex").build(), now + 200, 300));
+
+        await().atMost(Duration.ofSeconds(5)).until(() -> vendor.received.size() == 1);
+        assertThat(askedAbout).as("the look is under way").contains(PermitGate.dispatchOf("redelivered", now - 1_000));
+        assertThat(offsets.committable(List.of(TP))).as("undecided, so uncommitted").containsEntry(TP, new OffsetAndMetadata(0));
+
+        lookupMayEnd.countDown();
+
+        await().atMost(Duration.ofSeconds(5)).until(() -> offsets.committable(List.of(TP)).get(TP).offset() == 1);
+        assertThat(vendor.received).as("not sent again").extracting(r -> r.headers().get("X-tollgate-request-id").get(0))
+                .containsExactly("elsewhere");
+        assertThat(producer.history()).extracting(r -> ((DispatchResult) r.value()).getRequestId()).containsExactly("elsewhere");
     }
 
     private static DispatchedCall withOnePermit(DispatchedCall call) {
