@@ -4,6 +4,7 @@ import io.tollgate.avro.DispatchedCall;
 import io.tollgate.avro.Outcome;
 import io.tollgate.schemas.serde.WireFormatException;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -60,6 +61,11 @@ final class DispatchScheduler implements AutoCloseable {
     private volatile boolean closed;
     private final long createdAtMs;
     private final Map<TopicPartition, Long> ownedSince = new ConcurrentHashMap<>();
+    /**
+     * One token per assignment of a partition, guarded by itself: a look for results that ends after the partition
+     * was revoked (or revoked and assigned again) must not decide the fate of a record its new owner now holds.
+     */
+    private final Map<TopicPartition, Object> ownership = new HashMap<>();
     /** By account: the results were read from then on, after a takeover. */
     private final Map<String, Long> lookedUpSince = new ConcurrentHashMap<>();
     /**
@@ -101,12 +107,11 @@ final class DispatchScheduler implements AutoCloseable {
                 permits.received(call);
                 unchecked = permits.takeUnchecked();
             }
-            unchecked.forEach((account, calls) -> lookups.execute(() -> lookForResults(account, calls)));
+            unchecked.forEach((account, calls) -> lookups.execute(guarded(() -> lookForResults(account, calls))));
             // Its slot opened before this task had the partition, and it came after: perhaps started by the previous owner.
             long slot = call.getExecuteAt().toEpochMilli();
-            Long owner = ownedSince.get(tp);
-            if (slot <= clock.getAsLong() && slot < (owner == null ? createdAtMs : owner)) {
-                checkRedelivery(tp, offset, call, owner);
+            if (slot <= clock.getAsLong() && slot < ownedSince.getOrDefault(tp, createdAtMs)) {
+                checkRedelivery(tp, offset, call);
                 return;
             }
         }
@@ -216,23 +221,61 @@ final class DispatchScheduler implements AutoCloseable {
      * to the limiter as STALE, maybe sent, as any call received too late does. The results are looked for off the
      * put thread; the call's offset stays uncommitted until then.
      */
-    private void checkRedelivery(TopicPartition tp, long offset, DispatchedCall call, Long owner) {
+    private void checkRedelivery(TopicPartition tp, long offset, DispatchedCall call) {
         if (isFinishedElsewhere(call)) {
             notSentAgain(tp, offset, call);
             return;
         }
-        lookups.execute(() -> {
+        // Counted at once, before the look: the partition's next records (the same account's, mostly) must not take
+        // the permit a previous owner may still hold for this call.
+        long leaseEnd = call.getExecuteAt().toEpochMilli() + call.getPermits().stream().mapToLong(p -> p.getLeaseMs()).max().orElse(0);
+        synchronized (permits) {
+            permits.maybeUnderWayElsewhere(call, leaseEnd);
+        }
+        Object owner = ownerOf(tp);
+        lookups.execute(guarded(() -> {
             lookForResults(call.getRequest().getAccount(), new PermitGate.Unchecked(Set.of(PermitGate.dispatchOf(
                     call.getRequest().getRequestId(), call.getExecuteAt().toEpochMilli())), call.getDecidedAt().toEpochMilli()));
-            if (closed || !java.util.Objects.equals(owner, ownedSince.get(tp))) {
-                return; // the partition went to another task meanwhile: its offset is not committed, the next owner decides
+            boolean finished = isFinishedElsewhere(call);
+            synchronized (ownership) {
+                if (closed || ownership.get(tp) != owner) {
+                    return; // the partition went to another task meanwhile: its offset is not committed, the next owner decides
+                }
+                if (finished) {
+                    notSentAgain(tp, offset, call);
+                } else {
+                    LOG.info("Call {} was received again after its slot, with no result found: it goes back, and keeps its permits until {}",
+                            call.getRequest().getRequestId(), java.time.Instant.ofEpochMilli(leaseEnd));
+                    publish(tp, offset, call, CallResult.stale("received " + (clock.getAsLong() - call.getExecuteAt().toEpochMilli())
+                            + " ms after its slot opened, so perhaps a redelivery of one a previous owner was sending", clock.getAsLong(), false));
+                }
             }
-            if (isFinishedElsewhere(call)) {
-                notSentAgain(tp, offset, call);
-            } else {
-                maybeUnderWayElsewhere(tp, offset, call);
+            if (finished) {
+                List<PermitGate.Waiter> admitted;
+                synchronized (permits) {
+                    admitted = permits.notUnderWayElsewhere(call);
+                }
+                startAll(admitted);
             }
-        });
+        }));
+    }
+
+    private Object ownerOf(TopicPartition tp) {
+        synchronized (ownership) {
+            return ownership.get(tp);
+        }
+    }
+
+    /** Work of the lookup thread: a failure there would leave a call's offset pending for good, so it stops the task. */
+    private Runnable guarded(Runnable work) {
+        return () -> {
+            try {
+                work.run();
+            } catch (Throwable t) {
+                LOG.error("Looking for a previous owner's results failed; the task stops", t);
+                fatal.compareAndSet(null, t instanceof Exception e ? e : new IllegalStateException(t));
+            }
+        };
     }
 
     private boolean isFinishedElsewhere(DispatchedCall call) {
@@ -244,18 +287,6 @@ final class DispatchScheduler implements AutoCloseable {
     private void notSentAgain(TopicPartition tp, long offset, DispatchedCall call) {
         LOG.info("Call {} was received again after its previous owner finished it; it is not sent again", call.getRequest().getRequestId());
         offsets.done(tp, offset);
-    }
-
-    /** Perhaps still under way where it was started: it keeps its permits here until its lease ends, even once the limiter, reading this answer, counts it no more. */
-    private void maybeUnderWayElsewhere(TopicPartition tp, long offset, DispatchedCall call) {
-        long leaseEnd = call.getExecuteAt().toEpochMilli() + call.getPermits().stream().mapToLong(p -> p.getLeaseMs()).max().orElse(0);
-        synchronized (permits) {
-            permits.maybeUnderWayElsewhere(call, leaseEnd);
-        }
-        LOG.info("Call {} was received again after its slot, with no result found: it goes back, and keeps its permits until {}",
-                call.getRequest().getRequestId(), java.time.Instant.ofEpochMilli(leaseEnd));
-        publish(tp, offset, call, CallResult.stale("received " + (clock.getAsLong() - call.getExecuteAt().toEpochMilli())
-                + " ms after its slot opened, so perhaps a redelivery of one a previous owner was sending", clock.getAsLong(), false));
     }
 
     /**
@@ -486,6 +517,9 @@ final class DispatchScheduler implements AutoCloseable {
     void assign(Collection<TopicPartition> partitions) {
         long now = clock.getAsLong();
         partitions.forEach(tp -> ownedSince.put(tp, now));
+        synchronized (ownership) {
+            partitions.forEach(tp -> ownership.put(tp, new Object()));
+        }
     }
 
     /**
@@ -493,7 +527,9 @@ final class DispatchScheduler implements AutoCloseable {
      * committed, so the partition's new owner receives and handles them.
      */
     void revoke(Collection<TopicPartition> partitions) {
-        partitions.forEach(ownedSince::remove);
+        synchronized (ownership) {
+            partitions.forEach(ownership::remove);
+        }
         sendBack(partitions, "its partition went to another task");
         offsets.forget(partitions);
     }
@@ -533,11 +569,18 @@ final class DispatchScheduler implements AutoCloseable {
     /** Stops starting calls; those held and never started go back to the limiter (see {@link #sendBack}). */
     @Override
     public void close() {
-        closed = true;
+        synchronized (ownership) {
+            closed = true; // no look for results decides a call's fate from now on
+        }
         java.util.Set<TopicPartition> held = new java.util.HashSet<>(heldForPermits.keySet());
         held.addAll(waiting.keySet());
         sendBack(held, "the dispatcher's task stopped");
         timer.shutdownNow();
         lookups.shutdownNow();
+        try {
+            lookups.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }

@@ -182,6 +182,18 @@ final class PermitGate {
         }
     }
 
+    /** A call counted as perhaps under way elsewhere turned out finished there: its permits free; returns the calls that now hold theirs. */
+    List<Waiter> notUnderWayElsewhere(DispatchedCall call) {
+        String account = call.getRequest().getAccount();
+        for (Permit permit : call.getPermits()) {
+            Pool pool = pools.get(key(account, permit));
+            if (pool != null) {
+                pool.maybeUnderWay.remove(call.getRequest().getRequestId());
+            }
+        }
+        return admitWaiting();
+    }
+
     /** The call ended (answered, failed, or never started after all): its permits free; returns the waiting calls that now hold theirs. */
     List<Waiter> release(DispatchedCall call) {
         String account = call.getRequest().getAccount();

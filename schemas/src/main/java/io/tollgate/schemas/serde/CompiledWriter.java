@@ -8,11 +8,13 @@ import java.util.ConcurrentModificationException;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.avro.AvroRuntimeException;
 import org.apache.avro.AvroTypeException;
 import org.apache.avro.Conversion;
 import org.apache.avro.Conversions;
 import org.apache.avro.LogicalType;
 import org.apache.avro.Schema;
+import org.apache.avro.UnresolvedUnionException;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericFixed;
 import org.apache.avro.generic.IndexedRecord;
@@ -148,12 +150,29 @@ public final class CompiledWriter implements DatumWriter<Object> {
             for (int i = 0; i < writers.length; i++) {
                 try {
                     writers[i].write(record.get(positions[i]), out);
-                } catch (NullPointerException | ClassCastException e) {
+                } catch (NullPointerException | ClassCastException | AvroRuntimeException e) {
                     throw new AvroTypeException("Field " + names[i] + " of " + recordName + " cannot be written: " + e.getMessage(), e);
                 }
             }
         };
         return self[0];
+    }
+
+    /** The class a union's primitive branch takes; null for other branches (their writers' casts check them) and logical types. */
+    private static Class<?> primitiveClassOf(Schema branch) {
+        if (branch.getLogicalType() != null) {
+            return null;
+        }
+        return switch (branch.getType()) {
+            case INT -> Integer.class;
+            case LONG -> Long.class;
+            case FLOAT -> Float.class;
+            case DOUBLE -> Double.class;
+            case BOOLEAN -> Boolean.class;
+            case STRING -> CharSequence.class;
+            case BYTES -> ByteBuffer.class;
+            default -> null;
+        };
     }
 
     private static Node array(Node element) {
@@ -206,10 +225,14 @@ public final class CompiledWriter implements DatumWriter<Object> {
             // The optional field, Tollgate's only kind of union: null or one type, no search.
             int valueIndex = 1 - nullIndex;
             Node value = writers.get(valueIndex);
+            Class<?> primitive = primitiveClassOf(branches.get(valueIndex));
             return (datum, out) -> {
                 if (datum == null) {
                     out.writeIndex(nullIndex);
                     out.writeNull();
+                } else if (primitive != null && !primitive.isInstance(datum)) {
+                    // As Avro's writer: a union takes a value of one of its types, never a Long for an int.
+                    throw new UnresolvedUnionException(schema, datum);
                 } else {
                     out.writeIndex(valueIndex);
                     value.write(datum, out);

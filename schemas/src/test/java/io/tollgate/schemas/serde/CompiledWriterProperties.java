@@ -88,6 +88,20 @@ class CompiledWriterProperties {
                 .hasMessageContaining("Field path of io.tollgate.avro.ApiRequest");
     }
 
+    @Test
+    void shouldRefuseAValueOfAnotherTypeInAnOptionalFieldAsAvroDoes() {
+        Schema schema = new Schema.Parser().parse("{\"type\": \"record\", \"name\": \"Answer\", \"fields\": "
+                + "[{\"name\": \"status\", \"type\": [\"null\", \"int\"]}]}");
+        GenericData.Record answer = new GenericData.Record(schema);
+        answer.put("status", 429L); // a long is not an int, however small
+
+        assertThatThrownBy(() -> write(new GenericDatumWriter<>(schema, GenericData.get()), answer))
+                .isInstanceOf(org.apache.avro.UnresolvedUnionException.class);
+        assertThatThrownBy(() -> write(new CompiledWriter(schema, GenericData.get()), answer))
+                .isInstanceOf(org.apache.avro.AvroTypeException.class).hasMessageContaining("Field status of Answer")
+                .hasRootCauseInstanceOf(org.apache.avro.UnresolvedUnionException.class);
+    }
+
     private static byte[] write(DatumWriter<Object> writer, Object datum) throws IOException {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         BinaryEncoder encoder = EncoderFactory.get().binaryEncoder(bytes, null);
