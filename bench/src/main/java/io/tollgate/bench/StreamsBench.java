@@ -21,25 +21,37 @@ import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.BytesDeserializer;
+import org.apache.kafka.common.serialization.BytesSerializer;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.Stores;
 
 /**
  * Decisions per second of the limiter, against a pass-through Kafka Streams app (bytes in, bytes out)
- * reading the same records from the same embedded broker with the same settings (exactly_once_v2,
- * commit every 100 ms, one thread). The two alternate, so each ratio comes from neighbouring runs on
- * this shared machine. The limiter uses the Pipedrive preset: four rules per call, every call admitted.
+ * and an app doing one store read and write per record, reading the same records from the same embedded
+ * broker with the same settings (exactly_once_v2, commit every 100 ms, one thread). The three alternate,
+ * so each ratio comes from neighbouring runs on this shared machine. The limiter uses the Pipedrive preset: four rules per call, every call admitted.
  */
 public final class StreamsBench {
 
     static final TopicNames TOPICS = new TopicNames("bench.");
+    private static final String PASS_THROUGH_TOPIC = "bench.passthrough";
+    private static final String GET_PUT_TOPIC = "bench.getput";
 
     private StreamsBench() {
     }
@@ -57,17 +69,20 @@ public final class StreamsBench {
              InProcessSchemaRegistry registry = InProcessSchemaRegistry.start(0);
              Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
             TopicAdmin.ensureTopics(admin, TOPICS, partitions, (short) 1);
-            admin.createTopics(List.of(new org.apache.kafka.clients.admin.NewTopic("bench.passthrough", partitions, (short) 1))).all().get();
+            admin.createTopics(List.of(new NewTopic(PASS_THROUGH_TOPIC, partitions, (short) 1),
+                    new NewTopic(GET_PUT_TOPIC, partitions, (short) 1))).all().get();
             Path policy = writePolicy(work, accounts);
             long produced = produce(kafka.bootstrapServers(), registry.url(), records, accounts);
             System.out.printf("Produced %d requests (%d accounts x 3 credentials) to %s, %d partitions, in %d ms%n",
                     records, accounts, TOPICS.requests(), partitions, produced);
-            System.out.printf("%-7s %-12s %10s %10s%n", "round", "app", "records/s", "ratio");
+            System.out.printf("%-7s %-12s %10s %10s %10s%n", "round", "app", "records/s", "/ pass", "/ get-put");
             for (int round = 1; round <= rounds; round++) {
                 double passThrough = passThrough(kafka.bootstrapServers(), admin, work, round, records);
+                double getPut = getPut(kafka.bootstrapServers(), admin, work, round, records);
                 double tollgate = tollgate(kafka.bootstrapServers(), registry.url(), admin, work, policy, round, records, tollgateSettings);
                 System.out.printf("%-7d %-12s %10.0f%n", round, "pass-through", passThrough);
-                System.out.printf("%-7d %-12s %10.0f %9.2f%n", round, "tollgate", tollgate, tollgate / passThrough);
+                System.out.printf("%-7d %-12s %10.0f %10.2f%n", round, "get-put", getPut, getPut / passThrough);
+                System.out.printf("%-7d %-12s %10.0f %10.2f %10.2f%n", round, "tollgate", tollgate, tollgate / passThrough, tollgate / getPut);
             }
         }
     }
@@ -99,7 +114,47 @@ public final class StreamsBench {
         String appId = "bench-passthrough-" + round;
         Topology topology = new Topology();
         topology.addSource("in", new ByteArrayDeserializer(), new ByteArrayDeserializer(), TOPICS.requests());
-        topology.addSink("out", "bench.passthrough", new ByteArraySerializer(), new ByteArraySerializer(), "in");
+        topology.addSink("out", PASS_THROUGH_TOPIC, new ByteArraySerializer(), new ByteArraySerializer(), "in");
+        return plainRate(topology, bootstrap, admin, work, appId, records);
+    }
+
+    /**
+     * The ceiling the limiter aims at: per record, one read and one write of a RocksDB store keyed by the
+     * account (a count), then the record forwarded as it came. The store is cached and logged, as the
+     * limiter's are.
+     */
+    private static double getPut(String bootstrap, Admin admin, Path work, int round, int records) throws Exception {
+        String appId = "bench-getput-" + round;
+        Topology topology = new Topology();
+        topology.addSource("in", new BytesDeserializer(), new ByteArrayDeserializer(), TOPICS.requests());
+        topology.addProcessor("count", CountPerKey::new, "in");
+        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(CountPerKey.STORE), Serdes.Bytes(),
+                Serdes.Long()), "count");
+        topology.addSink("out", GET_PUT_TOPIC, new BytesSerializer(), new ByteArraySerializer(), "count");
+        return plainRate(topology, bootstrap, admin, work, appId, records);
+    }
+
+    private static final class CountPerKey implements Processor<Bytes, byte[], Bytes, byte[]> {
+        static final String STORE = "counts";
+        private ProcessorContext<Bytes, byte[]> context;
+        private KeyValueStore<Bytes, Long> counts;
+
+        @Override
+        public void init(ProcessorContext<Bytes, byte[]> context) {
+            this.context = context;
+            this.counts = context.getStateStore(STORE);
+        }
+
+        @Override
+        public void process(Record<Bytes, byte[]> record) {
+            Long count = counts.get(record.key());
+            counts.put(record.key(), count == null ? 1 : count + 1);
+            context.forward(record);
+        }
+    }
+
+    /** Records per second of a plain Streams app with the limiter's processing settings (exactly_once_v2, commit every 100 ms). */
+    private static double plainRate(Topology topology, String bootstrap, Admin admin, Path work, String appId, int records) throws Exception {
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, appId);
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);

@@ -58,6 +58,11 @@ final class DispatchScheduler implements AutoCloseable {
     }
 
     private final ForeignCalls foreignCalls;
+    private final PartitionHandoff handoff;
+    /** This task's hold on each partition it owns: what earlier owners left, and what it tells the next. */
+    private final Map<TopicPartition, PartitionHandoff.Tenure> tenures = new ConcurrentHashMap<>();
+    /** The highest offset received of each partition in this tenure. */
+    private final Map<TopicPartition, Long> receivedUpTo = new ConcurrentHashMap<>();
     private volatile boolean closed;
     private final long createdAtMs;
     private final Map<TopicPartition, Long> ownedSince = new ConcurrentHashMap<>();
@@ -84,7 +89,13 @@ final class DispatchScheduler implements AutoCloseable {
 
     DispatchScheduler(VendorSender sender, ResultPublisher results, OffsetTracker offsets, LongSupplier clock, long sendMarginMs,
                       ForeignCalls foreignCalls) {
+        this(sender, results, offsets, clock, sendMarginMs, foreignCalls, PartitionHandoff.NONE);
+    }
+
+    DispatchScheduler(VendorSender sender, ResultPublisher results, OffsetTracker offsets, LongSupplier clock, long sendMarginMs,
+                      ForeignCalls foreignCalls, PartitionHandoff handoff) {
         this.foreignCalls = foreignCalls;
+        this.handoff = handoff;
         this.createdAtMs = clock.getAsLong();
         this.sender = sender;
         this.results = results;
@@ -101,6 +112,10 @@ final class DispatchScheduler implements AutoCloseable {
 
     void submit(TopicPartition tp, long offset, DispatchedCall call) {
         offsets.begin(tp, offset);
+        receivedUpTo.merge(tp, offset, Math::max);
+        PartitionHandoff.Tenure tenure = tenures.get(tp);
+        // An offset no earlier owner received: its call was started nowhere else, whenever its slot opened.
+        boolean unseenBefore = tenure != null && tenure.unseenBefore(offset);
         if (!call.getPermits().isEmpty()) {
             Map<String, PermitGate.Unchecked> unchecked;
             synchronized (permits) {
@@ -110,7 +125,7 @@ final class DispatchScheduler implements AutoCloseable {
             unchecked.forEach((account, calls) -> lookups.execute(guarded(() -> lookForResults(account, calls))));
             // Its slot opened before this task had the partition, and it came after: perhaps started by the previous owner.
             long slot = call.getExecuteAt().toEpochMilli();
-            if (slot <= clock.getAsLong() && slot < ownedSince.getOrDefault(tp, createdAtMs)) {
+            if (!unseenBefore && slot <= clock.getAsLong() && slot < ownedSince.getOrDefault(tp, createdAtMs)) {
                 checkRedelivery(tp, offset, call);
                 return;
             }
@@ -123,7 +138,7 @@ final class DispatchScheduler implements AutoCloseable {
                     + " ms, further ahead than any limiter plans: is the dispatcher's clock behind?", clock.getAsLong()));
             return;
         }
-        Slot slot = new Slot(tp, offset, call, wait > 0);
+        Slot slot = new Slot(tp, offset, call, wait > 0 || unseenBefore);
         waiting.computeIfAbsent(tp, p -> ConcurrentHashMap.newKeySet()).add(slot);
         slot.future = timer.schedule(slot, Math.max(0, wait), TimeUnit.MILLISECONDS);
     }
@@ -133,7 +148,10 @@ final class DispatchScheduler implements AutoCloseable {
         private final TopicPartition tp;
         private final long offset;
         private final DispatchedCall call;
-        /** Received before its slot opened: no earlier owner of the partition can have started it. */
+        /**
+         * Received before its slot opened, or at an offset no earlier owner of the partition received: no earlier owner
+         * can have started it.
+         */
         private final boolean early;
         private volatile boolean cancelled;
         private volatile ScheduledFuture<?> future;
@@ -244,8 +262,9 @@ final class DispatchScheduler implements AutoCloseable {
                 if (finished) {
                     notSentAgain(tp, offset, call);
                 } else {
-                    LOG.info("Call {} was received again after its slot, with no result found: it goes back, and keeps its permits until {}",
-                            call.getRequest().getRequestId(), java.time.Instant.ofEpochMilli(leaseEnd));
+                    LOG.info("Call {} (attempt {}, slot {}) was received after its slot, and its slot opened before this task had the "
+                                    + "partition, with no result found: it goes back, and keeps its permits until {}",
+                            call.getRequest().getRequestId(), call.getAttempt(), call.getExecuteAt(), java.time.Instant.ofEpochMilli(leaseEnd));
                     publish(tp, offset, call, CallResult.stale("received " + (clock.getAsLong() - call.getExecuteAt().toEpochMilli())
                             + " ms after its slot opened, so perhaps a redelivery of one a previous owner was sending", clock.getAsLong(), false));
                 }
@@ -285,7 +304,8 @@ final class DispatchScheduler implements AutoCloseable {
     }
 
     private void notSentAgain(TopicPartition tp, long offset, DispatchedCall call) {
-        LOG.info("Call {} was received again after its previous owner finished it; it is not sent again", call.getRequest().getRequestId());
+        LOG.info("Call {} (attempt {}, slot {}) was received again after its previous owner finished it; it is not sent again",
+                call.getRequest().getRequestId(), call.getAttempt(), call.getExecuteAt());
         offsets.done(tp, offset);
     }
 
@@ -515,7 +535,12 @@ final class DispatchScheduler implements AutoCloseable {
 
     /** This task now owns {@code partitions}: calls decided before may have been handled by their previous owner. */
     void assign(Collection<TopicPartition> partitions) {
+        // Taken before the markers are written: the previous owners let the partitions go before this was called, so
+        // a slot that opens from now on was started by none of them.
         long now = clock.getAsLong();
+        // Before any call of theirs is received: a later owner must know this task may have started some.
+        tenures.putAll(handoff.begin(partitions));
+        partitions.forEach(receivedUpTo::remove);
         partitions.forEach(tp -> ownedSince.put(tp, now));
         synchronized (ownership) {
             partitions.forEach(tp -> ownership.put(tp, new Object()));
@@ -532,6 +557,26 @@ final class DispatchScheduler implements AutoCloseable {
         }
         sendBack(partitions, "its partition went to another task");
         offsets.forget(partitions);
+        endTenures(partitions);
+    }
+
+    /**
+     * Tells the next owners of {@code partitions} how far this task received them. A call already on the timer may still
+     * start, but only one at an offset received, which the next owner treats as perhaps under way here. Runs on the
+     * task's thread, as {@link #submit} does: nothing is received meanwhile.
+     */
+    private void endTenures(Collection<TopicPartition> partitions) {
+        Map<PartitionHandoff.Tenure, Long> ended = new HashMap<>();
+        for (TopicPartition tp : partitions) {
+            PartitionHandoff.Tenure tenure = tenures.remove(tp);
+            Long received = receivedUpTo.remove(tp);
+            if (tenure != null) {
+                ended.put(tenure, received == null ? -1 : received);
+            }
+        }
+        if (!ended.isEmpty()) {
+            handoff.end(ended);
+        }
     }
 
     /**
@@ -575,6 +620,8 @@ final class DispatchScheduler implements AutoCloseable {
         java.util.Set<TopicPartition> held = new java.util.HashSet<>(heldForPermits.keySet());
         held.addAll(waiting.keySet());
         sendBack(held, "the dispatcher's task stopped");
+        endTenures(new java.util.ArrayList<>(tenures.keySet()));
+        handoff.close();
         timer.shutdownNow();
         lookups.shutdownNow();
         try {

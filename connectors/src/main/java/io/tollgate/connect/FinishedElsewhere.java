@@ -36,16 +36,22 @@ final class FinishedElsewhere implements DispatchScheduler.ForeignCalls {
     private final AvroDeserializer<DispatchResult> reader;
 
     FinishedElsewhere(Map<String, Object> clientSettings, String resultsTopic, AvroDeserializer<DispatchResult> reader) {
-        this.consumerSettings = new HashMap<>();
+        this.consumerSettings = readerSettings(clientSettings);
+        this.resultsTopic = resultsTopic;
+        this.reader = reader;
+    }
+
+    /** A group-less reader's settings: how to reach and authenticate to the cluster of {@code clientSettings}, nothing else. */
+    static Map<String, Object> readerSettings(Map<String, Object> clientSettings) {
+        Map<String, Object> settings = new HashMap<>();
         clientSettings.forEach((key, value) -> {
             if (key.equals(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG) || key.startsWith("security.") || key.startsWith("sasl.")
                     || key.startsWith("ssl.") || key.equals(ConsumerConfig.CLIENT_DNS_LOOKUP_CONFIG)) {
-                consumerSettings.put(key, value);
+                settings.put(key, value);
             }
         });
-        consumerSettings.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        this.resultsTopic = resultsTopic;
-        this.reader = reader;
+        settings.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        return settings;
     }
 
     /** Every dispatch of {@code account} with a result written since {@code sentSinceMs}: those asked about, and any other. */

@@ -48,6 +48,7 @@ public final class HttpDispatchSinkConfig extends AbstractConfig {
     public static final String RESULTS_PRODUCER_PREFIX = "results.producer.";
     public static final String SCHEMA_REGISTRY_URL = "schema.registry.url";
     public static final String BODY_EXCERPT_CHARS = "results.body.excerpt.chars";
+    public static final String HANDOFF_TOPIC = "handoff.topic";
     public static final String METRICS_HOST = "metrics.host";
     public static final String METRICS_PORT = "metrics.port";
     private static final String GROUP_METRICS = "Metrics";
@@ -107,6 +108,12 @@ public final class HttpDispatchSinkConfig extends AbstractConfig {
             .define(BODY_EXCERPT_CHARS, Type.INT, 512, ConfigDef.Range.between(0, 4096), Importance.LOW,
                     "How much of the vendor's response body a result keeps.",
                     GROUP_RESULTS, 4, Width.SHORT, "Body excerpt (characters)")
+            .define(HANDOFF_TOPIC, Type.STRING, "tollgate.dispatch-handoff", Importance.MEDIUM,
+                    "Topic on the results' cluster (which must hold the dispatch topic, as when the limiter writes both) where each "
+                    + "task marks when it took and let go of a dispatch partition, so that "
+                    + "its next owner sends at once the calls no earlier owner received, instead of holding their concurrency "
+                    + "permits until their leases end. Created (one partition, kept a week) if missing. Empty: no markers.",
+                    GROUP_RESULTS, 5, Width.MEDIUM, "Handoff topic")
             .define(METRICS_HOST, Type.STRING, "127.0.0.1", new ConfigDef.NonEmptyString(), Importance.LOW,
                     "Address the worker serves the dispatcher's Prometheus metrics on (with metrics.port).",
                     GROUP_METRICS, 1, Width.MEDIUM, "Metrics host")
@@ -140,6 +147,12 @@ public final class HttpDispatchSinkConfig extends AbstractConfig {
 
     public String resultsTopic() {
         return getString(RESULTS_TOPIC);
+    }
+
+    /** The topic of partition handoff markers; empty when they are not written. */
+    public java.util.Optional<String> handoffTopic() {
+        String topic = getString(HANDOFF_TOPIC);
+        return topic == null || topic.isBlank() ? java.util.Optional.empty() : java.util.Optional.of(topic.strip());
     }
 
     /** The configured {@link org.apache.kafka.common.config.provider.ConfigProvider}, set up with {@code credentials.provider.config.*}. */

@@ -6,6 +6,7 @@ import io.tollgate.schemas.serde.AvroDeserializer;
 import io.tollgate.schemas.serde.AvroSerializer;
 import io.tollgate.schemas.serde.WireFormatException;
 import java.util.Collection;
+import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -60,7 +61,9 @@ public final class HttpDispatchSinkTask extends SinkTask {
         offsets = new OffsetTracker();
         scheduler = new DispatchScheduler(new VendorSender(config, credentials, System::currentTimeMillis), results, offsets,
                 System::currentTimeMillis, config.sendMarginMs(), new FinishedElsewhere(config.resultsProducerConfig(), config.resultsTopic(),
-                new AvroDeserializer<>(registry, io.tollgate.avro.DispatchResult.class)));
+                new AvroDeserializer<>(registry, io.tollgate.avro.DispatchResult.class)),
+                config.handoffTopic().<PartitionHandoff>map(topic -> new HandoffLog(config.resultsProducerConfig(), topic))
+                        .orElse(PartitionHandoff.NONE));
         maxPending = config.maxPending();
         if (config.metricsPort().isPresent()) {
             java.net.URI metrics = DispatcherMetrics.expose(config.metricsHost(), config.metricsPort().getAsInt());
@@ -79,20 +82,29 @@ public final class HttpDispatchSinkTask extends SinkTask {
         if (scheduler.fatal() != null) {
             throw new ConnectException("a result could not be written to Kafka; stopping so that no call is lost", scheduler.fatal());
         }
+        // Every record is decoded before any is submitted: a retriable failure makes Connect deliver the whole batch
+        // again, and a call submitted from it the first time would then be sent twice.
+        List<Object> decoded = new java.util.ArrayList<>(records.size());
         for (SinkRecord record : records) {
-            TopicPartition tp = new TopicPartition(record.originalTopic(), record.originalKafkaPartition());
-            DispatchedCall call;
             try {
-                call = decode(record);
+                decoded.add(decode(record));
             } catch (WireFormatException e) {
                 if (e.kind() == WireFormatException.Kind.REGISTRY_UNAVAILABLE) {
                     throw new RetriableException("schema registry unavailable: " + e.getMessage(), e);
                 }
+                decoded.add(e);
+            }
+        }
+        int i = 0;
+        for (SinkRecord record : records) {
+            TopicPartition tp = new TopicPartition(record.originalTopic(), record.originalKafkaPartition());
+            Object call = decoded.get(i++);
+            if (call instanceof WireFormatException e) {
                 deadLetter(record, e);
                 offsets.skip(tp, record.originalKafkaOffset());
-                continue;
+            } else {
+                scheduler.submit(tp, record.originalKafkaOffset(), (DispatchedCall) call);
             }
-            scheduler.submit(tp, record.originalKafkaOffset(), call);
         }
         applyBackpressure();
     }

@@ -151,6 +151,82 @@ class DispatchSchedulerTest {
         assertThat(producer.history()).extracting(r -> ((DispatchResult) r.value()).getRequestId()).containsExactlyInAnyOrder("elsewhere", "next");
     }
 
+    @Test
+    void shouldSendAtOnceALateCallThatNoEarlierOwnerOfThePartitionReceived() {
+        List<String> askedAbout = new CopyOnWriteArrayList<>();
+        List<String> ended = new CopyOnWriteArrayList<>();
+        scheduler.close();
+        // The previous owner stopped cleanly: no owner received an offset above 4.
+        scheduler = new DispatchScheduler(sender, new ResultPublisher(producer, "tollgate.results"), offsets, System::currentTimeMillis, 10,
+                (account, dispatches, sentSinceMs) -> {
+                    askedAbout.addAll(dispatches);
+                    return java.util.Set.of();
+                }, handoff(java.util.OptionalLong.of(4), ended));
+        scheduler.assign(List.of(TP));
+        long now = System.currentTimeMillis();
+
+        // Both slots opened before this task had the partition (the limiter planned them during the handover). Two
+        // accounts, so that the call perhaps under way elsewhere does not hold the other's permit.
+        scheduler.submit(TP, 4, withOnePermit(Fixtures.dispatched(Fixtures.request("maybe-started").setAccount("globex").build(), now - 1_000,
+                20_000)));
+        scheduler.submit(TP, 5, withOnePermit(Fixtures.dispatched(Fixtures.request("replanned").build(), now - 500, 20_000)));
+
+        await().atMost(Duration.ofSeconds(5)).until(() -> vendor.received.size() == 1 && producer.history().size() == 2);
+        assertThat(vendor.received).as("an offset no earlier owner received: sent at once, on the permit")
+                .extracting(r -> r.headers().get("X-tollgate-request-id").get(0)).containsExactly("replanned");
+        assertThat(askedAbout).as("only the call an earlier owner received is looked for")
+                .containsExactly(PermitGate.dispatchOf("maybe-started", now - 1_000));
+        DispatchResult maybeStarted = producer.history().stream().map(r -> (DispatchResult) r.value())
+                .filter(r -> r.getRequestId().equals("maybe-started")).findFirst().orElseThrow();
+        assertThat(maybeStarted.getOutcome()).isEqualTo(Outcome.STALE);
+        assertThat(maybeStarted.getSent()).as("perhaps sent by the previous owner").isNull();
+
+        scheduler.revoke(List.of(TP));
+        assertThat(ended).as("the next owner learns how far this one received").containsExactly(TP + " received up to 5");
+    }
+
+    @Test
+    void shouldTreatEveryLateCallAsPerhapsStartedElsewhereWhenThePreviousOwnerIsNotKnownToHaveStopped() {
+        List<String> askedAbout = new CopyOnWriteArrayList<>();
+        scheduler.close();
+        scheduler = new DispatchScheduler(sender, new ResultPublisher(producer, "tollgate.results"), offsets, System::currentTimeMillis, 10,
+                (account, dispatches, sentSinceMs) -> {
+                    askedAbout.addAll(dispatches);
+                    return java.util.Set.of();
+                }, handoff(java.util.OptionalLong.empty(), new CopyOnWriteArrayList<>()));
+        scheduler.assign(List.of(TP));
+        long now = System.currentTimeMillis();
+
+        scheduler.submit(TP, 5, withOnePermit(Fixtures.dispatched(Fixtures.request("replanned").build(), now - 500, 20_000)));
+
+        await().atMost(Duration.ofSeconds(5)).until(() -> producer.history().size() == 1);
+        assertThat(askedAbout).containsExactly(PermitGate.dispatchOf("replanned", now - 500));
+        assertThat(((DispatchResult) producer.history().get(0).value()).getOutcome()).isEqualTo(Outcome.STALE);
+        assertThat(vendor.received).isEmpty();
+    }
+
+    /** Handoff markers as a previous owner left them; the ends of this task's tenures are recorded in {@code ended}. */
+    private static PartitionHandoff handoff(java.util.OptionalLong unseenAbove, List<String> ended) {
+        return new PartitionHandoff() {
+            @Override
+            public Map<TopicPartition, Tenure> begin(java.util.Collection<TopicPartition> partitions) {
+                Map<TopicPartition, Tenure> tenures = new java.util.HashMap<>();
+                partitions.forEach(tp -> tenures.put(tp, new Tenure(tp, java.util.UUID.randomUUID().toString(), unseenAbove,
+                        java.util.OptionalLong.of(0))));
+                return tenures;
+            }
+
+            @Override
+            public void end(Map<Tenure, Long> receivedUpTo) {
+                receivedUpTo.forEach((tenure, received) -> ended.add(tenure.partition() + " received up to " + received));
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+    }
+
     private static DispatchedCall withOnePermit(DispatchedCall call) {
         call.setPermits(List.of(Permit.newBuilder().setRuleId("concurrent-connections").setSubject("account:acme")
                 .setLimit(1).setLeaseMs(60_000).build()));

@@ -118,6 +118,7 @@ public final class Sandbox implements AutoCloseable {
             dispatch.put("credentials.provider.path", SandboxAccounts.writeCredentials(work).toString());
             dispatch.put("results.topic", app.config().topics().results());
             dispatch.put("results.bootstrap.servers", kafka.bootstrapServers());
+            dispatch.put("handoff.topic", prefix + "dispatch-handoff");
             dispatch.put("schema.registry.url", registry.url());
             dispatch.put("errors.tolerance", "all");
             dispatch.put("errors.deadletterqueue.topic.name", prefix + "dispatch-dlq");

@@ -60,9 +60,10 @@ class ConcurrencyUseIT {
             long seconds = Duration.ofNanos(System.nanoTime() - start).toSeconds();
             System.out.printf("ConcurrencyUseIT: across a task restart, %d calls reached the vendor for %d requests in %d s, at most %d in flight%n",
                     calls.size(), CALLS, seconds, calls.stream().mapToInt(VendorCall::inFlight).max().orElseThrow());
-            // The calls the stopped task finished free their permits at once, found among the results. Calls whose slots
-            // opened during the handover, with no result, keep their permits until their leases end (60 s): at most one lease.
-            assertThat(seconds).as("seconds for the burst across the restart").isLessThan(120);
+            // The calls the stopped task finished free their permits at once, found among the results; those the limiter
+            // planned again during the handover come at offsets the stopped task never received (its handoff marker says
+            // so), and go at once. Without the markers they kept their permits until their 60 s leases ended: 16 to 76 s.
+            assertThat(seconds).as("seconds for the burst across the restart (15 s ideal; a lease is 60 s)").isLessThan(45);
         }
     }
 
