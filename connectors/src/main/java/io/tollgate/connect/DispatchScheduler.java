@@ -198,25 +198,26 @@ final class DispatchScheduler implements AutoCloseable {
         long now = clock.getAsLong();
         long executeAt = call.getExecuteAt().toEpochMilli();
         long expiresAt = call.getExpiresAt().toEpochMilli();
+        // Never started elsewhere if it came before its slot, at an offset no earlier owner received, or its slot opened
+        // once this task had the partition.
+        boolean onlyHere = early || executeAt >= ownedSince.getOrDefault(tp, createdAtMs);
         if (expiresAt - executeAt <= sendMarginMs) {
             if (shortSlotWarned.compareAndSet(false, true)) {
                 LOG.error("Calls arrive with slots of {} ms, no longer than dispatch.send.margin.ms={}: none can be sent in time. "
                         + "Set the limiter's dispatch.jitter.ms above the margin.", expiresAt - executeAt, sendMarginMs);
             }
             publish(tp, offset, call, CallResult.stale("its slot of " + (expiresAt - executeAt)
-                    + " ms is no longer than dispatch.send.margin.ms=" + sendMarginMs + "; raise the limiter's dispatch.jitter.ms", now, early));
+                    + " ms is no longer than dispatch.send.margin.ms=" + sendMarginMs + "; raise the limiter's dispatch.jitter.ms", now, onlyHere));
             return;
         }
         if (now > expiresAt - sendMarginMs) {
-            publish(tp, offset, call, CallResult.stale("received or started " + (now - executeAt) + " ms after its slot opened", now, early));
+            publish(tp, offset, call, CallResult.stale("received or started " + (now - executeAt) + " ms after its slot opened", now, onlyHere));
             return;
         }
         if (call.getPermits().isEmpty()) {
             start(tp, offset, call, now);
             return;
         }
-        // Never started elsewhere if it came before its slot, or its slot opened once this task had the partition.
-        boolean onlyHere = early || call.getExecuteAt().toEpochMilli() >= ownedSince.getOrDefault(tp, createdAtMs);
         HeldForPermit held = new HeldForPermit(tp, offset, call, onlyHere);
         boolean go;
         synchronized (permits) {

@@ -235,7 +235,9 @@ final class HandoffLog implements PartitionHandoff {
         try (Admin admin = Admin.create(connection())) {
             admin.createTopics(List.of(new NewTopic(topic, Optional.of(1), Optional.empty()).configs(Map.of(
                     TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_DELETE,
-                    TopicConfig.RETENTION_MS_CONFIG, String.valueOf(RETENTION_MS))))).all().get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+                    TopicConfig.RETENTION_MS_CONFIG, String.valueOf(RETENTION_MS),
+                    // The broker's clock, not each worker's, dates the markers: the age of a stop is compared across workers.
+                    TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG, "LogAppendTime")))).all().get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
             if (!(e.getCause() instanceof TopicExistsException)) {
                 LOG.warn("{} could not be created: {}", topic, e.getCause().toString());

@@ -79,12 +79,16 @@ sealed interface HandoffMarker {
         if (before.isEmpty() || !(before.get(before.size() - 1) instanceof Stopped stopped)) {
             return OptionalLong.empty();
         }
+        // A late stop says how far its owner received; normally no further than this owner's own vouching.
+        long sawUpTo = stopped.sawUpTo();
         for (int i = before.size() - 2; i >= 0; i--) {
             HandoffMarker marker = before.get(i);
             if (marker instanceof Started started) {
-                return started.owner().equals(stopped.owner()) ? OptionalLong.of(stopped.sawUpTo()) : OptionalLong.empty();
+                return started.owner().equals(stopped.owner()) ? OptionalLong.of(sawUpTo) : OptionalLong.empty();
             }
-            if (marker instanceof Unreadable) {
+            if (marker instanceof Stopped late) {
+                sawUpTo = Math.max(sawUpTo, late.sawUpTo());
+            } else {
                 return OptionalLong.empty();
             }
         }

@@ -92,6 +92,9 @@ public final class HttpDispatchSinkTask extends SinkTask {
                 if (e.kind() == WireFormatException.Kind.REGISTRY_UNAVAILABLE) {
                     throw new RetriableException("schema registry unavailable: " + e.getMessage(), e);
                 }
+                if (deadLetters == null) {
+                    deadLetter(record, e); // throws: with no dead letter queue, the task stops before any call of the batch goes
+                }
                 decoded.add(e);
             }
         }
