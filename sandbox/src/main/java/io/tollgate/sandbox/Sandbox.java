@@ -126,7 +126,9 @@ public final class Sandbox implements AutoCloseable {
             // The same margin the limiter's configuration was checked against (dispatch.jitter.ms must exceed it).
             dispatch.put("dispatch.send.margin.ms", String.valueOf(app.config().dispatchSendMarginMs()));
             dispatch.putAll(connector);
+            DispatcherReadiness ready = DispatcherReadiness.before(kafka.bootstrapServers(), dispatch.get("handoff.topic"));
             connect.putConnector(CONNECTOR, dispatch, Duration.ofSeconds(60));
+            ready.await(app.config().topics().dispatch(), Duration.ofSeconds(60));
             return new Sandbox(work, stateDir, kafka, registry, vendor, app, connect);
         } catch (Exception | Error e) {
             if (app != null) {
