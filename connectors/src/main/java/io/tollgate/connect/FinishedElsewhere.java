@@ -36,13 +36,14 @@ final class FinishedElsewhere implements DispatchScheduler.ForeignCalls {
     private final AvroDeserializer<DispatchResult> reader;
 
     FinishedElsewhere(Map<String, Object> clientSettings, String resultsTopic, AvroDeserializer<DispatchResult> reader) {
-        this.consumerSettings = readerSettings(clientSettings);
+        this.consumerSettings = connectionSettings(clientSettings);
+        consumerSettings.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         this.resultsTopic = resultsTopic;
         this.reader = reader;
     }
 
-    /** A group-less reader's settings: how to reach and authenticate to the cluster of {@code clientSettings}, nothing else. */
-    static Map<String, Object> readerSettings(Map<String, Object> clientSettings) {
+    /** How to reach and authenticate to the cluster of {@code clientSettings}, nothing else: for a client of another kind. */
+    static Map<String, Object> connectionSettings(Map<String, Object> clientSettings) {
         Map<String, Object> settings = new HashMap<>();
         clientSettings.forEach((key, value) -> {
             if (key.equals(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG) || key.startsWith("security.") || key.startsWith("sasl.")
@@ -50,7 +51,6 @@ final class FinishedElsewhere implements DispatchScheduler.ForeignCalls {
                 settings.put(key, value);
             }
         });
-        settings.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         return settings;
     }
 

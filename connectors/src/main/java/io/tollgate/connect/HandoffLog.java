@@ -55,8 +55,8 @@ final class HandoffLog implements PartitionHandoff {
     HandoffLog(Map<String, Object> clientSettings, String topic) {
         this.topic = topic;
         this.markers = new TopicPartition(topic, 0);
-        this.clientSettings = FinishedElsewhere.readerSettings(clientSettings);
-        Map<String, Object> producerSettings = connection();
+        this.clientSettings = FinishedElsewhere.connectionSettings(clientSettings);
+        Map<String, Object> producerSettings = new HashMap<>(this.clientSettings);
         producerSettings.put(ProducerConfig.ACKS_CONFIG, "all");
         producerSettings.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         producerSettings.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) TIMEOUT.toMillis());
@@ -64,6 +64,7 @@ final class HandoffLog implements PartitionHandoff {
         producerSettings.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, TIMEOUT.toMillis());
         this.producer = new KafkaProducer<>(producerSettings, new ByteArraySerializer(), new ByteArraySerializer());
         Map<String, Object> readerSettings = new HashMap<>(this.clientSettings);
+        readerSettings.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         readerSettings.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);
         // A fetch the broker holds open holds back the next request on the connection (the end offsets): keep it short.
         readerSettings.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 10);
@@ -165,13 +166,6 @@ final class HandoffLog implements PartitionHandoff {
         reader.close(TIMEOUT);
     }
 
-    /** How to reach the cluster, for a producer or an admin client (the readers' settings less what only a consumer knows). */
-    private Map<String, Object> connection() {
-        Map<String, Object> settings = new HashMap<>(clientSettings);
-        settings.remove(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG);
-        return settings;
-    }
-
     private Future<RecordMetadata> write(TopicPartition tp, HandoffMarker marker) {
         return producer.send(new ProducerRecord<>(topic, 0, key(tp), marker.encode().getBytes(StandardCharsets.UTF_8)));
     }
@@ -232,7 +226,7 @@ final class HandoffLog implements PartitionHandoff {
     }
 
     private void ensureTopic() {
-        try (Admin admin = Admin.create(connection())) {
+        try (Admin admin = Admin.create(clientSettings)) {
             admin.createTopics(List.of(new NewTopic(topic, Optional.of(1), Optional.empty()).configs(Map.of(
                     TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_DELETE,
                     TopicConfig.RETENTION_MS_CONFIG, String.valueOf(RETENTION_MS),

@@ -155,13 +155,8 @@ class DispatchSchedulerTest {
     void shouldSendAtOnceALateCallThatNoEarlierOwnerOfThePartitionReceived() {
         List<String> askedAbout = new CopyOnWriteArrayList<>();
         List<String> ended = new CopyOnWriteArrayList<>();
-        scheduler.close();
         // The previous owner stopped cleanly: no owner received an offset above 4.
-        scheduler = new DispatchScheduler(sender, new ResultPublisher(producer, "tollgate.results"), offsets, System::currentTimeMillis, 10,
-                (account, dispatches, sentSinceMs) -> {
-                    askedAbout.addAll(dispatches);
-                    return java.util.Set.of();
-                }, handoff(java.util.OptionalLong.of(4), ended));
+        restartWith(askedAbout, handoff(java.util.OptionalLong.of(4), ended));
         scheduler.assign(List.of(TP));
         long now = System.currentTimeMillis();
 
@@ -188,12 +183,7 @@ class DispatchSchedulerTest {
     @Test
     void shouldTreatEveryLateCallAsPerhapsStartedElsewhereWhenThePreviousOwnerIsNotKnownToHaveStopped() {
         List<String> askedAbout = new CopyOnWriteArrayList<>();
-        scheduler.close();
-        scheduler = new DispatchScheduler(sender, new ResultPublisher(producer, "tollgate.results"), offsets, System::currentTimeMillis, 10,
-                (account, dispatches, sentSinceMs) -> {
-                    askedAbout.addAll(dispatches);
-                    return java.util.Set.of();
-                }, handoff(java.util.OptionalLong.empty(), new CopyOnWriteArrayList<>()));
+        restartWith(askedAbout, handoff(java.util.OptionalLong.empty(), new CopyOnWriteArrayList<>()));
         scheduler.assign(List.of(TP));
         long now = System.currentTimeMillis();
 
@@ -203,6 +193,16 @@ class DispatchSchedulerTest {
         assertThat(askedAbout).containsExactly(PermitGate.dispatchOf("replanned", now - 500));
         assertThat(((DispatchResult) producer.history().get(0).value()).getOutcome()).isEqualTo(Outcome.STALE);
         assertThat(vendor.received).isEmpty();
+    }
+
+    /** A new scheduler with {@code handoff}, whose looks for a previous owner's results find none and are recorded in {@code askedAbout}. */
+    private void restartWith(List<String> askedAbout, PartitionHandoff handoff) {
+        scheduler.close();
+        scheduler = new DispatchScheduler(sender, new ResultPublisher(producer, "tollgate.results"), offsets, System::currentTimeMillis, 10,
+                (account, dispatches, sentSinceMs) -> {
+                    askedAbout.addAll(dispatches);
+                    return java.util.Set.of();
+                }, handoff);
     }
 
     /** Handoff markers as a previous owner left them; the ends of this task's tenures are recorded in {@code ended}. */
