@@ -68,6 +68,9 @@ final class DecisionLog {
                     }
                 }
             }
+            if (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
+                lines.add("(cut short: not every record was read within 30 s)");
+            }
         }
         Files.write(file, lines);
     }

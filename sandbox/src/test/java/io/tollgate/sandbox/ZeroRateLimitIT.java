@@ -37,7 +37,7 @@ class ZeroRateLimitIT {
                      sandbox.bootstrapServers(), ProducerConfig.LINGER_MS_CONFIG, 5), new StringSerializer(),
                      new AvroSerializer<>(new SchemaRegistryClient(sandbox.registryUrl()), true))) {
             String topic = sandbox.tollgate().config().topics().requests();
-            // -Dtest.argLine="-Xmx2g -Dit.coldStart=true" measures a JVM seconds old instead (docs/PERFORMANCE.md).
+            // -Dtest.argLine="-Xmx2g -XX:+UseParallelGC -Dit.coldStart=true" measures a JVM seconds old instead (docs/PERFORMANCE.md).
             if (!Boolean.getBoolean("it.coldStart")) {
                 warmUp(sandbox, producer, topic);
             }
@@ -75,7 +75,12 @@ class ZeroRateLimitIT {
             // Every call the vendor saw, and what the limiter decided, for a look at a run after the fact.
             Files.write(Path.of("target", "ZeroRateLimitIT-vendor-calls.txt"),
                     sandbox.vendor().calls().stream().map(VendorCall::toString).toList());
-            DecisionLog.write(sandbox, Path.of("target", "ZeroRateLimitIT-decisions.txt"));
+            try {
+                DecisionLog.write(sandbox, Path.of("target", "ZeroRateLimitIT-decisions.txt"));
+            } catch (Exception e) {
+                // A look after the fact, not a check: the assertions below must still run.
+                System.out.println("ZeroRateLimitIT: the decision log could not be written: " + e);
+            }
             List<VendorCall> all = sandbox.vendor().calls();
             all.stream().filter(VendorCall::rateLimited).findFirst().ifPresent(first ->
                     all.stream().filter(c -> c.token().equals(first.token())).forEach(c -> System.out.println("VENDOR " + c)));
@@ -111,7 +116,7 @@ class ZeroRateLimitIT {
             List<Long> late = calls.stream().map(VendorCall::lateMs).filter(l -> l >= 0).sorted().toList();
             System.out.printf("ZeroRateLimitIT: arrival after slot opened: median %d ms, p99 %d ms, max %d ms; "
                             + "late arrivals the limiter corrected for: %d; results that reached it over 1 s after the answer: %d; "
-                            + "units the vendor counted that the limiter had not (adopted from its headers): %d%n",
+                            + "deficits the limiter took from vendor headers as spent elsewhere (every rule and credential): %d%n",
                     late.get(late.size() / 2), late.get(late.size() * 99 / 100), late.get(late.size() - 1),
                     sandbox.tollgate().metrics().count("tollgate_late_arrivals_total", ""),
                     sandbox.tollgate().metrics().count("tollgate_slow_results_total", ""),
