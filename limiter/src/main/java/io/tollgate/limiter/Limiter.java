@@ -281,6 +281,20 @@ public final class Limiter {
     }
 
     /**
+     * How many units the vendor's remaining count shows that Tollgate did not send. A limit that knows when
+     * each of its units counts compares it with every unit the vendor can have counted when the call reached
+     * it: calls charged after this one that got there first, and spending elsewhere adopted from earlier
+     * results, are in it. Otherwise the comparison is with the count the call was charged with, less what was
+     * adopted since ({@code remainingAtCharge}).
+     */
+    private static long deficit(LimitRule rule, LimitState state, long effective, long vendorRemaining, long remainingAtCharge,
+                                DispatchOutcome result, Long latestArrivalMs, LimitContext ctx) {
+        java.util.OptionalLong atArrival = result.plannedAtMs() == null || latestArrivalMs == null ? java.util.OptionalLong.empty()
+                : rule.limit().remainingAt(state, effective, Math.min(result.plannedAtMs(), latestArrivalMs), latestArrivalMs, ctx);
+        return atArrival.orElse(remainingAtCharge) - vendorRemaining;
+    }
+
+    /**
      * Applies a dispatch result: releases concurrency permits, adopts vendor counts and limits lower than
      * Tollgate's own, and pauses the credential after a 429 (until the vendor's reset) or a block. A 429
      * that comes with a calendar quota reported spent is a spent quota, not a burst: the call waits for
@@ -335,12 +349,12 @@ public final class Limiter {
                     // Tollgate's own count, under the limit it uses from now on (a charge made against a limit
                     // found too high left less than it said).
                     long tollgateRemaining = charge.remaining() - Math.max(0, charge.limit() - effective);
-                    if (vendorRemaining.isPresent() && vendorRemaining.get() < tollgateRemaining) {
-                        // Every result of a call charged before an adoption shows the same deficit again: only
-                        // what goes beyond the spending elsewhere already counted since the charge is new.
-                        long countedNow = rule.limit().usage(next, effective, ctx).untracked();
-                        long deficit = tollgateRemaining - vendorRemaining.get() - Math.max(0, countedNow - charge.untracked());
-                        next = deficit > 0 ? rule.limit().adopt(next, deficit, resetAt, effective, ctx) : next;
+                    long countedNow = rule.limit().usage(next, effective, ctx).untracked();
+                    long deficit = vendorRemaining.isEmpty() ? 0
+                            : deficit(rule, next, effective, vendorRemaining.get(), tollgateRemaining - Math.max(0, countedNow - charge.untracked()),
+                            result, latestArrival, ctx);
+                    if (deficit > 0) {
+                        next = rule.limit().adopt(next, deficit, resetAt, effective, ctx);
                         // A limit still set too high (one Tollgate does not keep per credential) is no one else's
                         // spending: the first deficit it shows is the gap, not traffic Tollgate did not send.
                         long gapNotYetCounted = reportedLimit.map(l -> Math.max(0, effective - l - countedNow)).orElse(0L);

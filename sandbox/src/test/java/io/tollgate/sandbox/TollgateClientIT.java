@@ -88,14 +88,14 @@ class TollgateClientIT {
                         String account = i < CALLS ? "forms-org" : "no-such-org";
                         ApiRequest call = TollgateClient.request(account, "forms/forms-org", AuthKind.API_TOKEN)
                                 .requestId("bulk-" + i).integration("client-it").vendor("forms").get("/api/files/" + i).build();
-                        CompletableFuture<Outcome> future = client.submit(call);
-                        future.whenComplete((outcome, failure) -> {
+                        // The stage after the bookkeeping is what the test waits for: a future's own dependents run
+                        // last registered first, so waiting for the future itself can see its bookkeeping not yet done.
+                        futures.add(client.submit(call).whenComplete((outcome, failure) -> {
                             completions.computeIfAbsent(call.getRequestId(), id -> new AtomicInteger()).incrementAndGet();
                             if (outcome != null) {
                                 outcomes.put(call.getRequestId(), outcome);
                             }
-                        });
-                        futures.add(future);
+                        }));
                     }
                 });
             }

@@ -22,6 +22,16 @@ public sealed interface Limit
     /** Charges {@code units} at {@code ctx.nowMs()}; only called after {@link #evaluate} admitted them. */
     Charged charge(LimitState state, long units, long capacity, String requestId, LimitContext ctx);
 
+    /**
+     * The least this limit can have left by the vendor's count when a call reached it, some time from
+     * {@code earliestMs} to {@code latestMs}: the capacity less every unit of Tollgate's the vendor may have
+     * counted then (adopted units included). Empty when the state does not keep when each unit counts (then
+     * a vendor's remaining count is compared with the one its call was charged with).
+     */
+    default java.util.OptionalLong remainingAt(LimitState state, long capacity, long earliestMs, long latestMs, LimitContext ctx) {
+        return java.util.OptionalLong.empty();
+    }
+
     /** Counts {@code deficit} more units the vendor saw but Tollgate did not, until {@code resetAtMs} if known. */
     LimitState adopt(LimitState state, long deficit, Long resetAtMs, long capacity, LimitContext ctx);
 

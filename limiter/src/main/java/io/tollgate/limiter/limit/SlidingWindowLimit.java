@@ -1,5 +1,7 @@
 package io.tollgate.limiter.limit;
 
+import java.util.OptionalLong;
+
 /**
  * Never more than {@code capacity} units in any interval of {@code windowMs}, wherever the vendor's
  * window starts. A token bucket of capacity N refilled at N per window would admit 2N within one
@@ -101,6 +103,20 @@ public record SlidingWindowLimit(long windowMs) implements Limit {
         long at = resetAtMs == null ? ctx.nowMs() : resetAtMs - windowMs;
         at = Math.max(ctx.nowMs() - span(ctx) + 1, Math.min(ctx.nowMs(), at));
         return log.plus(at, add, false);
+    }
+
+    /**
+     * A vendor counting when a call arrived, from {@code earliestMs} (its slot) to {@code latestMs} (its
+     * answer), may have counted every call placed within a window and the jitter before then, and any call
+     * placed earlier whose result has not come (late, it may have reached the vendor since). Calls charged
+     * after the reporting call belong in it too: when that call was late, they can have reached the vendor
+     * first. So do calls placed up to now: a result read late must not take units adopted from the results
+     * read before it for more spending elsewhere.
+     */
+    @Override
+    public OptionalLong remainingAt(LimitState state, long capacity, long earliestMs, long latestMs, LimitContext ctx) {
+        WindowLog log = state instanceof WindowLog l ? l : WindowLog.EMPTY;
+        return OptionalLong.of(capacity - log.unitsPlacedBy(earliestMs - windowMs - ctx.jitterMs(), Math.max(latestMs, ctx.nowMs())));
     }
 
     /**

@@ -67,6 +67,18 @@ public final class WindowLog implements LimitState {
     }
 
     /**
+     * The units of the entries placed after {@code fromMs} up to {@code toMs}, and those placed earlier (by
+     * {@code toMs}) that still wait for a result.
+     */
+    long unitsPlacedBy(long fromMs, long toMs) {
+        long sum = 0;
+        for (int i = 0; i < times.length && times[i] <= toMs; i++) {
+            sum += times[i] > fromMs ? units[i] : unconfirmed[i];
+        }
+        return sum;
+    }
+
+    /**
      * The entries still counted: those after {@code cutoffMs}, and those after {@code unconfirmedCutoffMs}
      * that still wait for a result.
      */

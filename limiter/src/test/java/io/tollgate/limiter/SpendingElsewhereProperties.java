@@ -1,0 +1,136 @@
+package io.tollgate.limiter;
+
+import static java.time.Duration.ofSeconds;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.tollgate.limiter.limit.LimitContext;
+import io.tollgate.limiter.limit.LimitState;
+import io.tollgate.limiter.rule.CostTable;
+import io.tollgate.limiter.rule.LimitPolicy;
+import io.tollgate.limiter.rule.LimitRule;
+import io.tollgate.limiter.rule.VendorHeaders;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Combinators;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import net.jqwik.api.constraints.IntRange;
+import net.jqwik.api.constraints.Size;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What a vendor's remaining count on a credential's burst window says about spending elsewhere, when calls
+ * reach the vendor late and out of order. A deficit the limiter takes for someone else's spending holds a
+ * whole window of the credential's allowance: one taken from its own calls' reordering is allowance lost.
+ */
+class SpendingElsewhereProperties {
+
+    private static final long T0 = 1_795_000_000_000L;
+    private static final long WINDOW_MS = 2000;
+    private static final AccountFacts ACME = AccountFacts.of("acme", "growth", 1, ZoneOffset.UTC);
+    private static final VendorHeaders HEADERS = new VendorHeaders("x-ratelimit-remaining", "x-ratelimit-reset", "x-ratelimit-limit");
+    private static final Limiter LIMITER = new Limiter(new LimiterSettings(100, 2000, 600_000, LimitContext.DEFAULT_RESULT_WAIT_MS, 0, 10));
+
+    /** A call the limiter is asked about {@code gapMs} after the one before, reaching the vendor {@code lateMs} after its slot. */
+    record Attempt(int gapMs, int lateMs) {
+    }
+
+    /** A call sent: its slot, its arrival at the vendor, and its charges. */
+    record Sent(String id, long slotMs, long arrivalMs, List<RuleCharge> charges) {
+    }
+
+    /**
+     * The vendor sees only Tollgate's calls, some up to 600 ms late, so that calls charged after a late one
+     * reach the vendor before it. Each result says how many the vendor had left when the call reached it, and
+     * comes the moment the vendor answers. Whatever the order, none of it is spending elsewhere.
+     */
+    @Property(tries = 300)
+    void shouldTakeNothingForSpendingElsewhereWhenTheVendorSawOnlyTollgatesCalls(
+            @ForAll @Size(min = 1, max = 300) List<@net.jqwik.api.From("attempts") Attempt> attempts,
+            @ForAll @IntRange(min = 1, max = 60) int limit) {
+        LimitPolicy policy = policy(limit);
+        Map<RuleKey, LimitState> states = new HashMap<>();
+        List<Sent> sent = new ArrayList<>();
+        List<Sent> unanswered = new ArrayList<>();
+        long untracked = 0;
+        long clock = T0;
+        for (int i = 0; i <= attempts.size(); i++) {
+            long next = i < attempts.size() ? clock + attempts.get(i).gapMs() : Long.MAX_VALUE;
+            // Every answer up to the next decision, in the order the vendor gave them.
+            unanswered.sort(Comparator.comparingLong(Sent::arrivalMs));
+            while (!unanswered.isEmpty() && unanswered.get(0).arrivalMs() <= next) {
+                Sent call = unanswered.remove(0);
+                long seen = sent.stream().filter(s -> s.arrivalMs() > call.arrivalMs() - WINDOW_MS && s.arrivalMs() <= call.arrivalMs()).count();
+                FeedbackEffect effect = LIMITER.feedback(policy, ACME, new DispatchOutcome(call.id(), "cred-1", CallOutcome.SUCCESS,
+                        Map.of("x-ratelimit-remaining", "" + (limit - seen), "x-ratelimit-reset", "2"), call.charges(),
+                        call.slotMs(), call.arrivalMs(), false, true), states::get, call.arrivalMs());
+                states.putAll(effect.updates());
+                untracked += effect.untrackedUnits().getOrDefault("burst", 0L);
+            }
+            if (i == attempts.size()) {
+                break;
+            }
+            clock = next;
+            Call call = Calls.get("c" + i, "/v1/deals");
+            if (LIMITER.decide(policy, ACME, call, states::get, clock, clock) instanceof Decision.Admit admit) {
+                states.putAll(admit.updates());
+                Sent s = new Sent(call.requestId(), clock, clock + attempts.get(i).lateMs(), admit.charges());
+                sent.add(s);
+                unanswered.add(s);
+            }
+        }
+        assertThat(untracked).as("units taken for spending elsewhere").isZero();
+    }
+
+    @Provide
+    Arbitrary<Attempt> attempts() {
+        return Combinators.combine(Arbitraries.integers().between(0, 60), Arbitraries.oneOf(Arbitraries.integers().between(0, 20),
+                Arbitraries.integers().between(0, 600))).as(Attempt::new);
+    }
+
+    /**
+     * Someone else spent 15 of 40 on the credential while ten of Tollgate's calls were on their way: every
+     * result shows it, and it is counted once, not once per result (ten times over, it would fill the window).
+     */
+    @Test
+    void shouldCountSpendingElsewhereOnceHoweverManyResultsReportIt() {
+        LimitPolicy policy = policy(40);
+        Map<RuleKey, LimitState> states = new HashMap<>();
+        List<Decision.Admit> inFlight = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            inFlight.add((Decision.Admit) LIMITER.decide(policy, ACME, Calls.get("c" + i, "/v1/deals"), states::get, T0 + i, T0 + i));
+            states.putAll(inFlight.get(i).updates());
+        }
+        long untracked = 0;
+        for (int i = 0; i < 10; i++) {
+            long arrival = T0 + 20 + i;
+            // 15 elsewhere, and Tollgate's calls that reached the vendor so far.
+            FeedbackEffect effect = LIMITER.feedback(policy, ACME, new DispatchOutcome("c" + i, "cred-1", CallOutcome.SUCCESS,
+                    Map.of("x-ratelimit-remaining", "" + (40 - 15 - (i + 1)), "x-ratelimit-reset", "2"), inFlight.get(i).charges(),
+                    T0 + i, arrival, false, true), states::get, arrival);
+            states.putAll(effect.updates());
+            untracked += effect.untrackedUnits().getOrDefault("burst", 0L);
+        }
+        assertThat(untracked).isEqualTo(15);
+        // 10 sent and 15 elsewhere: 15 more may go in this window, not 30.
+        int admitted = 0;
+        while (LIMITER.decide(policy, ACME, Calls.get("more" + admitted, "/v1/deals"), states::get, T0 + 100, T0 + 100)
+                instanceof Decision.Admit admit) {
+            states.putAll(admit.updates());
+            admitted++;
+        }
+        assertThat(admitted).isEqualTo(15);
+    }
+
+    private static LimitPolicy policy(int limit) {
+        LimitRule burst = Rules.sliding("burst").limit(limit).per(ofSeconds(WINDOW_MS / 1000)).vendorHeaders(HEADERS).byCredential();
+        return new LimitPolicy("p", List.of(burst), List.of(), new CostTable(List.of(), Map.of(), 1), 3_600_000);
+    }
+}
