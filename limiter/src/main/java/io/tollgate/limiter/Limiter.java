@@ -281,17 +281,18 @@ public final class Limiter {
     }
 
     /**
-     * How many units the vendor's remaining count shows that Tollgate did not send. A limit that knows when
-     * each of its units counts compares it with every unit the vendor can have counted when the call reached
-     * it: calls charged after this one that got there first, and spending elsewhere adopted from earlier
-     * results, are in it. Otherwise the comparison is with the count the call was charged with, less what was
-     * adopted since ({@code remainingAtCharge}).
+     * How many units the vendor's remaining count shows that Tollgate did not send. The count the call was
+     * charged with ({@code remainingAtCharge}, less what was adopted since) misses calls charged after it
+     * that reached the vendor first. A limit that knows when each of its units counts can also give every
+     * unit the vendor can have counted when the call reached it, adopted units included; that count misses
+     * calls a result read late no longer finds (pruned since). Each errs only by taking Tollgate's own calls
+     * for someone else's, so the smaller deficit is the truer one.
      */
     private static long deficit(LimitRule rule, LimitState state, long effective, long vendorRemaining, long remainingAtCharge,
                                 DispatchOutcome result, Long latestArrivalMs, LimitContext ctx) {
         java.util.OptionalLong atArrival = result.plannedAtMs() == null || latestArrivalMs == null ? java.util.OptionalLong.empty()
                 : rule.limit().remainingAt(state, effective, Math.min(result.plannedAtMs(), latestArrivalMs), latestArrivalMs, ctx);
-        return atArrival.orElse(remainingAtCharge) - vendorRemaining;
+        return Math.min(remainingAtCharge, atArrival.orElse(remainingAtCharge)) - vendorRemaining;
     }
 
     /**
