@@ -106,28 +106,36 @@ class SpendingElsewhereProperties {
         Map<RuleKey, LimitState> states = new HashMap<>();
         List<Decision.Admit> burst = new ArrayList<>();
         for (int i = 0; i < 40; i++) {
-            burst.add((Decision.Admit) LIMITER.decide(policy, ACME, Calls.get("c" + i, "/v1/deals"), states::get, T0 + 10L * i, T0 + 10L * i));
-            states.putAll(burst.get(i).updates());
+            burst.add(admit(policy, states, "c" + i, T0 + 10L * i));
         }
         long untracked = 0;
         for (int i = 0; i < 39; i++) {
-            untracked += answer(policy, states, burst.get(i), "c" + i, T0 + 10L * i, 40 - (i + 1), T0 + 10L * i);
+            untracked += answer(policy, states, burst.get(i), "c" + i, T0 + 10L * i, T0 + 10L * i, 40 - (i + 1), T0 + 10L * i);
         }
         // Five seconds on, new calls go (and the burst leaves the log); then the last call's result is read.
         for (int i = 0; i < 3; i++) {
-            states.putAll(((Decision.Admit) LIMITER.decide(policy, ACME, Calls.get("n" + i, "/v1/deals"), states::get, T0 + 5000, T0 + 5000))
-                    .updates());
+            admit(policy, states, "n" + i, T0 + 5000);
         }
-        untracked += answer(policy, states, burst.get(39), "c39", T0 + 390, 0, T0 + 5001);
+        untracked += answer(policy, states, burst.get(39), "c39", T0 + 390, T0 + 390, 0, T0 + 5001);
 
         assertThat(untracked).isZero();
     }
 
-    /** Applies the result of {@code call}, answered on arrival with {@code remaining} left, read at {@code readAt}; returns the units taken. */
-    private static long answer(LimitPolicy policy, Map<RuleKey, LimitState> states, Decision.Admit call, String id, long arrival, long remaining,
-                               long readAt) {
+    /** A call admitted (it must be) at {@code at}, its charges stored. */
+    private static Decision.Admit admit(LimitPolicy policy, Map<RuleKey, LimitState> states, String id, long at) {
+        Decision.Admit admit = (Decision.Admit) LIMITER.decide(policy, ACME, Calls.get(id, "/v1/deals"), states::get, at, at);
+        states.putAll(admit.updates());
+        return admit;
+    }
+
+    /**
+     * Applies the result of {@code call}, planned at {@code slot} and answered on arrival with {@code remaining}
+     * left, read at {@code readAt}; returns the units taken for spending elsewhere.
+     */
+    private static long answer(LimitPolicy policy, Map<RuleKey, LimitState> states, Decision.Admit call, String id, long slot, long arrival,
+                               long remaining, long readAt) {
         FeedbackEffect effect = LIMITER.feedback(policy, ACME, new DispatchOutcome(id, "cred-1", CallOutcome.SUCCESS,
-                Map.of("x-ratelimit-remaining", "" + remaining, "x-ratelimit-reset", "2"), call.charges(), arrival, arrival, false, true),
+                Map.of("x-ratelimit-remaining", "" + remaining, "x-ratelimit-reset", "2"), call.charges(), slot, arrival, false, true),
                 states::get, readAt);
         states.putAll(effect.updates());
         return effect.untrackedUnits().getOrDefault("burst", 0L);
@@ -149,18 +157,13 @@ class SpendingElsewhereProperties {
         Map<RuleKey, LimitState> states = new HashMap<>();
         List<Decision.Admit> inFlight = new ArrayList<>();
         for (int i = 0; i < 10; i++) {
-            inFlight.add((Decision.Admit) LIMITER.decide(policy, ACME, Calls.get("c" + i, "/v1/deals"), states::get, T0 + i, T0 + i));
-            states.putAll(inFlight.get(i).updates());
+            inFlight.add(admit(policy, states, "c" + i, T0 + i));
         }
         long untracked = 0;
         for (int i = 0; i < 10; i++) {
             long arrival = T0 + 20 + i;
             // 15 elsewhere, and Tollgate's calls that reached the vendor so far.
-            FeedbackEffect effect = LIMITER.feedback(policy, ACME, new DispatchOutcome("c" + i, "cred-1", CallOutcome.SUCCESS,
-                    Map.of("x-ratelimit-remaining", "" + (40 - 15 - (i + 1)), "x-ratelimit-reset", "2"), inFlight.get(i).charges(),
-                    T0 + i, arrival, false, true), states::get, arrival);
-            states.putAll(effect.updates());
-            untracked += effect.untrackedUnits().getOrDefault("burst", 0L);
+            untracked += answer(policy, states, inFlight.get(i), "c" + i, T0 + i, arrival, 40 - 15 - (i + 1), arrival);
         }
         assertThat(untracked).isEqualTo(15);
         // 10 sent and 15 elsewhere: 15 more may go in this window, not 30.
