@@ -7,7 +7,6 @@ import io.tollgate.limiter.limit.LimitContext;
 import io.tollgate.limiter.limit.LimitState;
 import io.tollgate.limiter.rule.CostTable;
 import io.tollgate.limiter.rule.LimitPolicy;
-import io.tollgate.limiter.rule.LimitRule;
 import io.tollgate.limiter.rule.VendorHeaders;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -19,6 +18,7 @@ import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
 import net.jqwik.api.ForAll;
+import net.jqwik.api.GenerationMode;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.statistics.Statistics;
@@ -47,16 +47,53 @@ class SpendingElsewhereProperties {
     record Sent(String id, long slotMs, long arrivalMs, List<RuleCharge> charges) {
     }
 
+    /** A kind of limit the vendor reports a remaining count for, and how the vendor counts it. */
+    enum Kind {
+        SLIDING(() -> Rules.sliding("burst").per(ofSeconds(WINDOW_MS / 1000))) {
+            @Override
+            boolean countedWith(long arrivalMs, long reportingArrivalMs) {
+                return arrivalMs > reportingArrivalMs - WINDOW_MS && arrivalMs <= reportingArrivalMs;
+            }
+        },
+        FIXED(() -> Rules.fixed("burst").per(ofSeconds(WINDOW_MS / 1000))) {
+            @Override
+            boolean countedWith(long arrivalMs, long reportingArrivalMs) {
+                return Math.floorDiv(arrivalMs, WINDOW_MS) == Math.floorDiv(reportingArrivalMs, WINDOW_MS) && arrivalMs <= reportingArrivalMs;
+            }
+        },
+        DAILY(() -> Rules.dailyQuota("burst")) {
+            @Override
+            boolean countedWith(long arrivalMs, long reportingArrivalMs) {
+                return Math.floorDiv(arrivalMs, 86_400_000L) == Math.floorDiv(reportingArrivalMs, 86_400_000L) && arrivalMs <= reportingArrivalMs;
+            }
+        };
+
+        private final java.util.function.Supplier<Rules.Builder> rule;
+
+        Kind(java.util.function.Supplier<Rules.Builder> rule) {
+            this.rule = rule;
+        }
+
+        /** Whether the vendor counts a call that arrived at {@code arrivalMs} in what it reports to one that arrived at {@code reportingArrivalMs}. */
+        abstract boolean countedWith(long arrivalMs, long reportingArrivalMs);
+
+        LimitPolicy policy(int limit) {
+            return new LimitPolicy("p", List.of(rule.get().limit(limit).vendorHeaders(HEADERS).byCredential()), List.of(),
+                    new CostTable(List.of(), Map.of(), 1), 3_600_000);
+        }
+    }
+
     /**
      * The vendor sees only Tollgate's calls, some up to 600 ms late, so that calls charged after a late one
      * reach the vendor before it. Each result says how many the vendor had left when the call reached it, and
-     * comes the moment the vendor answers. Whatever the order, none of it is spending elsewhere.
+     * comes the moment the vendor answers. Whatever the order, and whatever the kind of limit, none of it is
+     * spending elsewhere.
      */
     @Property(tries = 300)
     void shouldTakeNothingForSpendingElsewhereWhenTheVendorSawOnlyTollgatesCalls(
             @ForAll @Size(min = 1, max = 300) List<@net.jqwik.api.From("attempts") Attempt> attempts,
-            @ForAll @IntRange(min = 1, max = 60) int limit) {
-        LimitPolicy policy = policy(limit);
+            @ForAll @IntRange(min = 1, max = 60) int limit, @ForAll Kind kind) {
+        LimitPolicy policy = kind.policy(limit);
         Map<RuleKey, LimitState> states = new HashMap<>();
         List<Sent> sent = new ArrayList<>();
         List<Sent> unanswered = new ArrayList<>();
@@ -68,7 +105,7 @@ class SpendingElsewhereProperties {
             unanswered.sort(Comparator.comparingLong(Sent::arrivalMs));
             while (!unanswered.isEmpty() && unanswered.get(0).arrivalMs() <= next) {
                 Sent call = unanswered.remove(0);
-                long seen = sent.stream().filter(s -> s.arrivalMs() > call.arrivalMs() - WINDOW_MS && s.arrivalMs() <= call.arrivalMs()).count();
+                long seen = sent.stream().filter(s -> kind.countedWith(s.arrivalMs(), call.arrivalMs())).count();
                 FeedbackEffect effect = LIMITER.feedback(policy, ACME, new DispatchOutcome(call.id(), "cred-1", CallOutcome.SUCCESS,
                         Map.of("x-ratelimit-remaining", "" + (limit - seen), "x-ratelimit-reset", "2"), call.charges(),
                         call.slotMs(), call.arrivalMs(), false, true), states::get, call.arrivalMs());
@@ -151,9 +188,9 @@ class SpendingElsewhereProperties {
      * Someone else spent 15 of 40 on the credential while ten of Tollgate's calls were on their way: every
      * result shows it, and it is counted once, not once per result (ten times over, it would fill the window).
      */
-    @Test
-    void shouldCountSpendingElsewhereOnceHoweverManyResultsReportIt() {
-        LimitPolicy policy = policy(40);
+    @Property(generation = GenerationMode.EXHAUSTIVE)
+    void shouldCountSpendingElsewhereOnceHoweverManyResultsReportIt(@ForAll Kind kind) {
+        LimitPolicy policy = kind.policy(40);
         Map<RuleKey, LimitState> states = new HashMap<>();
         List<Decision.Admit> inFlight = new ArrayList<>();
         for (int i = 0; i < 10; i++) {
@@ -177,7 +214,6 @@ class SpendingElsewhereProperties {
     }
 
     private static LimitPolicy policy(int limit) {
-        LimitRule burst = Rules.sliding("burst").limit(limit).per(ofSeconds(WINDOW_MS / 1000)).vendorHeaders(HEADERS).byCredential();
-        return new LimitPolicy("p", List.of(burst), List.of(), new CostTable(List.of(), Map.of(), 1), 3_600_000);
+        return Kind.SLIDING.policy(limit);
     }
 }

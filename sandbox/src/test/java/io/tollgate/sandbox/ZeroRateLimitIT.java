@@ -121,6 +121,9 @@ class ZeroRateLimitIT {
                     sandbox.tollgate().metrics().count("tollgate_late_arrivals_total", ""),
                     sandbox.tollgate().metrics().count("tollgate_slow_results_total", ""),
                     sandbox.tollgate().metrics().count("tollgate_untracked_units_total", ""));
+            System.out.println("ZeroRateLimitIT: of which, by rule: " + sandbox.tollgate().metrics().registry()
+                    .find("tollgate.untracked.units").counters().stream()
+                    .map(c -> c.getId().getTag("rule") + "=" + (long) c.count()).sorted().toList());
             System.out.printf("ZeroRateLimitIT: %d calls in %d ms, 429s at the vendor: %d, lost: 0, twice: 0%n%s"
                             + "  forms-org  %d calls, most in flight at once %d (limit 3)%n"
                             + "  integrations sharing acme-main: bulk-import %d, reports %d%n",

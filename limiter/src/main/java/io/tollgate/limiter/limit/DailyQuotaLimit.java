@@ -3,6 +3,7 @@ package io.tollgate.limiter.limit;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
+import java.util.OptionalLong;
 
 /**
  * At most {@code capacity} units per calendar day in a time zone. The next day starts at local
@@ -61,6 +62,23 @@ public record DailyQuotaLimit(ZoneSpec zone, Reset reset) implements Limit {
         QuotaCount count = rolled(state, today);
         long used = Math.max(count.used(), Math.min(capacity, count.used() + deficit));
         return new QuotaCount(today, used, count.nextUsed(), count.untracked() + used - count.used());
+    }
+
+    /**
+     * A vendor counting when the call arrived, on the day it is now, may have counted every unit charged today
+     * up to now: calls charged after the reporting one can have reached it first. Counting them all errs
+     * towards Tollgate's own calls; spending elsewhere shows in full once they land.
+     * A call that may have arrived on another day than today says nothing Tollgate can compare: its count is
+     * taken as the whole capacity, so that it adopts nothing (the next result of today will).
+     */
+    @Override
+    public OptionalLong remainingAt(LimitState state, long capacity, long earliestMs, long latestMs, LimitContext ctx) {
+        ZoneId z = zone.resolve(ctx.account());
+        long today = day(ctx.nowMs(), z);
+        if (day(earliestMs, z) != today || day(latestMs, z) != today) {
+            return OptionalLong.of(0);
+        }
+        return OptionalLong.of(capacity - rolled(state, today).used());
     }
 
     /** A call planned before midnight that may have arrived after it counts on the next day too. */

@@ -1,5 +1,7 @@
 package io.tollgate.limiter.limit;
 
+import java.util.OptionalLong;
+
 /**
  * At most {@code capacity} units per window aligned to the epoch, for vendors that document aligned
  * windows. A call that may reach the vendor after the boundary (within the jitter) counts in both
@@ -41,6 +43,22 @@ public record FixedWindowLimit(long windowMs) implements Limit {
     public LimitState adopt(LimitState state, long deficit, Long resetAtMs, long capacity, LimitContext ctx) {
         WindowCount count = current(state, ctx.nowMs());
         return new WindowCount(count.windowStartMs(), Math.min(capacity, count.used() + deficit), count.nextUsed());
+    }
+
+    /**
+     * A vendor counting when the call arrived, in the window it is now, may have counted every unit charged
+     * in this window up to now: calls charged after the reporting one can have reached it first. Counting
+     * them all errs towards Tollgate's own calls; spending elsewhere shows in full once they land.
+     * A call that may have arrived in another window than this one says nothing Tollgate can compare: its
+     * count is taken as the whole capacity, so that it adopts nothing (the next result of this window will).
+     */
+    @Override
+    public OptionalLong remainingAt(LimitState state, long capacity, long earliestMs, long latestMs, LimitContext ctx) {
+        long window = Math.floorDiv(ctx.nowMs(), windowMs);
+        if (Math.floorDiv(earliestMs, windowMs) != window || Math.floorDiv(latestMs, windowMs) != window) {
+            return OptionalLong.of(0);
+        }
+        return OptionalLong.of(capacity - current(state, ctx.nowMs()).used());
     }
 
     /** A call planned in one window that may have arrived in the next counts there too. */
