@@ -59,6 +59,14 @@ public final class LatencyBench {
                     "bench-latency", settings))) {
                 app.awaitRunning(Duration.ofSeconds(60));
                 measure(kafka.bootstrapServers(), registry.url(), rate, seconds, warmup, accounts);
+                if (System.getenv("TOLLGATE_BENCH_METRICS") != null) {
+                    // How long the limiter's commits take: the part of the way out that is not the commit interval.
+                    app.streams().metrics().forEach((name, metric) -> {
+                        if (name.group().equals("stream-thread-metrics") && name.name().startsWith("commit-latency")) {
+                            System.out.println("  " + name.name() + " = " + metric.metricValue() + " ms");
+                        }
+                    });
+                }
             }
         }
     }

@@ -158,6 +158,33 @@ class SpendingElsewhereProperties {
         assertThat(untracked).isZero();
     }
 
+    /**
+     * A late call's result read late, when calls charged after it reached the vendor first and the window's
+     * oldest calls, which the vendor still counted with it, have left the log: Tollgate's own calls, all of
+     * them, on both counts. (Ten units taken with either count alone.)
+     */
+    @Test
+    void shouldTakeNothingForSpendingElsewhereFromALateCallsResultReadLate() {
+        LimitPolicy policy = policy(40);
+        Map<RuleKey, LimitState> states = new HashMap<>();
+        long untracked = 0;
+        // Twenty calls, answered 10 ms after their slots and read at once.
+        for (int i = 0; i < 20; i++) {
+            untracked += answer(policy, states, admit(policy, states, "old" + i, T0 + i), "old" + i, T0 + i, T0 + i + 10, 40 - (i + 1), T0 + i + 10);
+        }
+        // A call that reaches the vendor 400 ms after its slot; ten charged after it get there first.
+        Decision.Admit late = admit(policy, states, "late", T0 + 1500);
+        for (int i = 0; i < 10; i++) {
+            long slot = T0 + 1600 + i;
+            untracked += answer(policy, states, admit(policy, states, "next" + i, slot), "next" + i, slot, slot + 10, 40 - 20 - (i + 1), slot + 10);
+        }
+        // A call decided 185 ms after the late call's answer moves the window on; then that answer is read.
+        admit(policy, states, "then", T0 + 2095);
+        untracked += answer(policy, states, late, "late", T0 + 1500, T0 + 1910, 40 - 31, T0 + 2100);
+
+        assertThat(untracked).isZero();
+    }
+
     /** A call admitted (it must be) at {@code at}, its charges stored. */
     private static Decision.Admit admit(LimitPolicy policy, Map<RuleKey, LimitState> states, String id, long at) {
         Decision.Admit admit = (Decision.Admit) LIMITER.decide(policy, ACME, Calls.get(id, "/v1/deals"), states::get, at, at);

@@ -15,7 +15,8 @@ import java.util.TreeMap;
  * <p>Version 2 adds to each window log entry the units still awaiting their result; version 1 logs
  * are read as fully confirmed. Version 3 adds the untracked units of a quota count (read as 0 from
  * older versions) and the credential record, which holds a vendor's pause and its own limits (a
- * version 1 or 2 pause is read as a credential record without limits). A reader meeting a newer version fails loudly rather than dropping
+ * version 1 or 2 pause is read as a credential record without limits). Version 4 adds to a window log the
+ * trace of units that stopped counting (none from older versions). A reader meeting a newer version fails loudly rather than dropping
  * counters: a silently reset counter would let calls through over the limit.
  */
 public final class LimitStateCodec {
@@ -23,7 +24,8 @@ public final class LimitStateCodec {
     public static final byte VERSION_1 = 1;
     public static final byte VERSION_2 = 2;
     public static final byte VERSION_3 = 3;
-    public static final byte CURRENT = VERSION_3;
+    public static final byte VERSION_4 = 4;
+    public static final byte CURRENT = VERSION_4;
 
     private static final byte WINDOW_LOG = 1;
     private static final byte WINDOW_COUNT = 2;
@@ -48,6 +50,13 @@ public final class LimitStateCodec {
                 w.varlong(log.unitsAt(i));
                 w.varlong(log.unconfirmedAt(i));
                 previous = log.timeAt(i);
+            }
+            w.varlong(log.traceSize());
+            previous = 0;
+            for (int i = 0; i < log.traceSize(); i++) {
+                w.varlong(log.traceUpToAt(i) - previous);
+                w.varlong(log.traceUnitsAt(i));
+                previous = log.traceUpToAt(i);
             }
         } else if (state instanceof WindowCount c) {
             w.out.write(WINDOW_COUNT);
@@ -109,7 +118,20 @@ public final class LimitStateCodec {
                     units[i] = r.varlong();
                     unconfirmed[i] = version == VERSION_1 ? 0 : r.varlong();
                 }
-                yield new WindowLog(times, units, unconfirmed);
+                WindowLog log = new WindowLog(times, units, unconfirmed);
+                if (version >= VERSION_4) {
+                    int traced = (int) r.varlong();
+                    long[] upTo = new long[traced];
+                    long[] tracedUnits = new long[traced];
+                    previous = 0;
+                    for (int i = 0; i < traced; i++) {
+                        previous += r.varlong();
+                        upTo[i] = previous;
+                        tracedUnits[i] = r.varlong();
+                    }
+                    log = log.withTrace(upTo, tracedUnits);
+                }
+                yield log;
             }
             case WINDOW_COUNT -> new WindowCount(r.varlong(), r.varlong(), r.varlong());
             case BUCKET -> new BucketState(r.varlong());

@@ -6,19 +6,40 @@ import java.util.Arrays;
  * Units charged at each instant, oldest first, one entry per distinct millisecond, and how many of
  * them still wait for their result (until it comes, nobody knows when the vendor saw those calls).
  * Only counted entries are kept, so a window of N units holds at most N entries.
+ *
+ * <p>Entries that stopped counting leave a trace for a while: their units, summed per
+ * {@value #TRACE_BUCKET_MS} ms, for {@value #TRACE_KEPT_MS} ms. Nothing is decided by it; it is what a
+ * result read late needs to tell Tollgate's own calls, which the vendor may still have counted when that
+ * result's call reached it, from someone else's.
  */
 public final class WindowLog implements LimitState {
 
-    public static final WindowLog EMPTY = new WindowLog(new long[0], new long[0], new long[0]);
+    /** How finely the units that stopped counting are remembered. */
+    static final long TRACE_BUCKET_MS = 100;
+    /** How long they are remembered after they stop counting: longer than a result is read late, in practice. */
+    static final long TRACE_KEPT_MS = 2000;
+
+    private static final long[] NONE = new long[0];
+
+    public static final WindowLog EMPTY = new WindowLog(NONE, NONE, NONE);
 
     private final long[] times;
     private final long[] units;
     private final long[] unconfirmed;
+    /** The last millisecond of each bucket of units that stopped counting, oldest first, and their units. */
+    private final long[] traceUpTo;
+    private final long[] traceUnits;
 
     WindowLog(long[] times, long[] units, long[] unconfirmed) {
+        this(times, units, unconfirmed, NONE, NONE);
+    }
+
+    WindowLog(long[] times, long[] units, long[] unconfirmed, long[] traceUpTo, long[] traceUnits) {
         this.times = times;
         this.units = units;
         this.unconfirmed = unconfirmed;
+        this.traceUpTo = traceUpTo;
+        this.traceUnits = traceUnits;
     }
 
     /** A log whose every unit is confirmed. */
@@ -58,6 +79,33 @@ public final class WindowLog implements LimitState {
         return unconfirmed[i];
     }
 
+    /** Buckets of units that stopped counting, oldest first. */
+    public int traceSize() {
+        return traceUpTo.length;
+    }
+
+    /** The last millisecond of trace bucket {@code i}: its units were charged at or before it, within a bucket. */
+    public long traceUpToAt(int i) {
+        return traceUpTo[i];
+    }
+
+    public long traceUnitsAt(int i) {
+        return traceUnits[i];
+    }
+
+    /** This log with the given trace of units that stopped counting (as stored). */
+    public WindowLog withTrace(long[] upTo, long[] units) {
+        if (upTo.length != units.length) {
+            throw new IllegalArgumentException("trace times and units differ in length");
+        }
+        for (int i = 1; i < upTo.length; i++) {
+            if (upTo[i] <= upTo[i - 1]) {
+                throw new IllegalArgumentException("trace times must increase");
+            }
+        }
+        return new WindowLog(times, this.units, unconfirmed, upTo.clone(), units.clone());
+    }
+
     public long total() {
         long sum = 0;
         for (long u : units) {
@@ -74,6 +122,12 @@ public final class WindowLog implements LimitState {
         long sum = 0;
         for (int i = 0; i < times.length && times[i] <= toMs; i++) {
             sum += times[i] > fromMs ? units[i] : unconfirmed[i];
+        }
+        // Units that stopped counting since: a whole bucket when any of it may be in the range.
+        for (int i = 0; i < traceUpTo.length; i++) {
+            if (traceUpTo[i] > fromMs && traceUpTo[i] - (TRACE_BUCKET_MS - 1) <= toMs) {
+                sum += traceUnits[i];
+            }
         }
         return sum;
     }
@@ -93,14 +147,36 @@ public final class WindowLog implements LimitState {
         long[] t = new long[keep];
         long[] u = new long[keep];
         long[] p = new long[keep];
+        java.util.TreeMap<Long, Long> trace = new java.util.TreeMap<>();
+        long traceCutoff = cutoffMs < Long.MIN_VALUE + TRACE_KEPT_MS ? Long.MIN_VALUE : cutoffMs - TRACE_KEPT_MS;
+        for (int i = 0; i < traceUpTo.length; i++) {
+            if (traceUpTo[i] > traceCutoff) {
+                trace.put(traceUpTo[i], traceUnits[i]);
+            }
+        }
         for (int i = 0, j = 0; i < times.length; i++) {
             if (counts(i, cutoffMs, unconfirmedCutoffMs)) {
                 t[j] = times[i];
                 u[j] = units[i];
                 p[j++] = unconfirmed[i];
+            } else if (times[i] > traceCutoff) {
+                trace.merge(bucketEnd(times[i]), units[i], Long::sum);
             }
         }
-        return new WindowLog(t, u, p);
+        long[] traceT = new long[trace.size()];
+        long[] traceU = new long[trace.size()];
+        int k = 0;
+        for (var bucket : trace.entrySet()) {
+            traceT[k] = bucket.getKey();
+            traceU[k++] = bucket.getValue();
+        }
+        return new WindowLog(t, u, p, traceT, traceU);
+    }
+
+    /** The last millisecond of the trace bucket holding {@code timeMs}. */
+    private static long bucketEnd(long timeMs) {
+        long start = timeMs - Math.floorMod(timeMs, TRACE_BUCKET_MS);
+        return start > Long.MAX_VALUE - (TRACE_BUCKET_MS - 1) ? Long.MAX_VALUE : start + TRACE_BUCKET_MS - 1;
     }
 
     private boolean counts(int i, long cutoffMs, long unconfirmedCutoffMs) {
@@ -116,10 +192,10 @@ public final class WindowLog implements LimitState {
             long[] p = unconfirmed.clone();
             u[i] += amount;
             p[i] += pending;
-            return new WindowLog(times, u, p);
+            return new WindowLog(times, u, p, traceUpTo, traceUnits);
         }
         int at = -i - 1;
-        return new WindowLog(inserted(times, at, timeMs), inserted(units, at, amount), inserted(unconfirmed, at, pending));
+        return new WindowLog(inserted(times, at, timeMs), inserted(units, at, amount), inserted(unconfirmed, at, pending), traceUpTo, traceUnits);
     }
 
     /** Confirms up to {@code amount} units charged at {@code timeMs}: their result came. */
@@ -130,7 +206,7 @@ public final class WindowLog implements LimitState {
         }
         long[] p = unconfirmed.clone();
         p[i] -= Math.min(amount, p[i]);
-        return new WindowLog(times, units, p);
+        return new WindowLog(times, units, p, traceUpTo, traceUnits);
     }
 
     /**
@@ -154,13 +230,13 @@ public final class WindowLog implements LimitState {
         }
         long removing = Math.min(amount, units[i]);
         if (removing == units[i]) {
-            return new WindowLog(removed(times, i), removed(units, i), removed(unconfirmed, i));
+            return new WindowLog(removed(times, i), removed(units, i), removed(unconfirmed, i), traceUpTo, traceUnits);
         }
         long[] u = units.clone();
         long[] p = unconfirmed.clone();
         u[i] -= removing;
         p[i] = Math.min(u[i], Math.max(0, p[i] - removing));
-        return new WindowLog(times, u, p);
+        return new WindowLog(times, u, p, traceUpTo, traceUnits);
     }
 
     private static long[] inserted(long[] values, int at, long value) {
@@ -181,12 +257,14 @@ public final class WindowLog implements LimitState {
     @Override
     public boolean equals(Object o) {
         return o instanceof WindowLog other && Arrays.equals(times, other.times) && Arrays.equals(units, other.units)
-                && Arrays.equals(unconfirmed, other.unconfirmed);
+                && Arrays.equals(unconfirmed, other.unconfirmed) && Arrays.equals(traceUpTo, other.traceUpTo)
+                && Arrays.equals(traceUnits, other.traceUnits);
     }
 
     @Override
     public int hashCode() {
-        return 31 * (31 * Arrays.hashCode(times) + Arrays.hashCode(units)) + Arrays.hashCode(unconfirmed);
+        return Arrays.hashCode(new int[] {Arrays.hashCode(times), Arrays.hashCode(units), Arrays.hashCode(unconfirmed),
+                Arrays.hashCode(traceUpTo), Arrays.hashCode(traceUnits)});
     }
 
     @Override
@@ -197,6 +275,9 @@ public final class WindowLog implements LimitState {
             if (unconfirmed[i] > 0) {
                 s.append(" (").append(unconfirmed[i]).append(" awaiting result)");
             }
+        }
+        for (int i = 0; i < traceUpTo.length; i++) {
+            s.append(i == 0 ? "; stopped counting: " : ", ").append(traceUnits[i]).append(" by ").append(traceUpTo[i]);
         }
         return s.append(']').toString();
     }

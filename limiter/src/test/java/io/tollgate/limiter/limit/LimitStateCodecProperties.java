@@ -16,12 +16,14 @@ class LimitStateCodecProperties {
     @Provide
     Arbitrary<LimitState> states() {
         Arbitrary<Long> longs = Arbitraries.longs();
-        Arbitrary<LimitState> log = Arbitraries.longs().between(0, 10_000).set().ofMaxSize(50)
-                .map(set -> {
+        Arbitrary<LimitState> log = Combinators.combine(Arbitraries.longs().between(0, 10_000).set().ofMaxSize(50),
+                        Arbitraries.longs().between(0, 10_000).set().ofMaxSize(25))
+                .as((set, traced) -> {
                     long[] times = set.stream().mapToLong(Long::longValue).sorted().map(t -> t + 1_700_000_000_000L).toArray();
                     long[] units = java.util.Arrays.stream(times).map(t -> 1 + (t % 7)).toArray();
                     long[] awaiting = java.util.Arrays.stream(times).map(t -> t % 3 == 0 ? 1 + (t % 7) : t % 2).toArray();
-                    return WindowLog.of(times, units, awaiting);
+                    long[] upTo = traced.stream().mapToLong(Long::longValue).sorted().map(t -> t + 1_699_999_990_000L).toArray();
+                    return WindowLog.of(times, units, awaiting).withTrace(upTo, java.util.Arrays.stream(upTo).map(t -> 1 + (t % 11)).toArray());
                 });
         Arbitrary<LimitState> count = Combinators.combine(longs, longs, longs).as(WindowCount::new);
         Arbitrary<LimitState> bucket = longs.map(BucketState::new);
@@ -78,10 +80,20 @@ class LimitStateCodecProperties {
     }
 
     @Test
+    void shouldReadVersionThreeWindowLogsWithNoTrace() {
+        // Written by version 3: the burst log of the version 1 fixture, every unit confirmed.
+        byte[] v3 = {3, 1, 6, -128, -96, -85, -2, -7, 98, 2, 0, 20, 4, 0, 2, 2, 0};
+
+        WindowLog log = (WindowLog) LimitStateCodec.decode(v3);
+        assertThat(log).isEqualTo(WindowLog.of(new long[] {1_700_000_000_000L, 1_700_000_000_010L, 1_700_000_000_011L}, new long[] {1, 2, 1}));
+        assertThat(log.traceSize()).isZero();
+    }
+
+    @Test
     void shouldRefuseNewerFormatRatherThanResetCounters() {
-        assertThatThrownBy(() -> LimitStateCodec.decode(new byte[] {4, 1, 0}))
+        assertThatThrownBy(() -> LimitStateCodec.decode(new byte[] {5, 1, 0}))
                 .isInstanceOf(IllegalStateException.class)
-                .hasMessageContaining("version 4");
+                .hasMessageContaining("version 5");
     }
 
     @Test
