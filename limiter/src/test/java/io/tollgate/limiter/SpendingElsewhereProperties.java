@@ -77,6 +77,11 @@ class SpendingElsewhereProperties {
         /** Whether the vendor counts a call that arrived at {@code arrivalMs} in what it reports to one that arrived at {@code reportingArrivalMs}. */
         abstract boolean countedWith(long arrivalMs, long reportingArrivalMs);
 
+        /** The length of the period the vendor counts in, aligned to the epoch (none for a sliding window). */
+        long periodMs() {
+            return this == FIXED ? WINDOW_MS : this == DAILY ? 86_400_000L : 0;
+        }
+
         LimitPolicy policy(int limit) {
             return new LimitPolicy("p", List.of(rule.get().limit(limit).vendorHeaders(HEADERS).byCredential()), List.of(),
                     new CostTable(List.of(), Map.of(), 1), 3_600_000);
@@ -238,6 +243,30 @@ class SpendingElsewhereProperties {
             admitted++;
         }
         assertThat(admitted).isEqualTo(15);
+    }
+
+    /**
+     * The vendor reports 35 of 40 spent elsewhere in one window or day, and the result is read in the next: that
+     * count is of a period Tollgate no longer counts, so nothing of it is carried into the new one.
+     */
+    @Property(generation = GenerationMode.EXHAUSTIVE)
+    void shouldCarryNoDeficitIntoTheNextPeriod(@ForAll Kind kind) {
+        net.jqwik.api.Assume.that(kind.periodMs() > 0);
+        LimitPolicy policy = kind.policy(40);
+        Map<RuleKey, LimitState> states = new HashMap<>();
+        long boundary = Math.floorDiv(T0, kind.periodMs()) * kind.periodMs() + kind.periodMs();
+        Decision.Admit call = admit(policy, states, "c", boundary - 1000);
+
+        long untracked = answer(policy, states, call, "c", boundary - 1000, boundary - 500, 40 - 35 - 1, boundary + 100);
+
+        assertThat(untracked).isZero();
+        int admitted = 0;
+        while (LIMITER.decide(policy, ACME, Calls.get("more" + admitted, "/v1/deals"), states::get, boundary + 200, boundary + 200)
+                instanceof Decision.Admit admit) {
+            states.putAll(admit.updates());
+            admitted++;
+        }
+        assertThat(admitted).as("the new period's whole allowance").isEqualTo(40);
     }
 
     private static LimitPolicy policy(int limit) {

@@ -20,6 +20,8 @@ public final class TollgateMetrics implements AutoCloseable {
 
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final LongAdder processed = new LongAdder();
+    private final java.util.Map<String, Counter> untagged = new java.util.concurrent.ConcurrentHashMap<>();
+    private static final java.util.Map<String, String> METER_NAMES = new java.util.concurrent.ConcurrentHashMap<>();
     private final Timer waits = Timer.builder("tollgate.wait").description("how long calls waited in Tollgate before they went")
             .publishPercentiles(0.5, 0.99).register(registry);
     private final Timer dispatchLag = Timer.builder("tollgate.dispatch.lag")
@@ -252,6 +254,10 @@ public final class TollgateMetrics implements AutoCloseable {
     }
 
     private Counter counter(String name, String... tags) {
+        if (tags.length == 0) {
+            // Counted on every decision: looked up once, not per call.
+            return untagged.computeIfAbsent(name, n -> registry.counter(meterName(n)));
+        }
         for (int i = 1; i < tags.length; i += 2) {
             tags[i] = tags[i] == null ? "(none)" : tags[i];
         }
@@ -260,7 +266,8 @@ public final class TollgateMetrics implements AutoCloseable {
 
     /** Micrometer's name of a Prometheus counter name: {@code tollgate_dispatched_total} is {@code tollgate.dispatched}. */
     private static String meterName(String prometheusName) {
-        return prometheusName.replaceFirst("_total$", "").replace('_', '.');
+        return METER_NAMES.computeIfAbsent(prometheusName, n -> (n.endsWith("_total") ? n.substring(0, n.length() - "_total".length()) : n)
+                .replace('_', '.'));
     }
 
     /** Prometheus text exposition of every meter. */

@@ -15,8 +15,9 @@ import java.util.TreeMap;
  * <p>Version 2 adds to each window log entry the units still awaiting their result; version 1 logs
  * are read as fully confirmed. Version 3 adds the untracked units of a quota count (read as 0 from
  * older versions) and the credential record, which holds a vendor's pause and its own limits (a
- * version 1 or 2 pause is read as a credential record without limits). Version 4 adds to a window log the
- * trace of units that stopped counting (none from older versions). A reader meeting a newer version fails loudly rather than dropping
+ * version 1 or 2 pause is read as a credential record without limits). A version 3 window log may end with
+ * the trace of units that stopped counting: a reader that stops after the entries (every release before the
+ * trace) reads the same log without it, which is safe, since nothing is decided on the trace. A reader meeting a newer version fails loudly rather than dropping
  * counters: a silently reset counter would let calls through over the limit.
  */
 public final class LimitStateCodec {
@@ -24,8 +25,7 @@ public final class LimitStateCodec {
     public static final byte VERSION_1 = 1;
     public static final byte VERSION_2 = 2;
     public static final byte VERSION_3 = 3;
-    public static final byte VERSION_4 = 4;
-    public static final byte CURRENT = VERSION_4;
+    public static final byte CURRENT = VERSION_3;
 
     private static final byte WINDOW_LOG = 1;
     private static final byte WINDOW_COUNT = 2;
@@ -51,7 +51,9 @@ public final class LimitStateCodec {
                 w.varlong(log.unconfirmedAt(i));
                 previous = log.timeAt(i);
             }
-            w.varlong(log.traceSize());
+            if (log.traceSize() > 0) {
+                w.varlong(log.traceSize());
+            }
             previous = 0;
             for (int i = 0; i < log.traceSize(); i++) {
                 w.varlong(log.traceUpToAt(i) - previous);
@@ -119,10 +121,13 @@ public final class LimitStateCodec {
                     unconfirmed[i] = version == VERSION_1 ? 0 : r.varlong();
                 }
                 WindowLog log = new WindowLog(times, units, unconfirmed);
-                if (version >= VERSION_4) {
-                    int traced = (int) r.varlong();
-                    long[] upTo = new long[traced];
-                    long[] tracedUnits = new long[traced];
+                if (r.hasMore()) {
+                    long traced = r.varlong();
+                    if (traced < 0 || traced > bytes.length) {
+                        throw new IllegalArgumentException("truncated limit state");
+                    }
+                    long[] upTo = new long[(int) traced];
+                    long[] tracedUnits = new long[(int) traced];
                     previous = 0;
                     for (int i = 0; i < traced; i++) {
                         previous += r.varlong();
@@ -188,6 +193,10 @@ public final class LimitStateCodec {
         Reader(byte[] bytes, int pos) {
             this.bytes = bytes;
             this.pos = pos;
+        }
+
+        boolean hasMore() {
+            return pos < bytes.length;
         }
 
         long varlong() {

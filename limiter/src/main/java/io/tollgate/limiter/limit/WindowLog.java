@@ -7,17 +7,15 @@ import java.util.Arrays;
  * them still wait for their result (until it comes, nobody knows when the vendor saw those calls).
  * Only counted entries are kept, so a window of N units holds at most N entries.
  *
- * <p>Entries that stopped counting leave a trace for a while: their units, summed per
- * {@value #TRACE_BUCKET_MS} ms, for {@value #TRACE_KEPT_MS} ms. Nothing is decided by it; it is what a
- * result read late needs to tell Tollgate's own calls, which the vendor may still have counted when that
- * result's call reached it, from someone else's.
+ * <p>Entries that stopped counting leave a trace for as long as a result may still come (the result wait):
+ * their units, summed per {@value #TRACE_BUCKET_MS} ms, dropped when the log is next pruned after that.
+ * Nothing is decided by it; it is what a result that comes late needs to tell Tollgate's own calls, which
+ * the vendor may still have counted when that result's call reached it, from someone else's.
  */
 public final class WindowLog implements LimitState {
 
     /** How finely the units that stopped counting are remembered. */
     static final long TRACE_BUCKET_MS = 100;
-    /** How long they are remembered after they stop counting: longer than a result is read late, in practice. */
-    static final long TRACE_KEPT_MS = 2000;
 
     private static final long[] NONE = new long[0];
 
@@ -134,7 +132,7 @@ public final class WindowLog implements LimitState {
 
     /**
      * The entries still counted: those after {@code cutoffMs}, and those after {@code unconfirmedCutoffMs}
-     * that still wait for a result.
+     * that still wait for a result. The others after {@code unconfirmedCutoffMs} join the trace.
      */
     WindowLog counted(long cutoffMs, long unconfirmedCutoffMs) {
         int keep = 0;
@@ -148,9 +146,8 @@ public final class WindowLog implements LimitState {
         long[] u = new long[keep];
         long[] p = new long[keep];
         java.util.TreeMap<Long, Long> trace = new java.util.TreeMap<>();
-        long traceCutoff = cutoffMs < Long.MIN_VALUE + TRACE_KEPT_MS ? Long.MIN_VALUE : cutoffMs - TRACE_KEPT_MS;
         for (int i = 0; i < traceUpTo.length; i++) {
-            if (traceUpTo[i] > traceCutoff) {
+            if (traceUpTo[i] > unconfirmedCutoffMs) {
                 trace.put(traceUpTo[i], traceUnits[i]);
             }
         }
@@ -159,7 +156,7 @@ public final class WindowLog implements LimitState {
                 t[j] = times[i];
                 u[j] = units[i];
                 p[j++] = unconfirmed[i];
-            } else if (times[i] > traceCutoff) {
+            } else if (times[i] > unconfirmedCutoffMs) {
                 trace.merge(bucketEnd(times[i]), units[i], Long::sum);
             }
         }

@@ -79,6 +79,9 @@ public final class RequestPath {
 
     /** Percent-encoded letters, digits and {@code -._~} mean those characters: decode them; refuse an encoded separator. */
     private static String decodeUnreserved(String rawPath) {
+        if (rawPath.indexOf('%') < 0) {
+            return rawPath;
+        }
         StringBuilder out = new StringBuilder(rawPath.length());
         for (int i = 0; i < rawPath.length(); i++) {
             char c = rawPath.charAt(i);
@@ -103,6 +106,10 @@ public final class RequestPath {
 
     /** RFC 3986, section 5.2.4: {@code /a/./b/../c} is {@code /a/c}. */
     private static String removeDotSegments(String path) {
+        if (!path.contains("/.")) {
+            // No segment starts with a dot, so none is "." or "..": the usual path, left as it is.
+            return path;
+        }
         Deque<String> segments = new ArrayDeque<>();
         String[] parts = path.substring(1).split("/", -1);
         for (int i = 0; i < parts.length; i++) {
