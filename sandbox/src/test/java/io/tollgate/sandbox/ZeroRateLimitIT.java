@@ -37,8 +37,9 @@ class ZeroRateLimitIT {
                      sandbox.bootstrapServers(), ProducerConfig.LINGER_MS_CONFIG, 5), new StringSerializer(),
                      new AvroSerializer<>(new SchemaRegistryClient(sandbox.registryUrl()), true))) {
             String topic = sandbox.tollgate().config().topics().requests();
-            // -Dtest.argLine="-Xmx2g -XX:+UseParallelGC -Dit.coldStart=true" measures a JVM seconds old instead (docs/PERFORMANCE.md).
-            if (!Boolean.getBoolean("it.coldStart")) {
+            // The burst comes first, as it would after a start (issue 14: no warm-up phase). -Dtest.argLine="-Xmx2g
+            // -XX:+UseParallelGC -Dit.warmUp=true" measures a running platform instead (docs/PERFORMANCE.md).
+            if (Boolean.getBoolean("it.warmUp")) {
                 warmUp(sandbox, producer, topic);
             }
             List<ApiRequest> sent = new ArrayList<>();
@@ -134,10 +135,10 @@ class ZeroRateLimitIT {
     private static final String WARM_UP = "warm-up-";
 
     /**
-     * The measurement is of a running platform under saturation, not of a JVM's first second, when the
-     * dispatcher opens its first connections and a call can reach the vendor 700 ms after its slot. One
-     * window's worth of calls on each token takes the whole path first; the burst starts once the
-     * vendor's window has forgotten them.
+     * With {@code it.warmUp}, the measurement is of a running platform under saturation, not of a JVM's first
+     * seconds, when the dispatcher opens its first connections and the limiter reads the burst in slowly. One
+     * window's worth of calls on each token takes the whole path first; the burst starts once the vendor's
+     * window has forgotten them.
      */
     private static void warmUp(Sandbox sandbox, KafkaProducer<String, SpecificRecord> producer, String topic) {
         List<ApiRequest> warmUp = new ArrayList<>();
