@@ -109,7 +109,11 @@ public final class LimitStateCodec {
         Reader r = new Reader(bytes, 2);
         return switch (bytes[1]) {
             case WINDOW_LOG -> {
-                int n = (int) r.varlong();
+                long entries = r.varlong();
+                if (entries < 0 || entries > bytes.length) {
+                    throw new IllegalArgumentException("truncated limit state");
+                }
+                int n = (int) entries;
                 long[] times = new long[n];
                 long[] units = new long[n];
                 long[] unconfirmed = new long[n];
@@ -142,7 +146,11 @@ public final class LimitStateCodec {
             case BUCKET -> new BucketState(r.varlong());
             case QUOTA -> new QuotaCount(r.varlong(), r.varlong(), r.varlong(), version >= VERSION_3 ? r.varlong() : 0);
             case LEASES -> {
-                int n = (int) r.varlong();
+                long count = r.varlong();
+                if (count < 0 || count > bytes.length) {
+                    throw new IllegalArgumentException("truncated limit state");
+                }
+                int n = (int) count;
                 List<Leases.Lease> held = new ArrayList<>(n);
                 for (int i = 0; i < n; i++) {
                     held.add(new Leases.Lease(r.string(), r.varlong()));
@@ -217,10 +225,11 @@ public final class LimitStateCodec {
         }
 
         String string() {
-            int n = (int) varlong();
-            if (n < 0 || pos + n > bytes.length) {
+            long length = varlong();
+            if (length < 0 || length > bytes.length - pos) {
                 throw new IllegalArgumentException("truncated limit state");
             }
+            int n = (int) length;
             String s = new String(bytes, pos, n, StandardCharsets.UTF_8);
             pos += n;
             return s;

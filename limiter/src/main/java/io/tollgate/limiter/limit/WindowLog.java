@@ -7,8 +7,9 @@ import java.util.Arrays;
  * them still wait for their result (until it comes, nobody knows when the vendor saw those calls).
  * Only counted entries are kept, so a window of N units holds at most N entries.
  *
- * <p>Entries that stopped counting leave a trace for as long as a result may still come (the result wait):
- * their units, summed per {@value #TRACE_BUCKET_MS} ms, dropped when the log is next pruned after that.
+ * <p>Entries that stopped counting leave a trace for as long as a result may still come (the result wait, at
+ * most {@value #TRACE_KEPT_AT_MOST_MS} ms): their units, summed per {@value #TRACE_BUCKET_MS} ms, dropped when
+ * the log is next pruned after that.
  * Nothing is decided by it; it is what a result that comes late needs to tell Tollgate's own calls, which
  * the vendor may still have counted when that result's call reached it, from someone else's.
  */
@@ -16,6 +17,11 @@ public final class WindowLog implements LimitState {
 
     /** How finely the units that stopped counting are remembered. */
     static final long TRACE_BUCKET_MS = 100;
+    /**
+     * How long at most: a result comes seconds after its call's slot, not minutes, and every decision reads and
+     * writes the trace (at most 51 buckets, whatever {@code result.wait.ms} says).
+     */
+    static final long TRACE_KEPT_AT_MOST_MS = 5_000;
 
     private static final long[] NONE = new long[0];
 
@@ -96,9 +102,12 @@ public final class WindowLog implements LimitState {
         if (upTo.length != units.length) {
             throw new IllegalArgumentException("trace times and units differ in length");
         }
-        for (int i = 1; i < upTo.length; i++) {
-            if (upTo[i] <= upTo[i - 1]) {
+        for (int i = 0; i < upTo.length; i++) {
+            if (i > 0 && upTo[i] <= upTo[i - 1]) {
                 throw new IllegalArgumentException("trace times must increase");
+            }
+            if (units[i] < 0) {
+                throw new IllegalArgumentException("trace units must not be negative");
             }
         }
         return new WindowLog(times, this.units, unconfirmed, upTo.clone(), units.clone());
@@ -132,7 +141,7 @@ public final class WindowLog implements LimitState {
 
     /**
      * The entries still counted: those after {@code cutoffMs}, and those after {@code unconfirmedCutoffMs}
-     * that still wait for a result. The others after {@code unconfirmedCutoffMs} join the trace.
+     * that still wait for a result. The others join the trace, for the result wait at most.
      */
     WindowLog counted(long cutoffMs, long unconfirmedCutoffMs) {
         int keep = 0;
@@ -146,8 +155,10 @@ public final class WindowLog implements LimitState {
         long[] u = new long[keep];
         long[] p = new long[keep];
         java.util.TreeMap<Long, Long> trace = new java.util.TreeMap<>();
+        long traceCutoff = cutoffMs < Long.MIN_VALUE + TRACE_KEPT_AT_MOST_MS ? Long.MIN_VALUE
+                : Math.max(unconfirmedCutoffMs, cutoffMs - TRACE_KEPT_AT_MOST_MS);
         for (int i = 0; i < traceUpTo.length; i++) {
-            if (traceUpTo[i] > unconfirmedCutoffMs) {
+            if (traceUpTo[i] > traceCutoff) {
                 trace.put(traceUpTo[i], traceUnits[i]);
             }
         }
@@ -156,7 +167,7 @@ public final class WindowLog implements LimitState {
                 t[j] = times[i];
                 u[j] = units[i];
                 p[j++] = unconfirmed[i];
-            } else if (times[i] > unconfirmedCutoffMs) {
+            } else if (times[i] > traceCutoff) {
                 trace.merge(bucketEnd(times[i]), units[i], Long::sum);
             }
         }

@@ -43,6 +43,22 @@ class LimitStateCodecProperties {
         assertThat(LimitStateCodec.decode(bytes)).isEqualTo(state);
     }
 
+    /** Stored bytes a disk or a bug has mangled: a clear error, never an allocation the size of a random number. */
+    @Property(tries = 2000)
+    void shouldRefuseMangledBytesWithAClearError(@ForAll @net.jqwik.api.constraints.IntRange(min = 1, max = 3) int version,
+                                                 @ForAll @net.jqwik.api.constraints.IntRange(min = 1, max = 7) int type,
+                                                 @ForAll @net.jqwik.api.constraints.Size(max = 40) byte[] rest) {
+        byte[] bytes = new byte[rest.length + 2];
+        bytes[0] = (byte) version;
+        bytes[1] = (byte) type;
+        System.arraycopy(rest, 0, bytes, 2, rest.length);
+        try {
+            LimitStateCodec.decode(bytes);
+        } catch (IllegalArgumentException | IllegalStateException expected) {
+            assertThat(expected.getMessage()).isNotBlank();
+        }
+    }
+
     @Test
     void shouldReadVersionOneBytesWrittenByTheFirstRelease() {
         // Written by version 1 and kept as a fixture: a burst log of three entries, and a quota count.

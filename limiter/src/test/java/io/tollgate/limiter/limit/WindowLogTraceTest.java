@@ -47,6 +47,17 @@ class WindowLogTraceTest {
     }
 
     @Test
+    void shouldKeepTheTraceForFiveSecondsAtMostWhateverTheResultWait() {
+        WindowLog log = WindowLog.of(new long[] {T0 - 4001, T0 - 3999, T0 + 5000}, new long[] {1, 2, 1});
+
+        // A result wait of five minutes: only what stopped counting in the last five seconds is kept.
+        WindowLog pruned = log.counted(T0 + 1000, T0 + 1000 - 300_000);
+
+        assertThat(pruned.traceSize()).isEqualTo(1);
+        assertThat(pruned.traceUnitsAt(0)).isEqualTo(2);
+    }
+
+    @Test
     void shouldCarryTheTraceThroughEveryChangeOfTheLog() {
         WindowLog log = WindowLog.of(new long[] {T0}, new long[] {2}, new long[] {2}).withTrace(new long[] {T0 - 1}, new long[] {4});
 
