@@ -3,6 +3,8 @@ package io.tollgate.bench;
 import io.tollgate.limiter.AccountFacts;
 import io.tollgate.limiter.Call;
 import io.tollgate.limiter.Decision;
+import io.tollgate.limiter.DispatchOutcome;
+import io.tollgate.limiter.FeedbackEffect;
 import io.tollgate.limiter.Limiter;
 import io.tollgate.limiter.RuleKey;
 import io.tollgate.limiter.limit.LimitState;
@@ -28,5 +30,21 @@ final class EngineStep {
             }
         }
         return d;
+    }
+
+    /** What the processor does per result: decode the states, apply the result, encode what changed into {@code store}. */
+    static void feedbackAndStore(Limiter limiter, LimitPolicy policy, AccountFacts account, DispatchOutcome result,
+                                 Map<RuleKey, byte[]> store, long nowMs) {
+        FeedbackEffect effect = limiter.feedback(policy, account, result, key -> {
+            byte[] bytes = store.get(key);
+            return bytes == null ? null : LimitStateCodec.decode(bytes);
+        }, nowMs);
+        for (Map.Entry<RuleKey, LimitState> e : effect.updates().entrySet()) {
+            if (e.getValue() == null) {
+                store.remove(e.getKey());
+            } else {
+                store.put(e.getKey(), LimitStateCodec.encode(e.getValue()));
+            }
+        }
     }
 }

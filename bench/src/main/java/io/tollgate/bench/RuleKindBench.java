@@ -4,8 +4,10 @@ import static java.time.Duration.ofSeconds;
 
 import io.tollgate.limiter.AccountFacts;
 import io.tollgate.limiter.Call;
+import io.tollgate.limiter.CallOutcome;
 import io.tollgate.limiter.CredentialKind;
 import io.tollgate.limiter.Decision;
+import io.tollgate.limiter.DispatchOutcome;
 import io.tollgate.limiter.Limiter;
 import io.tollgate.limiter.LimiterSettings;
 import io.tollgate.limiter.RuleKey;
@@ -42,8 +44,18 @@ import org.openjdk.jmh.annotations.Warmup;
 @Fork(1)
 public class RuleKindBench {
 
-    @Param({"sliding", "fixed", "tokenBucket", "dailyQuota", "concurrency"})
+    /**
+     * {@code slidingAnswered}: the sliding window with each call's result applied 20 ms after its slot, answered 5 ms
+     * after it, as the processor applies results; the window's log then holds confirmed calls, and what leaves it
+     * joins its trace. The other kinds see no results.
+     */
+    @Param({"sliding", "slidingAnswered", "fixed", "tokenBucket", "dailyQuota", "concurrency"})
     public String kind;
+
+    private static final int RESULT_AFTER_CALLS = 20;
+    private final Decision.Admit[] admitted = new Decision.Admit[RESULT_AFTER_CALLS];
+    private final Call[] admittedCalls = new Call[RESULT_AFTER_CALLS];
+    private final long[] admittedAt = new long[RESULT_AFTER_CALLS];
 
     private Limiter limiter;
     private LimitPolicy policy;
@@ -69,7 +81,7 @@ public class RuleKindBench {
 
     static LimitRule rule(String kind) {
         return switch (kind) {
-            case "sliding" -> Rules.sliding("r").limit(1_000_000).per(ofSeconds(2)).byCredential();
+            case "sliding", "slidingAnswered" -> Rules.sliding("r").limit(1_000_000).per(ofSeconds(2)).byCredential();
             case "fixed" -> Rules.fixed("r").limit(1_000_000).per(ofSeconds(2)).byCredential();
             case "tokenBucket" -> Rules.tokenBucket("r").limit(1_000_000).refill(1_000_000).per(ofSeconds(1)).byCredential();
             case "dailyQuota" -> Rules.dailyQuota("r").limit(1_000_000_000).byCredential();
@@ -81,9 +93,21 @@ public class RuleKindBench {
     @Benchmark
     public Object decideAndStore() {
         now += 1;
-        Decision d = EngineStep.decideAndStore(limiter, policy, account, calls[next++ % calls.length], store, now);
-        if (!(d instanceof Decision.Admit)) {
+        Call call = calls[next++ % calls.length];
+        Decision d = EngineStep.decideAndStore(limiter, policy, account, call, store, now);
+        if (!(d instanceof Decision.Admit admit)) {
             throw new IllegalStateException("the fast path admits every call, got " + d);
+        }
+        if (kind.equals("slidingAnswered")) {
+            int slot = next % RESULT_AFTER_CALLS;
+            if (admitted[slot] != null) {
+                Call earlier = admittedCalls[slot];
+                EngineStep.feedbackAndStore(limiter, policy, account, new DispatchOutcome(earlier.requestId(), earlier.credential(),
+                        CallOutcome.SUCCESS, Map.of(), admitted[slot].charges(), admittedAt[slot], admittedAt[slot] + 5, false, true), store, now);
+            }
+            admitted[slot] = admit;
+            admittedCalls[slot] = call;
+            admittedAt[slot] = now;
         }
         return d;
     }

@@ -169,7 +169,30 @@ public record SlidingWindowLimit(long windowMs) implements Limit {
     }
 
     private WindowLog counted(LimitState state, LimitContext ctx) {
+        if (!(state instanceof WindowLog log)) {
+            return WindowLog.EMPTY;
+        }
         long cutoff = ctx.nowMs() - span(ctx);
-        return state instanceof WindowLog log ? log.counted(cutoff, cutoff - ctx.resultWaitMs()) : WindowLog.EMPTY;
+        long unconfirmedCutoff = cutoff - ctx.resultWaitMs();
+        return log.counted(cutoff, unconfirmedCutoff, traceCutoff(log, cutoff, unconfirmedCutoff, ctx));
     }
+
+    /**
+     * How far back the log remembers calls that stopped counting. Only a result still to come needs them: the
+     * vendor may have counted with its call every call placed from a span before the call's slot (see
+     * {@link #remainingAt}). So the trace reaches back a span before the oldest slot still awaiting its
+     * result, and no further than {@value #TRACE_KEPT_AT_MOST_MS} ms: while results come promptly it holds a
+     * bucket or two, and every decision reads and writes it.
+     */
+    private long traceCutoff(WindowLog log, long cutoff, long unconfirmedCutoff, LimitContext ctx) {
+        long oldestAwaited = log.oldestAwaitedAfter(unconfirmedCutoff);
+        if (oldestAwaited == Long.MAX_VALUE || cutoff < Long.MIN_VALUE + TRACE_KEPT_AT_MOST_MS) {
+            return cutoff;
+        }
+        long needed = oldestAwaited - span(ctx);
+        return Math.min(cutoff, Math.max(needed, Math.max(unconfirmedCutoff, cutoff - TRACE_KEPT_AT_MOST_MS)));
+    }
+
+    /** How long at most a trace reaches back: a result comes seconds after its call's slot, not minutes. */
+    static final long TRACE_KEPT_AT_MOST_MS = 5_000;
 }

@@ -7,9 +7,8 @@ import java.util.Arrays;
  * them still wait for their result (until it comes, nobody knows when the vendor saw those calls).
  * Only counted entries are kept, so a window of N units holds at most N entries.
  *
- * <p>Entries that stopped counting leave a trace for as long as a result may still come (the result wait, at
- * most {@value #TRACE_KEPT_AT_MOST_MS} ms): their units, summed per {@value #TRACE_BUCKET_MS} ms, dropped when
- * the log is next pruned after that.
+ * <p>Entries that stopped counting leave a trace while a call whose result is still to come may need them:
+ * their units, summed per {@value #TRACE_BUCKET_MS} ms (the window says how long, {@link SlidingWindowLimit}).
  * Nothing is decided by it; it is what a result that comes late needs to tell Tollgate's own calls, which
  * the vendor may still have counted when that result's call reached it, from someone else's.
  */
@@ -17,11 +16,6 @@ public final class WindowLog implements LimitState {
 
     /** How finely the units that stopped counting are remembered. */
     static final long TRACE_BUCKET_MS = 100;
-    /**
-     * How long at most: a result comes seconds after its call's slot, not minutes, and every decision reads and
-     * writes the trace (at most 51 buckets, whatever {@code result.wait.ms} says).
-     */
-    static final long TRACE_KEPT_AT_MOST_MS = 5_000;
 
     private static final long[] NONE = new long[0];
 
@@ -139,11 +133,22 @@ public final class WindowLog implements LimitState {
         return sum;
     }
 
+    /** The time of the oldest entry after {@code afterMs} that still waits for a result; {@link Long#MAX_VALUE} if none does. */
+    long oldestAwaitedAfter(long afterMs) {
+        for (int i = 0; i < times.length; i++) {
+            if (unconfirmed[i] > 0 && times[i] > afterMs) {
+                return times[i];
+            }
+        }
+        return Long.MAX_VALUE;
+    }
+
     /**
      * The entries still counted: those after {@code cutoffMs}, and those after {@code unconfirmedCutoffMs}
-     * that still wait for a result. The others join the trace, for the result wait at most.
+     * that still wait for a result. The others join the trace if they are after {@code traceCutoffMs}; trace
+     * buckets up to it are dropped.
      */
-    WindowLog counted(long cutoffMs, long unconfirmedCutoffMs) {
+    WindowLog counted(long cutoffMs, long unconfirmedCutoffMs, long traceCutoffMs) {
         int keep = 0;
         for (int i = 0; i < times.length; i++) {
             keep += counts(i, cutoffMs, unconfirmedCutoffMs) ? 1 : 0;
@@ -154,31 +159,59 @@ public final class WindowLog implements LimitState {
         long[] t = new long[keep];
         long[] u = new long[keep];
         long[] p = new long[keep];
-        java.util.TreeMap<Long, Long> trace = new java.util.TreeMap<>();
-        long traceCutoff = cutoffMs < Long.MIN_VALUE + TRACE_KEPT_AT_MOST_MS ? Long.MIN_VALUE
-                : Math.max(unconfirmedCutoffMs, cutoffMs - TRACE_KEPT_AT_MOST_MS);
-        for (int i = 0; i < traceUpTo.length; i++) {
-            if (traceUpTo[i] > traceCutoff) {
-                trace.put(traceUpTo[i], traceUnits[i]);
-            }
-        }
+        long traceCutoff = traceCutoffMs;
+        // The entries that stop counting now, in buckets, oldest first (entries are in time order).
+        long[] prunedUpTo = new long[times.length - keep];
+        long[] prunedUnits = new long[times.length - keep];
+        int pruned = 0;
         for (int i = 0, j = 0; i < times.length; i++) {
             if (counts(i, cutoffMs, unconfirmedCutoffMs)) {
                 t[j] = times[i];
                 u[j] = units[i];
                 p[j++] = unconfirmed[i];
             } else if (times[i] > traceCutoff) {
-                trace.merge(bucketEnd(times[i]), units[i], Long::sum);
+                long end = bucketEnd(times[i]);
+                if (pruned > 0 && prunedUpTo[pruned - 1] == end) {
+                    prunedUnits[pruned - 1] += units[i];
+                } else {
+                    prunedUpTo[pruned] = end;
+                    prunedUnits[pruned++] = units[i];
+                }
             }
         }
-        long[] traceT = new long[trace.size()];
-        long[] traceU = new long[trace.size()];
-        int k = 0;
-        for (var bucket : trace.entrySet()) {
-            traceT[k] = bucket.getKey();
-            traceU[k++] = bucket.getValue();
+        return new WindowLog(t, u, p, null, null).withMergedTrace(traceUpTo, traceUnits, traceCutoff, prunedUpTo, prunedUnits, pruned);
+    }
+
+    /**
+     * This log with the buckets of {@code oldUpTo} after {@code cutoffMs} and the first {@code count} of {@code newUpTo}
+     * as its trace: two lists in time order merged in one pass, units of the same bucket summed.
+     */
+    private WindowLog withMergedTrace(long[] oldUpTo, long[] oldUnits, long cutoffMs, long[] newUpTo, long[] newUnits, int count) {
+        int from = 0;
+        while (from < oldUpTo.length && oldUpTo[from] <= cutoffMs) {
+            from++;
         }
-        return new WindowLog(t, u, p, traceT, traceU);
+        if (count == 0 && from == 0) {
+            return new WindowLog(times, units, unconfirmed, oldUpTo, oldUnits);
+        }
+        long[] upTo = new long[oldUpTo.length - from + count];
+        long[] sums = new long[upTo.length];
+        int n = 0;
+        int a = from;
+        int b = 0;
+        while (a < oldUpTo.length || b < count) {
+            boolean takeOld = b == count || a < oldUpTo.length && oldUpTo[a] <= newUpTo[b];
+            long end = takeOld ? oldUpTo[a] : newUpTo[b];
+            long add = takeOld ? oldUnits[a++] : newUnits[b++];
+            if (n > 0 && upTo[n - 1] == end) {
+                sums[n - 1] += add;
+            } else {
+                upTo[n] = end;
+                sums[n++] = add;
+            }
+        }
+        return new WindowLog(times, units, unconfirmed, n == upTo.length ? upTo : Arrays.copyOf(upTo, n),
+                n == sums.length ? sums : Arrays.copyOf(sums, n));
     }
 
     /** The last millisecond of the trace bucket holding {@code timeMs}. */

@@ -15,7 +15,7 @@ class WindowLogTraceTest {
         WindowLog log = WindowLog.of(new long[] {T0 + 5, T0 + 50, T0 + 60, T0 + 150, T0 + 2000}, new long[] {1, 2, 4, 3, 5},
                 new long[] {0, 0, 4, 0, 0});
 
-        WindowLog pruned = log.counted(T0 + 1000, T0 - 10_000);
+        WindowLog pruned = log.counted(T0 + 1000, T0 - 10_000, T0 - 10_000);
 
         assertThat(pruned.size()).isEqualTo(2);
         assertThat(pruned.total()).as("the awaited call and the one after the cutoff").isEqualTo(9);
@@ -35,26 +35,55 @@ class WindowLogTraceTest {
     }
 
     @Test
-    void shouldForgetTheTraceOnceNoResultCanStillCome() {
+    void shouldDropTheTraceUpToItsCutoff() {
         WindowLog log = WindowLog.of(new long[] {T0, T0 + 5000}, new long[] {2, 1}).withTrace(new long[] {T0 - 901}, new long[] {4});
 
-        WindowLog kept = log.counted(T0 + 100, T0 - 1000);
-        WindowLog forgotten = log.counted(T0 + 100, T0 - 900);
+        WindowLog kept = log.counted(T0 + 100, T0 - 10_000, T0 - 1000);
+        WindowLog forgotten = log.counted(T0 + 100, T0 - 10_000, T0 - 900);
 
         assertThat(kept.unitsPlacedBy(T0 - 2000, T0 + 10_000)).isEqualTo(2 + 4 + 1);
         assertThat(forgotten.unitsPlacedBy(T0 - 2000, T0 + 10_000)).isEqualTo(2 + 1);
         assertThat(forgotten.traceSize()).isEqualTo(1);
     }
 
+    /** A window of 2 s and 100 ms of jitter: a span of 2.1 s. */
+    private static final SlidingWindowLimit WINDOW = new SlidingWindowLimit(2000);
+
+    private static LimitContext at(long nowMs, long resultWaitMs) {
+        return new LimitContext(nowMs, 100, resultWaitMs, io.tollgate.limiter.AccountFacts.of("acme", null, 1, java.time.ZoneOffset.UTC));
+    }
+
     @Test
-    void shouldKeepTheTraceForFiveSecondsAtMostWhateverTheResultWait() {
-        WindowLog log = WindowLog.of(new long[] {T0 - 4001, T0 - 3999, T0 + 5000}, new long[] {1, 2, 1});
+    void shouldKeepNoTraceWhenNoResultIsStillToCome() {
+        WindowLog log = WindowLog.of(new long[] {T0, T0 + 50, T0 + 3000}, new long[] {1, 1, 1});
 
-        // A result wait of five minutes: only what stopped counting in the last five seconds is kept.
-        WindowLog pruned = log.counted(T0 + 1000, T0 + 1000 - 300_000);
+        WindowLog after = (WindowLog) WINDOW.charge(log, 1, 100, "c", at(T0 + 3000, 10_000)).state();
 
-        assertThat(pruned.traceSize()).isEqualTo(1);
-        assertThat(pruned.traceUnitsAt(0)).isEqualTo(2);
+        assertThat(after.total()).isEqualTo(2);
+        assertThat(after.traceSize()).isZero();
+    }
+
+    @Test
+    void shouldReachBackASpanBeforeTheOldestSlotStillAwaitingItsResult() {
+        // Confirmed at T0 and T0+950; awaiting its result at T0+3000, whose vendor may have counted calls from T0+900 on.
+        WindowLog log = WindowLog.of(new long[] {T0, T0 + 950, T0 + 3000}, new long[] {1, 2, 1}, new long[] {0, 0, 1});
+
+        WindowLog after = (WindowLog) WINDOW.charge(log, 1, 100, "c", at(T0 + 3200, 10_000)).state();
+
+        assertThat(after.traceSize()).isEqualTo(1);
+        assertThat(after.traceUnitsAt(0)).isEqualTo(2);
+        assertThat(after.unitsPlacedBy(T0 + 3000 - 2100, T0 + 3200)).as("what the awaited call's result compares with").isEqualTo(2 + 1 + 1);
+    }
+
+    @Test
+    void shouldReachBackFiveSecondsAtMostWhateverTheResultWait() {
+        // A call awaiting its result for 20 s (a result wait of five minutes): only the last 5 s of calls are kept.
+        WindowLog log = WindowLog.of(new long[] {T0, T0 + 14_000, T0 + 16_000, T0 + 30_000}, new long[] {1, 1, 2, 1}, new long[] {1, 0, 0, 0});
+
+        WindowLog after = (WindowLog) WINDOW.charge(log, 1, 100, "c", at(T0 + 23_000, 300_000)).state();
+
+        assertThat(after.traceSize()).isEqualTo(1);
+        assertThat(after.traceUnitsAt(0)).isEqualTo(2);
     }
 
     @Test
