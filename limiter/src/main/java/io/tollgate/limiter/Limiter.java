@@ -141,8 +141,10 @@ public final class Limiter {
             }
             long maxWait = policy.maxWaitOf(rule);
             // A call that waited longer than a rule allows is refused, unless a rule that held it before (a daily
-            // reset it was parked for) allowed it that long.
-            if (evaluation.admitAtMs() - waitingSinceMs > Math.max(maxWait, grantedWaitMs)) {
+            // reset it was parked for) allowed it that long. That excuses the wait so far, not a hold of this rule's
+            // own: a rule never holds a call longer than its maximum from now (a moment's wait for a connection,
+            // granted the policy's hour, must not let a call outwait a daily rule's five minutes until its reset).
+            if (evaluation.admitAtMs() - waitingSinceMs > Math.max(maxWait, grantedWaitMs) || evaluation.admitAtMs() - nowMs > maxWait) {
                 return new Decision.Reject(RejectReason.WAIT_EXCEEDS_MAX, "rule " + rule.id() + " ("
                         + rule.limit().describe(capacity) + ") admits the call at " + iso(evaluation.admitAtMs())
                         + ", beyond the maximum wait of " + maxWait + " ms", rule.id(), evaluation.admitAtMs());
