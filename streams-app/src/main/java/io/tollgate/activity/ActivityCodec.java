@@ -1,7 +1,7 @@
 package io.tollgate.activity;
 
+import io.tollgate.limiter.limit.GrowableBytes;
 import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
@@ -151,7 +151,7 @@ public final class ActivityCodec {
 
     private static byte[] write(Writing writing) {
         try {
-            ByteArrayOutputStream bytes = new ByteArrayOutputStream(256);
+            GrowableBytes bytes = new GrowableBytes(256);
             DataOutputStream out = new DataOutputStream(bytes);
             out.writeByte(VERSION_1);
             writing.to(out);

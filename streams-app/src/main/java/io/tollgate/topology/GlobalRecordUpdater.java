@@ -1,6 +1,7 @@
 package io.tollgate.topology;
 
 import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -11,7 +12,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Keeps a global store of policies or accounts. A record is validated before it is stored: an
  * invalid one is refused with the field it fails on, and the previous version stays in force. Every
- * accepted change bumps the catalog's epoch, so it applies without a restart.
+ * accepted change is told to the catalog, which drops what it compiled from the record, so the change
+ * applies without a restart.
  */
 final class GlobalRecordUpdater implements Processor<String, byte[], Void, Void> {
 
@@ -20,17 +22,20 @@ final class GlobalRecordUpdater implements Processor<String, byte[], Void, Void>
     private final String storeName;
     private final String what;
     private final BiConsumer<String, byte[]> validator;
-    private final PolicyCatalog catalog;
+    private final Consumer<String> changed;
     private final TollgateMetrics metrics;
     private KeyValueStore<String, byte[]> store;
 
-    /** @param validator throws, with a message naming the field, when the record must be refused */
-    GlobalRecordUpdater(String storeName, String what, BiConsumer<String, byte[]> validator, PolicyCatalog catalog,
+    /**
+     * @param validator throws, with a message naming the field, when the record must be refused
+     * @param changed   told the id of every record stored or deleted, once the store holds it
+     */
+    GlobalRecordUpdater(String storeName, String what, BiConsumer<String, byte[]> validator, Consumer<String> changed,
                         TollgateMetrics metrics) {
         this.storeName = storeName;
         this.what = what;
         this.validator = validator;
-        this.catalog = catalog;
+        this.changed = changed;
         this.metrics = metrics;
     }
 
@@ -49,7 +54,7 @@ final class GlobalRecordUpdater implements Processor<String, byte[], Void, Void>
         if (record.value() == null) {
             store.delete(record.key());
             LOG.info("{} '{}' deleted", what, record.key());
-            catalog.changed();
+            changed.accept(record.key());
             return;
         }
         try {
@@ -71,6 +76,6 @@ final class GlobalRecordUpdater implements Processor<String, byte[], Void, Void>
         } else {
             LOG.debug("{} '{}' updated", what, record.key());
         }
-        catalog.changed();
+        changed.accept(record.key());
     }
 }

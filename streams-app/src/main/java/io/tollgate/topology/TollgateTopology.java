@@ -104,10 +104,11 @@ public final class TollgateTopology {
         // The global stores read what the gates let through; they check again, in case anyone writes there directly.
         topology.addGlobalStore(globalStore(StoreNames.POLICIES), NodeNames.POLICIES_IN_FORCE_SOURCE, keys, bytes, topics.policiesInForce(),
                 NodeNames.POLICIES_UPDATER, () -> new GlobalRecordUpdater(StoreNames.POLICIES, "policy",
-                        (id, value) -> catalog.compile(topics.policiesInForce(), value), catalog, metrics));
+                        (id, value) -> catalog.compile(topics.policiesInForce(), value), catalog::policyChanged, metrics));
         topology.addGlobalStore(globalStore(StoreNames.ACCOUNTS), NodeNames.ACCOUNTS_IN_FORCE_SOURCE, keys, bytes, topics.accountsInForce(),
                 NodeNames.ACCOUNTS_UPDATER, () -> new GlobalRecordUpdater(StoreNames.ACCOUNTS, "account",
-                        (id, value) -> AccountFactsMapper.toFacts(catalog.readAccount(topics.accountsInForce(), value)), catalog, metrics));
+                        (id, value) -> AccountFactsMapper.toFacts(catalog.readAccount(topics.accountsInForce(), value)), catalog::accountChanged,
+                        metrics));
         return topology;
     }
 

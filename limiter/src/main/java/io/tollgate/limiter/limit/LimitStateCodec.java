@@ -1,6 +1,5 @@
 package io.tollgate.limiter.limit;
 
-import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -176,7 +175,7 @@ public final class LimitStateCodec {
     }
 
     private static final class Writer {
-        final ByteArrayOutputStream out = new ByteArrayOutputStream(32);
+        final GrowableBytes out = new GrowableBytes(32);
 
         void varlong(long value) {
             long v = (value << 1) ^ (value >> 63);
@@ -190,7 +189,7 @@ public final class LimitStateCodec {
         void string(String s) {
             byte[] b = s.getBytes(StandardCharsets.UTF_8);
             varlong(b.length);
-            out.writeBytes(b);
+            out.write(b, 0, b.length);
         }
     }
 

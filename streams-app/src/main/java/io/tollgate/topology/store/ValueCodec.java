@@ -2,10 +2,10 @@ package io.tollgate.topology.store;
 
 import io.tollgate.avro.ApiRequest;
 import io.tollgate.limiter.RuleCharge;
+import io.tollgate.limiter.limit.GrowableBytes;
 import io.tollgate.limiter.queue.AccountQueue;
 import io.tollgate.schemas.serde.SingleObjectWriter;
 import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
@@ -180,7 +180,7 @@ public final class ValueCodec {
     }
 
     private static byte[] write(byte version, Writing writing) {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream(128);
+        GrowableBytes bytes = new GrowableBytes(128);
         try (DataOutputStream out = new DataOutputStream(bytes)) {
             out.writeByte(version);
             writing.to(out);
