@@ -9,7 +9,10 @@ dispatch.clock.tolerance.ms). Each k falls in one of three groups:
                 call before it in the lane that was late itself.
 
     python3 tools/first_window.py sandbox/target/ZeroRateLimitIT-vendor-calls.txt \\
-        sandbox/target/ZeroRateLimitIT-decisions.txt acme-oauth 160
+        sandbox/target/ZeroRateLimitIT-decisions.txt acme-oauth 160 [--planned-late]
+
+With --planned-late, a line per call planned late: how long after its turn within the lead it was decided
+(its window's turn less dispatch.lead.ms), and how long before that the result it waited for was written.
 """
 import re
 import statistics
@@ -46,13 +49,14 @@ def decisions(path):
     return dispatched, delayed, answered
 
 
-def main(vendor_file, decisions_file, token, n):
+def main(vendor_file, decisions_file, token, n, show_planned_late=False):
     calls = vendor_calls(vendor_file, token)
     if len(calls) < 2 * n:
         sys.exit(f'{token}: {len(calls)} calls at the vendor, fewer than 2 x {n}')
     dispatched, delayed, answered = decisions(decisions_file)
     groups = {'on time': [], 'read late': [], 'planned late': []}
     unknown = 0
+    details = []
     for k in range(n):
         first, follower = calls[k][1], calls[k + n][1]
         if first not in answered or follower not in dispatched:
@@ -69,9 +73,13 @@ def main(vendor_file, decisions_file, token, n):
             groups['read late'].append(missed)
         else:
             groups['planned late'].append(missed)
+            details.append(f'  call {k + n}: {missed} ms late, decided {int(plan["decided"]) - (free_at - LEAD_MS)} ms after its turn '
+                           f'within the lead, the result of call {k} written {free_at - LEAD_MS - int(result["written"])} ms before it')
     summary = ', '.join(f'{name} {len(ms)} (mean {statistics.mean(ms) if ms else 0:.0f} ms later)' for name, ms in groups.items())
     print(f'{token} first window, {n} calls: {summary}' + (f', {unknown} without a result or dispatch record' if unknown else ''))
+    if show_planned_late:
+        print('\n'.join(details))
 
 
 if __name__ == '__main__':
-    main(sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4]))
+    main(sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4]), '--planned-late' in sys.argv[5:])

@@ -59,10 +59,12 @@ final class CallScheduler {
     private final int maxAttempts;
     private final int maxStaleReturns;
     /**
-     * The latest slot a drain gave ahead of its own planned time. Every later decision of the task is made no
-     * earlier: a fixed window or a day asked about a time before the one it last counted would start afresh.
+     * Per account, the latest slot a drain gave ahead of its own planned time. Every later decision for the
+     * account is made no earlier: a fixed window or a day asked about a time before the one it last counted
+     * would start afresh. Kept per account, since counters never span accounts, so that one account's calls
+     * planned ahead never hold back another's; an entry goes once its slot is no longer ahead.
      */
-    private long slotFloor;
+    private final Map<String, Long> slotFloors = new HashMap<>();
 
     CallScheduler(Limiter limiter, LimiterStores stores, AccountResolver accounts, Outbox out, TollgateMetrics metrics, long leadMs,
                   long punctuationMs, int maxAttempts, int maxStaleReturns) {
@@ -100,7 +102,7 @@ final class CallScheduler {
             reject(account, request, resolution.failure(), resolution.detail(), null, null, wallNow);
             return;
         }
-        long planned = plannedAt(wallNow);
+        long planned = plannedAt(account, wallNow);
         String lane = laneOf(request);
         WaitingCall call = new WaitingCall(request, seq, planned, 1, planned, null);
         AccountQueue queue = stores.queue(account);
@@ -215,7 +217,7 @@ final class CallScheduler {
             return Set.of();
         }
         AccountResolver.Resolution r = accounts.resolve(account);
-        long planned = plannedAt(wallNow);
+        long planned = plannedAt(account, wallNow);
         // The drain decides against the charges of the calls it admitted before; they are counted in the store
         // only as each call is sent, so a drain that fails half-way charges nothing it did not send.
         Map<RuleKey, LimitState> admitted = new HashMap<>();
@@ -233,7 +235,7 @@ final class CallScheduler {
                         Decision exact = judge(r, states, call, delay.notBeforeMs());
                         if (exact instanceof Decision.Admit) {
                             latestSlot[0] = delay.notBeforeMs();
-                            slotFloor = Math.max(slotFloor, latestSlot[0]);
+                            slotFloors.merge(account, latestSlot[0], Math::max);
                             d = exact;
                         }
                     }
@@ -309,9 +311,21 @@ final class CallScheduler {
         return planned + punctuationMs - 1;
     }
 
-    /** When a call decided at {@code wallNow} is sent at the earliest: the lead ahead, and never before a slot already given. */
+    /** When a call decided at {@code wallNow} is sent at the earliest, for any account: the lead ahead. */
     long plannedAt(long wallNow) {
-        return Math.max(wallNow + leadMs, slotFloor);
+        return wallNow + leadMs;
+    }
+
+    /** When a call of {@code account} decided at {@code wallNow} is sent at the earliest: never before a slot already given. */
+    long plannedAt(String account, long wallNow) {
+        Long floor = slotFloors.get(account);
+        return floor == null ? plannedAt(wallNow) : Math.max(plannedAt(wallNow), floor);
+    }
+
+    /** Forgets the floors no decision can go below any more. */
+    void forgetPassedFloors(long wallNow) {
+        long earliest = plannedAt(wallNow);
+        slotFloors.values().removeIf(floor -> floor <= earliest);
     }
 
     /** Rejects waiting calls whose deadline has passed, wherever they wait. */
@@ -368,7 +382,7 @@ final class CallScheduler {
             return false;
         }
         stores.settle(account, result.getRequestId(), wallNow);
-        long planned = plannedAt(wallNow);
+        long planned = plannedAt(account, wallNow);
         AccountResolver.Resolution r = accounts.resolve(account);
         if (result.getExecuteAt() != null && result.getExecutedAt() != null) {
             metrics.dispatchLag(result.getExecutedAt().toEpochMilli() - result.getExecuteAt().toEpochMilli());
@@ -451,7 +465,7 @@ final class CallScheduler {
     /** Puts a call that came back in its old place in its lane; it keeps its age, so its maximum wait bounds every return. */
     private void requeue(DispatchResult result, InFlightCall returned, FeedbackEffect effect, CallOutcome outcome, long wallNow) {
         String account = result.getAccount();
-        long planned = plannedAt(wallNow);
+        long planned = plannedAt(account, wallNow);
         ApiRequest request = result.getRequest();
         FeedbackEffect.SpentQuota spent = effect.spentQuota();
         String binding = outcome == CallOutcome.STALE ? STALE_DISPATCH : outcome == CallOutcome.NETWORK_ERROR ? NETWORK_ERROR

@@ -188,6 +188,7 @@ final class LimiterProcessor implements Processor<String, LimiterInput, String, 
             isolated(account, now, () -> scheduler.drain(account, now, false));
         }
         scheduler.expireDeadlines(now);
+        scheduler.forgetPassedFloors(now);
     }
 
     /** Housekeeping that fails is logged and counted; it must not take the punctuation, or the next one, down with it. */

@@ -13,6 +13,14 @@ import org.junit.jupiter.api.Test;
  */
 class SlotLookaheadTopologyTest {
 
+    private static final String TWO_ACCOUNTS = """
+            policies:
+              - id: p
+                rules:
+                  - {id: r, key: credential, %s}
+            accounts: [{id: acme, policy: p}, {id: globex, policy: p}]
+            """;
+
     private TopologyFixture fx;
 
     @AfterEach
@@ -42,6 +50,21 @@ class SlotLookaheadTopologyTest {
         assertThat(fx.dispatchedIds()).containsExactly("a", "b");
         assertThat(fx.dispatched().get(1).getExecuteAt()).as("planned at 970 ms, for the window's turn at 1000 ms, not at 1020")
                 .isEqualTo(TopologyFixture.T0.plusMillis(1000));
+    }
+
+    @Test
+    void shouldNotHoldBackAnotherAccountsCallBehindASlotGivenAhead() throws Exception {
+        fx = TopologyFixture.start();
+        fx.seed(TWO_ACCOUNTS.formatted("fixedWindow: {limit: 1, window: 1s}"));
+        fx.send(TopologyFixture.request("a").build());
+        fx.send(TopologyFixture.request("b").build());
+        fx.jump(960); // b is given the next window's first moment, 1000 ms, by this drain
+
+        fx.send(TopologyFixture.request("g").setAccount("globex").setCredentialRef("globex/token").build());
+
+        assertThat(fx.dispatchedIds()).containsExactly("a", "b", "g");
+        assertThat(fx.dispatched().get(2).getExecuteAt()).as("globex's own window is free at once")
+                .isEqualTo(TopologyFixture.T0.plusMillis(960));
     }
 
     @Test
