@@ -28,7 +28,7 @@ final class CompiledCache<T> {
     private final AtomicLongArray changedAt = new AtomicLongArray(SLOTS);
     private final Map<String, Entry<T>> entries;
 
-    /** @param clock bumped by every change; {@code max} entries are kept, the least recently used going first */
+    /** @param clock stamps every change (of this cache or others); {@code max} entries are kept, the least recently used going first */
     CompiledCache(AtomicLong clock, int max) {
         this.clock = clock;
         this.entries = Collections.synchronizedMap(new LinkedHashMap<>(256, 0.75f, true) {
@@ -53,7 +53,8 @@ final class CompiledCache<T> {
 
     /** Record {@code id} was stored or deleted; called after the store holds the change. */
     void changed(String id) {
-        changedAt.set(slot(id), clock.incrementAndGet());
+        long stamp = clock.incrementAndGet();
+        changedAt.accumulateAndGet(slot(id), stamp, Math::max);
     }
 
     private static int slot(String id) {

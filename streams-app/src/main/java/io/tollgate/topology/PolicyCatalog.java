@@ -26,8 +26,9 @@ public final class PolicyCatalog {
     private final Deserializer<Policy> policyReader;
     private final Deserializer<Account> accountReader;
     private final AtomicLong epoch = new AtomicLong();
-    private final CompiledCache<Compiled> policies = new CompiledCache<>(epoch, MAX_CACHED);
-    private final CompiledCache<AccountRecord> accounts = new CompiledCache<>(epoch, MAX_CACHED);
+    private final AtomicLong changes = new AtomicLong();
+    private final CompiledCache<Compiled> policies = new CompiledCache<>(changes, MAX_CACHED);
+    private final CompiledCache<AccountRecord> accounts = new CompiledCache<>(changes, MAX_CACHED);
 
     /** A policy as compiled, or why it could not be. */
     public record Compiled(LimitPolicy policy, String problem) {
@@ -53,14 +54,19 @@ public final class PolicyCatalog {
         return epoch.get();
     }
 
-    /** Called by the global processor after policy {@code id} was stored or deleted. */
+    /**
+     * Called by the global processor after policy {@code id} was stored or deleted. The epoch moves only once the
+     * compiled policy is dropped: a drain woken by the new epoch must not find the old one.
+     */
     public void policyChanged(String id) {
         policies.changed(id);
+        epoch.incrementAndGet();
     }
 
-    /** Called by the global processor after account {@code id} was stored or deleted. */
+    /** Called by the global processor after account {@code id} was stored or deleted; the epoch moves last, as above. */
     public void accountChanged(String id) {
         accounts.changed(id);
+        epoch.incrementAndGet();
     }
 
     public LimiterSettings settings() {

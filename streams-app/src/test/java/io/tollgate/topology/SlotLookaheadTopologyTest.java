@@ -58,7 +58,9 @@ class SlotLookaheadTopologyTest {
         fx.seed(TWO_ACCOUNTS.formatted("fixedWindow: {limit: 1, window: 1s}"));
         fx.send(TopologyFixture.request("a").build());
         fx.send(TopologyFixture.request("b").build());
-        fx.jump(960); // b is given the next window's first moment, 1000 ms, by this drain
+        fx.jump(960);
+        assertThat(fx.dispatched().get(1).getExecuteAt()).as("b is given the next window's first moment by this drain")
+                .isEqualTo(TopologyFixture.T0.plusMillis(1000));
 
         fx.send(TopologyFixture.request("g").setAccount("globex").setCredentialRef("globex/token").build());
 

@@ -41,6 +41,10 @@ public record DailyQuotaLimit(ZoneSpec zone, Reset reset) implements Limit {
         ZoneId z = zone.resolve(ctx.account());
         long today = day(ctx.nowMs(), z);
         QuotaCount count = rolled(state, today);
+        if (count.day() > today) {
+            // A call was planned into a later day already, and this day's count went with it.
+            return Evaluation.at(startOf(count.day(), z));
+        }
         boolean fits = count.used() + units <= capacity
                 && (!straddles(ctx, z, today) || count.nextUsed() + units <= capacity);
         return Evaluation.at(fits ? ctx.nowMs() : startOf(today + 1, z));
@@ -51,9 +55,9 @@ public record DailyQuotaLimit(ZoneSpec zone, Reset reset) implements Limit {
         ZoneId z = zone.resolve(ctx.account());
         long today = day(ctx.nowMs(), z);
         QuotaCount count = rolled(state, today);
-        QuotaCount next = new QuotaCount(today, count.used() + units,
+        QuotaCount next = new QuotaCount(count.day(), count.used() + units,
                 count.nextUsed() + (straddles(ctx, z, today) ? units : 0), count.untracked());
-        return new Charged(next, Math.max(0, capacity - next.used()), startOf(today + 1, z), count.untracked());
+        return new Charged(next, Math.max(0, capacity - next.used()), startOf(count.day() + 1, z), count.untracked());
     }
 
     @Override
@@ -61,7 +65,7 @@ public record DailyQuotaLimit(ZoneSpec zone, Reset reset) implements Limit {
         long today = day(ctx.nowMs(), zone.resolve(ctx.account()));
         QuotaCount count = rolled(state, today);
         long used = Math.max(count.used(), Math.min(capacity, count.used() + deficit));
-        return new QuotaCount(today, used, count.nextUsed(), count.untracked() + used - count.used());
+        return new QuotaCount(count.day(), used, count.nextUsed(), count.untracked() + used - count.used());
     }
 
     /**
@@ -75,10 +79,11 @@ public record DailyQuotaLimit(ZoneSpec zone, Reset reset) implements Limit {
     public OptionalLong remainingAt(LimitState state, long capacity, long earliestMs, long latestMs, LimitContext ctx) {
         ZoneId z = zone.resolve(ctx.account());
         long today = day(ctx.nowMs(), z);
-        if (day(earliestMs, z) != today || day(latestMs, z) != today) {
+        QuotaCount count = rolled(state, today);
+        if (day(earliestMs, z) != today || day(latestMs, z) != today || count.day() != today) {
             return OptionalLong.of(0);
         }
-        return OptionalLong.of(capacity - rolled(state, today).used());
+        return OptionalLong.of(capacity - count.used());
     }
 
     /** A call planned before midnight that may have arrived after it counts on the next day too. */
@@ -150,6 +155,10 @@ public record DailyQuotaLimit(ZoneSpec zone, Reset reset) implements Limit {
         return day(ctx.nowMs() + ctx.jitterMs(), zone) != today;
     }
 
+    /**
+     * The count of {@code today}, or of a later day when a call was planned into it already: the count is never
+     * taken back to an earlier day, whose own count is gone.
+     */
     private static QuotaCount rolled(LimitState state, long today) {
         if (state instanceof QuotaCount count) {
             if (count.day() >= today) {

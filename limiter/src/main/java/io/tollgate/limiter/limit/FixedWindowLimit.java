@@ -26,6 +26,10 @@ public record FixedWindowLimit(long windowMs) implements Limit {
             return Evaluation.never();
         }
         WindowCount count = current(state, ctx.nowMs());
+        if (count.windowStartMs() > ctx.nowMs()) {
+            // A call was planned into a later window already, and this window's count went with it.
+            return Evaluation.at(count.windowStartMs());
+        }
         boolean fits = count.used() + units <= capacity
                 && (!straddles(ctx) || count.nextUsed() + units <= capacity);
         return Evaluation.at(fits ? ctx.nowMs() : count.windowStartMs() + windowMs);
@@ -55,10 +59,12 @@ public record FixedWindowLimit(long windowMs) implements Limit {
     @Override
     public OptionalLong remainingAt(LimitState state, long capacity, long earliestMs, long latestMs, LimitContext ctx) {
         long window = Math.floorDiv(ctx.nowMs(), windowMs);
-        if (Math.floorDiv(earliestMs, windowMs) != window || Math.floorDiv(latestMs, windowMs) != window) {
+        WindowCount count = current(state, ctx.nowMs());
+        if (Math.floorDiv(earliestMs, windowMs) != window || Math.floorDiv(latestMs, windowMs) != window
+                || count.windowStartMs() != window * windowMs) {
             return OptionalLong.of(0);
         }
-        return OptionalLong.of(capacity - current(state, ctx.nowMs()).used());
+        return OptionalLong.of(capacity - count.used());
     }
 
     /** A call planned in one window that may have arrived in the next counts there too. */
@@ -118,10 +124,15 @@ public record FixedWindowLimit(long windowMs) implements Limit {
         return Math.floorDiv(ctx.nowMs() + ctx.jitterMs(), windowMs) != Math.floorDiv(ctx.nowMs(), windowMs);
     }
 
+    /**
+     * The count of the window at {@code nowMs}, or of a later one when a call was planned into it already: the
+     * count is never taken back to an earlier window, whose own count is gone (starting it afresh would admit
+     * past its limit, and writing it would lose the later window's count).
+     */
     private WindowCount current(LimitState state, long nowMs) {
         long start = Math.floorDiv(nowMs, windowMs) * windowMs;
         if (state instanceof WindowCount count) {
-            if (count.windowStartMs() == start) {
+            if (count.windowStartMs() >= start) {
                 return count;
             }
             if (count.windowStartMs() == start - windowMs) {

@@ -81,6 +81,26 @@ class DailyQuotaLimitProperties {
         assertThat(vendorCount.values()).allSatisfy(count -> assertThat(count).isLessThanOrEqualTo(quota));
     }
 
+    /** Asked about times before ones already asked about, across midnights: never more than the quota on any local day. */
+    @Property(tries = 400)
+    void shouldNeverExceedQuotaOnAnyLocalDayWhenAskedAboutEarlierTimes(
+            @ForAll("traffic") List<Saturation.Request> traffic,
+            @ForAll("zones") String zoneName,
+            @ForAll("starts") LocalDateTime start,
+            @ForAll @IntRange(min = 1, max = 20) int quota,
+            @ForAll @LongRange(min = 0, max = 5000) long jitterMs,
+            @ForAll @LongRange(min = 0, max = 4 * 3_600_000L) long lookBackMs) {
+        ZoneId zone = ZoneId.of(zoneName);
+        AccountFacts account = AccountFacts.of("a", null, 1, zone);
+        DailyQuotaLimit limit = new DailyQuotaLimit(new ZoneSpec.AccountZone(), DailyQuotaLimit.Reset.MIDNIGHT);
+        List<Arrival> seen = Saturation.runLookingBack(limit, quota, traffic, jitterMs, account,
+                start.atZone(zone).toInstant().toEpochMilli(), lookBackMs);
+        Map<LocalDate, Long> vendorCount = new HashMap<>();
+        seen.forEach(a -> vendorCount.merge(Instant.ofEpochMilli(a.atMs()).atZone(zone).toLocalDate(), a.units(), Long::sum));
+
+        assertThat(vendorCount.values()).allSatisfy(count -> assertThat(count).isLessThanOrEqualTo(quota));
+    }
+
     @Property(tries = 200)
     void shouldShowYesterdaysCountUntilFirstRequestWhenResetIsOnFirstRequest(
             @ForAll("zones") String zoneName,

@@ -19,8 +19,11 @@ import net.jqwik.api.Tuple;
  */
 final class Saturation {
 
-    /** A request arriving {@code gapMs} after the previous one, sent with a delay of that fraction of the jitter. */
-    record Request(long gapMs, int units, double sendDelayFraction) {
+    /**
+     * A request arriving {@code gapMs} after the previous one, sent with a delay of that fraction of the jitter,
+     * and asked about that fraction of a look-back before the latest time asked about (see {@link #runLookingBack}).
+     */
+    record Request(long gapMs, int units, double sendDelayFraction, double lookBackFraction) {
     }
 
     private Saturation() {
@@ -35,7 +38,8 @@ final class Saturation {
     }
 
     static Arbitrary<List<Request>> traffic(Arbitrary<Long> gaps, int maxRequests) {
-        return Combinators.combine(gaps, Arbitraries.integers().between(1, 6), Arbitraries.doubles().between(0, 1))
+        return Combinators.combine(gaps, Arbitraries.integers().between(1, 6), Arbitraries.doubles().between(0, 1),
+                        Arbitraries.doubles().between(0, 1))
                 .as(Request::new).list().ofMinSize(1).ofMaxSize(maxRequests);
     }
 
@@ -47,13 +51,28 @@ final class Saturation {
      */
     static List<Arrival> run(Limit limit, long capacity, List<Request> traffic, long jitterMs, AccountFacts account,
                                         long startMs, Delays onDelay, Consumer<LimitState> afterCharge) {
+        return run(limit, capacity, traffic, jitterMs, account, startMs, 0, onDelay, afterCharge);
+    }
+
+    /**
+     * As {@link #run}, but each request is asked about up to {@code maxLookBackMs} before the latest time asked about
+     * so far (never before it arrived): a drain that planned one lane's call ahead asks about the next lane's, whose
+     * window turned earlier, at that earlier time.
+     */
+    static List<Arrival> runLookingBack(Limit limit, long capacity, List<Request> traffic, long jitterMs, AccountFacts account,
+                                        long startMs, long maxLookBackMs) {
+        return run(limit, capacity, traffic, jitterMs, account, startMs, maxLookBackMs, (t, e) -> { }, s -> { });
+    }
+
+    private static List<Arrival> run(Limit limit, long capacity, List<Request> traffic, long jitterMs, AccountFacts account,
+                                     long startMs, long maxLookBackMs, Delays onDelay, Consumer<LimitState> afterCharge) {
         List<Arrival> seen = new ArrayList<>();
         LimitState state = null;
         long arrival = startMs;
-        long clock = startMs;
+        long latestAsked = startMs;
         for (Request r : traffic) {
             arrival += r.gapMs();
-            clock = Math.max(clock, arrival);
+            long clock = Math.max(arrival, latestAsked - Math.round(r.lookBackFraction() * maxLookBackMs));
             long units = Math.min(r.units(), capacity);
             while (true) {
                 LimitContext ctx = new LimitContext(clock, jitterMs, account);
@@ -65,6 +84,7 @@ final class Saturation {
                     state = limit.observeArrival(state, units, clock, atVendor, true, ctx);
                     afterCharge.accept(state);
                     seen.add(new Arrival(atVendor, units));
+                    latestAsked = Math.max(latestAsked, clock);
                     break;
                 }
                 assertThat(e.admitAtMs()).as("a held request is admitted later, not now").isGreaterThan(clock);
