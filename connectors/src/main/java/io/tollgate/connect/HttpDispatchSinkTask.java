@@ -6,7 +6,6 @@ import io.tollgate.schemas.serde.AvroDeserializer;
 import io.tollgate.schemas.serde.AvroSerializer;
 import io.tollgate.schemas.serde.WireFormatException;
 import java.util.Collection;
-import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -14,8 +13,6 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.provider.ConfigProvider;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.connect.errors.ConnectException;
-import org.apache.kafka.connect.errors.DataException;
-import org.apache.kafka.connect.errors.RetriableException;
 import org.apache.kafka.connect.sink.ErrantRecordReporter;
 import org.apache.kafka.connect.sink.SinkRecord;
 import org.apache.kafka.connect.sink.SinkTask;
@@ -82,31 +79,16 @@ public final class HttpDispatchSinkTask extends SinkTask {
         if (scheduler.fatal() != null) {
             throw new ConnectException("a result could not be written to Kafka; stopping so that no call is lost", scheduler.fatal());
         }
-        // Every record is decoded before any is submitted: a retriable failure makes Connect deliver the whole batch
-        // again, and a call submitted from it the first time would then be sent twice.
-        List<Object> decoded = new java.util.ArrayList<>(records.size());
-        for (SinkRecord record : records) {
-            try {
-                decoded.add(decode(record));
-            } catch (WireFormatException e) {
-                if (e.kind() == WireFormatException.Kind.REGISTRY_UNAVAILABLE) {
-                    throw new RetriableException("schema registry unavailable: " + e.getMessage(), e);
-                }
-                if (deadLetters == null) {
-                    deadLetter(record, e); // throws: with no dead letter queue, the task stops before any call of the batch goes
-                }
-                decoded.add(e);
-            }
-        }
-        int i = 0;
-        for (SinkRecord record : records) {
+        for (DecodedBatch.Entry entry : DecodedBatch.decode(records, this::decode, deadLetters != null)) {
+            SinkRecord record = entry.record();
             TopicPartition tp = new TopicPartition(record.originalTopic(), record.originalKafkaPartition());
-            Object call = decoded.get(i++);
-            if (call instanceof WireFormatException e) {
-                deadLetter(record, e);
+            if (entry.failure() != null) {
+                LOG.warn("Undecodable dispatched call at {}-{}@{} sent to the dead letter queue: {}", record.topic(),
+                        record.kafkaPartition(), record.kafkaOffset(), entry.failure().getMessage());
+                deadLetters.report(record, entry.failure());
                 offsets.skip(tp, record.originalKafkaOffset());
             } else {
-                scheduler.submit(tp, record.originalKafkaOffset(), (DispatchedCall) call);
+                scheduler.submit(tp, record.originalKafkaOffset(), entry.call());
             }
         }
         applyBackpressure();
@@ -119,17 +101,6 @@ public final class HttpDispatchSinkTask extends SinkTask {
                     + ", expected bytes: configure value.converter=org.apache.kafka.connect.converters.ByteArrayConverter", null);
         }
         return reader.deserialize(record.topic(), bytes);
-    }
-
-    private void deadLetter(SinkRecord record, Exception e) {
-        if (deadLetters == null) {
-            throw new DataException("undecodable dispatched call at " + record.topic() + "-" + record.kafkaPartition() + "@"
-                    + record.kafkaOffset() + " and no dead letter queue is configured (errors.tolerance=all, "
-                    + "errors.deadletterqueue.topic.name): " + e.getMessage(), e);
-        }
-        LOG.warn("Undecodable dispatched call at {}-{}@{} sent to the dead letter queue: {}", record.topic(), record.kafkaPartition(),
-                record.kafkaOffset(), e.getMessage());
-        deadLetters.report(record, e);
     }
 
     private void applyBackpressure() {
