@@ -59,12 +59,18 @@ final class CallScheduler {
     private final int maxAttempts;
     private final int maxStaleReturns;
     /**
-     * Per account, the latest slot a drain gave ahead of its own planned time. Every later decision for the
-     * account is made no earlier: a fixed window or a day asked about a time before the one it last counted
-     * would start afresh. Kept per account, since counters never span accounts, so that one account's calls
-     * planned ahead never hold back another's; an entry goes once its slot is no longer ahead.
+     * How far past its planned time a drain gives calls the exact moment the limits free them, when that is
+     * further than the next punctuation. A punctuation comes late whenever the stream thread is held up (a
+     * batch of records, a commit, a core taken by something else): under a cold burst, calls whose window
+     * turned meanwhile were planned 20 to 110 ms late by drains looking one interval ahead.
      */
-    private final Map<String, Long> slotFloors = new HashMap<>();
+    static final long DRAIN_LOOKAHEAD_MS = 100;
+
+    private final SlotFloors floors = new SlotFloors();
+
+    /** A decision and the slot it was made for. */
+    private record Judged(Decision decision, long slot) {
+    }
 
     CallScheduler(Limiter limiter, LimiterStores stores, AccountResolver accounts, Outbox out, TollgateMetrics metrics, long leadMs,
                   long punctuationMs, int maxAttempts, int maxStaleReturns) {
@@ -102,8 +108,8 @@ final class CallScheduler {
             reject(account, request, resolution.failure(), resolution.detail(), null, null, wallNow);
             return;
         }
-        long planned = plannedAt(account, wallNow);
         String lane = laneOf(request);
+        long planned = plannedAt(account, lane, wallNow);
         WaitingCall call = new WaitingCall(request, seq, planned, 1, planned, null);
         AccountQueue queue = stores.queue(account);
         AccountQueue.Lane existing = queue.lane(lane);
@@ -128,11 +134,14 @@ final class CallScheduler {
 
     private void decideNew(AccountResolver.Resolution r, WaitingCall call, String lane, AccountQueue queue, long wallNow, long planned) {
         String account = call.request().getAccount();
-        Decision d = limiter.decide(r.policy(), r.facts(), Records.toCall(call.request()), stores.states(account), planned,
-                call.waitingSinceMs());
+        Judged judged = judgeAtFloors(account, r, stores.states(account), call, planned);
+        Decision d = judged.decision();
         if (d instanceof Decision.Admit admit) {
             // Its ledger entry is written once, as a call in flight: that entry is its id's memory too.
-            dispatch(account, call, admit, wallNow, planned);
+            dispatch(account, call, admit, wallNow, judged.slot());
+            if (judged.slot() > plannedAt(wallNow)) {
+                floors.given(account, lane, admit.updates().keySet(), judged.slot());
+            }
             return;
         }
         stores.remember(account, call.request().getRequestId(), wallNow);
@@ -217,33 +226,34 @@ final class CallScheduler {
             return Set.of();
         }
         AccountResolver.Resolution r = accounts.resolve(account);
-        long planned = plannedAt(account, wallNow);
+        long planned = plannedAt(wallNow);
         // The drain decides against the charges of the calls it admitted before; they are counted in the store
         // only as each call is sent, so a drain that fails half-way charges nothing it did not send.
         Map<RuleKey, LimitState> admitted = new HashMap<>();
         StateLookup stored = stores.states(account);
         StateLookup states = key -> admitted.containsKey(key) ? admitted.get(key) : stored.get(key);
-        // A call the limits admit before the next punctuation is planned for that very moment, not for the
-        // punctuation after it: a window would otherwise lose up to an interval each time it turns over. Slots
-        // never go back in time within a drain, so every rule sees its calls in order.
+        // A call the limits admit within the look-ahead is planned for that very moment, not for a later drain:
+        // a window would otherwise lose the drain's lateness each time it turns over. No call goes before one
+        // of its lane, and no counter is asked about a time before a slot it was given (SlotFloors).
         Map<WaitingCall, Long> slots = new IdentityHashMap<>();
-        long[] latestSlot = {planned};
         LaneScheduler.Drain<WaitingCall> drain = LaneScheduler.drain(before, force, lookaheadOf(planned), stores.lanes(account),
                 lane -> r.ok() ? r.facts().weightOf(integrationOf(lane)) : Integer.MAX_VALUE, call -> {
-                    Decision d = judge(r, states, call, latestSlot[0]);
-                    if (d instanceof Decision.Delay delay && delay.notBeforeMs() <= lookaheadOf(planned)) {
-                        Decision exact = judge(r, states, call, delay.notBeforeMs());
-                        if (exact instanceof Decision.Admit) {
-                            latestSlot[0] = delay.notBeforeMs();
-                            slotFloors.merge(account, latestSlot[0], Math::max);
-                            d = exact;
+                    String lane = laneOf(call.request());
+                    Judged judged = judgeAtFloors(account, r, states, call, plannedAt(account, lane, wallNow));
+                    if (judged.decision() instanceof Decision.Delay delay && delay.notBeforeMs() <= lookaheadOf(planned)) {
+                        Judged exact = judgeAtFloors(account, r, states, call, delay.notBeforeMs());
+                        if (exact.decision() instanceof Decision.Admit) {
+                            judged = exact;
                         }
                     }
-                    if (d instanceof Decision.Admit admit) {
+                    if (judged.decision() instanceof Decision.Admit admit) {
                         admitted.putAll(admit.updates());
-                        slots.put(call, latestSlot[0]);
+                        slots.put(call, judged.slot());
+                        if (judged.slot() > planned) {
+                            floors.given(account, lane, admit.updates().keySet(), judged.slot());
+                        }
                     }
-                    return d;
+                    return judged.decision();
                 });
         Set<String> left = new HashSet<>();
         for (LaneScheduler.Step<WaitingCall> step : drain.steps()) {
@@ -306,9 +316,24 @@ final class CallScheduler {
                 call.grantedWaitMs());
     }
 
-    /** The latest slot a drain planning {@code planned} gives: any later is the next punctuation's. */
+    /**
+     * Decides {@code call} for {@code slot}, or for the slot a counter it reads was given ahead, when that is later:
+     * no limit is asked about a time before one it already counted.
+     */
+    private Judged judgeAtFloors(String account, AccountResolver.Resolution r, StateLookup states, WaitingCall call, long slot) {
+        while (true) {
+            long[] floor = {slot};
+            Decision d = judge(r, floors.watching(account, states, floor), call, slot);
+            if (floor[0] <= slot) {
+                return new Judged(d, slot);
+            }
+            slot = floor[0];
+        }
+    }
+
+    /** The latest slot a drain planning {@code planned} gives: any later is a later drain's. */
     long lookaheadOf(long planned) {
-        return planned + punctuationMs - 1;
+        return planned + Math.max(punctuationMs, DRAIN_LOOKAHEAD_MS) - 1;
     }
 
     /** When a call decided at {@code wallNow} is sent at the earliest, for any account: the lead ahead. */
@@ -316,16 +341,14 @@ final class CallScheduler {
         return wallNow + leadMs;
     }
 
-    /** When a call of {@code account} decided at {@code wallNow} is sent at the earliest: never before a slot already given. */
-    long plannedAt(String account, long wallNow) {
-        Long floor = slotFloors.get(account);
-        return floor == null ? plannedAt(wallNow) : Math.max(plannedAt(wallNow), floor);
+    /** When a call of {@code lane} decided at {@code wallNow} is sent at the earliest: never before a slot its lane was given. */
+    long plannedAt(String account, String lane, long wallNow) {
+        return floors.ofLane(account, lane, plannedAt(wallNow));
     }
 
     /** Forgets the floors no decision can go below any more. */
     void forgetPassedFloors(long wallNow) {
-        long earliest = plannedAt(wallNow);
-        slotFloors.values().removeIf(floor -> floor <= earliest);
+        floors.forgetUpTo(plannedAt(wallNow));
     }
 
     /** Rejects waiting calls whose deadline has passed, wherever they wait. */
@@ -382,7 +405,7 @@ final class CallScheduler {
             return false;
         }
         stores.settle(account, result.getRequestId(), wallNow);
-        long planned = plannedAt(account, wallNow);
+        long planned = plannedAt(wallNow);
         AccountResolver.Resolution r = accounts.resolve(account);
         if (result.getExecuteAt() != null && result.getExecutedAt() != null) {
             metrics.dispatchLag(result.getExecutedAt().toEpochMilli() - result.getExecuteAt().toEpochMilli());
@@ -465,8 +488,8 @@ final class CallScheduler {
     /** Puts a call that came back in its old place in its lane; it keeps its age, so its maximum wait bounds every return. */
     private void requeue(DispatchResult result, InFlightCall returned, FeedbackEffect effect, CallOutcome outcome, long wallNow) {
         String account = result.getAccount();
-        long planned = plannedAt(account, wallNow);
         ApiRequest request = result.getRequest();
+        long planned = plannedAt(account, laneOf(request), wallNow);
         FeedbackEffect.SpentQuota spent = effect.spentQuota();
         String binding = outcome == CallOutcome.STALE ? STALE_DISPATCH : outcome == CallOutcome.NETWORK_ERROR ? NETWORK_ERROR
                 : spent != null ? spent.ruleId() : Limiter.VENDOR_PAUSE;

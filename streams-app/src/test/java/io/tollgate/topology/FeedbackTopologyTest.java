@@ -53,7 +53,7 @@ class FeedbackTopologyTest {
         fx.advance(100);
         fx.result(TopologyFixture.resultOf(a, Outcome.RATE_LIMITED, 429, Map.of("x-ratelimit-remaining", "0", "x-ratelimit-reset", "3")));
         fx.send(request("b").build());
-        fx.advance(2950);
+        fx.advance(2850);
 
         DelayedCall requeued = fx.delayed().get(0);
         assertThat(requeued.getRequest().getRequestId()).isEqualTo("a");
@@ -62,7 +62,7 @@ class FeedbackTopologyTest {
         assertThat(requeued.getNotBefore()).isEqualTo(TopologyFixture.T0.plusMillis(3100));
         assertThat(fx.dispatchedIds()).containsExactly("a");
 
-        fx.advance(100);
+        fx.advance(200);
         assertThat(fx.dispatchedIds()).containsExactly("a", "a", "b");
         assertThat(fx.dispatched().get(1).getAttempt()).isEqualTo(2);
         assertThat(fx.metrics.count("tollgate_requeued_total", "outcome=\"RATE_LIMITED\"")).isEqualTo(1);
@@ -173,9 +173,9 @@ class FeedbackTopologyTest {
             DispatchedCall call = fx.dispatched().get(attempt - 1);
             assertThat(call.getAttempt()).isEqualTo(attempt);
             fx.result(TopologyFixture.resultOf(call, Outcome.NETWORK_ERROR, null, Map.of()));
-            fx.advance(1950);
+            fx.advance(1850);
             assertThat(fx.dispatchedIds()).as("the credential pauses before trying again").hasSize(attempt);
-            fx.advance(100);
+            fx.advance(200);
         }
 
         assertThat(fx.dispatchedIds()).containsExactly("flaky", "flaky", "flaky");
@@ -199,9 +199,9 @@ class FeedbackTopologyTest {
                     .setExecuteAt(call.getExecuteAt()).setExecutedAt(call.getExecuteAt()).setLatencyMs(350).build());
         }
 
-        fx.advance(1900);
+        fx.advance(1800);
         assertThat(fx.dispatchedIds()).as("on plan, r5 would have gone at 2100").hasSize(5);
-        fx.advance(100);
+        fx.advance(200);
         assertThat(fx.dispatchedIds()).hasSize(6);
         // Answered at +350, dated in whole milliseconds (up to 2 ms early): one window of 2 s after +352.
         assertThat(fx.dispatched().get(5).getExecuteAt()).isEqualTo(TopologyFixture.T0.plusMillis(352 - 100 + 2100));

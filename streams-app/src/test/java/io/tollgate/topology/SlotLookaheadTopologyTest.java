@@ -34,7 +34,7 @@ class SlotLookaheadTopologyTest {
                   - id: p
                     rules:
                       - {id: r, key: credential, %s}
-                accounts: [{id: acme, policy: p}]
+                accounts: [{id: acme, policy: p}, {id: globex, policy: p}]
                 """.formatted(limit));
     }
 
@@ -53,20 +53,79 @@ class SlotLookaheadTopologyTest {
     }
 
     @Test
-    void shouldNotHoldBackAnotherAccountsCallBehindASlotGivenAhead() throws Exception {
+    void shouldPlanACallForTheMomentTheWindowFreesWhenTheNextPunctuationComesLate() throws Exception {
         fx = TopologyFixture.start();
-        fx.seed(TWO_ACCOUNTS.formatted("fixedWindow: {limit: 1, window: 1s}"));
+        seed("slidingWindow: {limit: 1, window: 1s}");
         fx.send(TopologyFixture.request("a").build());
         fx.send(TopologyFixture.request("b").build());
-        fx.jump(960);
-        assertThat(fx.dispatched().get(1).getExecuteAt()).as("b is given the next window's first moment by this drain")
+
+        fx.jump(930); // a punctuation 70 ms before the window turns; the next comes 80 ms late, at 1010 ms
+        fx.jump(80);
+
+        assertThat(fx.dispatchedIds()).containsExactly("a", "b");
+        assertThat(fx.dispatched().get(1).getExecuteAt()).as("planned at 930 ms for the window's turn, not at the late punctuation")
+                .isEqualTo(TopologyFixture.T0.plusMillis(1000));
+    }
+
+    @Test
+    void shouldNotHoldBackAnotherLaneOrAccountBehindASlotGivenAhead() throws Exception {
+        fx = TopologyFixture.start();
+        seed("slidingWindow: {limit: 1, window: 1s}");
+        fx.send(TopologyFixture.request("a").build());
+        fx.send(TopologyFixture.request("b").build());
+        fx.jump(930);
+        assertThat(fx.dispatched().get(1).getExecuteAt()).as("b is given the window's turn, 1000 ms, by this drain")
                 .isEqualTo(TopologyFixture.T0.plusMillis(1000));
 
-        fx.send(TopologyFixture.request("g").setAccount("globex").setCredentialRef("globex/token").build());
+        // Another credential of the account, in another lane, whose own window is free now; and another account.
+        fx.send(TopologyFixture.request("c").setIntegration("other").setCredentialRef("cred-2").build());
+        fx.send(TopologyFixture.request("d").setAccount("globex").build());
 
-        assertThat(fx.dispatchedIds()).containsExactly("a", "b", "g");
-        assertThat(fx.dispatched().get(2).getExecuteAt()).as("globex's own window is free at once")
-                .isEqualTo(TopologyFixture.T0.plusMillis(960));
+        assertThat(fx.dispatchedIds()).containsExactly("a", "b", "c", "d");
+        assertThat(fx.dispatched().get(2).getExecuteAt()).as("the other lane goes at once").isEqualTo(TopologyFixture.T0.plusMillis(930));
+        assertThat(fx.dispatched().get(3).getExecuteAt()).as("and so does the other account").isEqualTo(TopologyFixture.T0.plusMillis(930));
+    }
+
+    @Test
+    void shouldNotLetACallOvertakeOneOfItsLanePlannedAhead() throws Exception {
+        fx = TopologyFixture.start();
+        fx.seed("""
+                policies:
+                  - id: p
+                    rules:
+                      - {id: r, key: user, slidingWindow: {limit: 1, window: 1s}}
+                accounts: [{id: acme, policy: p}]
+                """);
+        fx.send(TopologyFixture.request("a").build());
+        fx.send(TopologyFixture.request("b").build());
+        fx.jump(930);
+
+        // The same lane (integration and credential) for another user, whose window is free: it must not reach the
+        // vendor before b.
+        fx.send(TopologyFixture.request("c").setUser("user-2").build());
+
+        assertThat(fx.dispatchedIds()).containsExactly("a", "b", "c");
+        assertThat(fx.dispatched().get(2).getExecuteAt()).isEqualTo(TopologyFixture.T0.plusMillis(1000));
+    }
+
+    @Test
+    void shouldNotAskASlidingWindowAboutATimeBeforeASlotItWasGiven() throws Exception {
+        fx = TopologyFixture.start();
+        seed("slidingWindow: {limit: 2, window: 1s}");
+        fx.send(TopologyFixture.request("a1").build());
+        fx.send(TopologyFixture.request("a2").build());
+        fx.send(TopologyFixture.request("b").build());
+        fx.jump(930);
+        // b was given 1000 ms, when a1 and a2 leave the window; charged there, the window no longer holds them.
+        assertThat(fx.dispatched().get(2).getExecuteAt()).isEqualTo(TopologyFixture.T0.plusMillis(1000));
+
+        // Another lane on the same credential. Asked about 930 ms, the window would see b alone and let it go with
+        // a1 and a2 still in the vendor's window: three in one second where two are allowed.
+        fx.send(TopologyFixture.request("c").setIntegration("other").build());
+
+        assertThat(fx.dispatchedIds()).containsExactly("a1", "a2", "b", "c");
+        assertThat(fx.dispatched().get(3).getExecuteAt()).as("decided for b's slot at the earliest")
+                .isEqualTo(TopologyFixture.T0.plusMillis(1000));
     }
 
     @Test

@@ -74,9 +74,11 @@ class FixedWindowAndBucketProperties {
             @ForAll @IntRange(min = 1, max = 50) int refillUnits,
             @ForAll @LongRange(min = 100, max = 5000) long refillPeriodMs,
             @ForAll @LongRange(min = 0, max = 200) long jitterMs,
-            @ForAll @LongRange(min = 1, max = 10_000) long intervalMs) {
-        List<Arrival> seen = Saturation.run(new TokenBucketLimit(refillUnits, refillPeriodMs), capacity, traffic, jitterMs,
-                ACCOUNT, 1_000_000);
+            @ForAll @LongRange(min = 1, max = 10_000) long intervalMs,
+            @ForAll @LongRange(min = 0, max = 3000) long lookBackMs) {
+        // Asked about times before ones already asked about too (a drain's lanes): a bucket only holds more then.
+        List<Arrival> seen = Saturation.runLookingBack(new TokenBucketLimit(refillUnits, refillPeriodMs), capacity, traffic, jitterMs,
+                ACCOUNT, 1_000_000, lookBackMs);
 
         // GCRA admits at most its capacity at once plus what refills during the interval. The jitter
         // is taken from the burst tolerance, so it adds nothing, unless the tolerance is smaller than
