@@ -234,7 +234,8 @@ final class CallScheduler {
         StateLookup states = key -> admitted.containsKey(key) ? admitted.get(key) : stored.get(key);
         // A call the limits admit within the look-ahead is planned for that very moment, not for a later drain:
         // a window would otherwise lose the drain's lateness each time it turns over. No call goes before one
-        // of its lane, and no counter is asked about a time before a slot it was given (SlotFloors).
+        // of its lane, and no sliding window or set of permits is asked about a time before a slot it was given
+        // (SlotFloors).
         Map<WaitingCall, Long> slots = new IdentityHashMap<>();
         LaneScheduler.Drain<WaitingCall> drain = LaneScheduler.drain(before, force, lookaheadOf(planned), stores.lanes(account),
                 lane -> r.ok() ? r.facts().weightOf(integrationOf(lane)) : Integer.MAX_VALUE, call -> {
@@ -317,8 +318,8 @@ final class CallScheduler {
     }
 
     /**
-     * Decides {@code call} for {@code slot}, or for the slot a counter it reads was given ahead, when that is later:
-     * no limit is asked about a time before one it already counted.
+     * Decides {@code call} for {@code slot}, or for the slot a sliding window or set of permits it reads was given
+     * ahead, when that is later: those forget, as of their latest charge, what counted before it (SlotFloors).
      */
     private Judged judgeAtFloors(String account, AccountResolver.Resolution r, StateLookup states, WaitingCall call, long slot) {
         while (true) {

@@ -2,6 +2,7 @@ package io.tollgate.topology;
 
 import io.tollgate.limiter.RuleKey;
 import io.tollgate.limiter.StateLookup;
+import io.tollgate.limiter.limit.Leases;
 import io.tollgate.limiter.limit.LimitState;
 import io.tollgate.limiter.limit.WindowLog;
 import java.util.Collection;
@@ -10,13 +11,16 @@ import java.util.Map;
 
 /**
  * Slots a task gave ahead of the time it decided them at, below which its later decisions are not made: per lane,
- * so that no call overtakes one of its own lane; and per sliding window, which, asked about a time before one it
- * already counted, may have forgotten what counted then (a charge prunes the entries that left the window as of its
- * own time). The other limits answer an earlier time safely: a fixed window or a day refuses a time before the
- * period it counts, and a token bucket, permits and a pause only hold more at an earlier time. Other lanes and
- * counters are not held back, so a drain can give each call the very moment its own limits free it: an account's
- * shared daily budget must not make one token's call wait for another's slot. Kept in memory, since slots are
- * given at most a look-ahead past the lead: an entry goes once its slot is no longer ahead.
+ * so that no call overtakes one of its own lane; and per sliding window or set of permits, which, asked about a time
+ * before one they already counted, may have forgotten what counted then (a charge prunes the entries that left the
+ * window, or the leases that ended, as of its own time). The other limits answer an earlier time safely: a fixed
+ * window or a day refuses a time before the period it counts, and a token bucket and a pause only hold more at an
+ * earlier time. Other lanes and counters are not held back, so a drain can give each call the very moment its own
+ * limits free it: an account's shared daily budget must not make one token's call wait for another's slot.
+ *
+ * <p>Kept in memory, since slots are given at most a look-ahead past the lead: an entry goes once its slot is no
+ * longer ahead. A task that starts (a restart, a rebalance) starts with none: its first decisions come later than
+ * any slot its predecessor gave, unless the instances' clocks differ by more than the look-ahead.
  */
 final class SlotFloors {
 
@@ -33,8 +37,8 @@ final class SlotFloors {
     }
 
     /**
-     * {@code states} as read by a decision, each sliding window it reads raising {@code floor[0]} to the slot that
-     * window was given, if later; {@code states} itself when no counter has one.
+     * {@code states} as read by a decision, each sliding window or set of permits it reads raising {@code floor[0]} to
+     * the slot it was given, if later; {@code states} itself when no counter has one.
      */
     StateLookup watching(String account, StateLookup states, long[] floor) {
         if (counters.isEmpty()) {
@@ -42,7 +46,7 @@ final class SlotFloors {
         }
         return key -> {
             LimitState state = states.get(key);
-            if (state instanceof WindowLog) {
+            if (state instanceof WindowLog || state instanceof Leases) {
                 Long given = counters.get(new CounterKey(account, key));
                 if (given != null && given > floor[0]) {
                     floor[0] = given;

@@ -8,18 +8,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * A punctuation plans a call the limits admit before the next punctuation for that very moment; no later
- * decision of the task is made for an earlier time than a slot already given.
+ * A drain plans a call the limits admit within its look-ahead for that very moment. A slot given ahead holds back the
+ * later calls of its lane and decisions on its sliding window, and nothing else.
  */
 class SlotLookaheadTopologyTest {
-
-    private static final String TWO_ACCOUNTS = """
-            policies:
-              - id: p
-                rules:
-                  - {id: r, key: credential, %s}
-            accounts: [{id: acme, policy: p}, {id: globex, policy: p}]
-            """;
 
     private TopologyFixture fx;
 

@@ -133,8 +133,10 @@ public record DailyQuotaLimit(ZoneSpec zone, Reset reset) implements Limit {
         ZoneId z = zone.resolve(ctx.account());
         long today = day(ctx.nowMs(), z);
         QuotaCount count = reset == Reset.MIDNIGHT || !(state instanceof QuotaCount q) ? rolled(state, today) : q;
+        // A count of a later day (a call planned into it already) resets, as far as today's calls go, when that day begins.
+        long resetsAt = count.day() > today ? startOf(count.day(), z) : startOf(count.day() + 1, z);
         return new Usage(count.used(), capacity, Math.max(0, capacity - count.used()),
-                startOf(count.day() + 1, z), startOf(count.day(), z), Math.min(count.used(), count.untracked()));
+                resetsAt, startOf(count.day(), z), Math.min(count.used(), count.untracked()));
     }
 
     @Override

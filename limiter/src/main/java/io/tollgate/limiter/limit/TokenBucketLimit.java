@@ -51,7 +51,9 @@ public record TokenBucketLimit(long refillUnits, long refillPeriodMs) implements
     public LimitState adopt(LimitState state, long deficit, Long resetAtMs, long capacity, LimitContext ctx) {
         long now = ctx.nowMs() * NANOS_PER_MS;
         long tat = Math.min(Math.max(tat(state), now) + cost(deficit), now + cost(capacity));
-        return new BucketState(tat);
+        // Never below what is charged already: a result applied before a slot given ahead would otherwise take the
+        // cap from its own earlier time and give back the charges made since.
+        return new BucketState(Math.max(tat(state), tat));
     }
 
     /**

@@ -101,6 +101,24 @@ class DailyQuotaLimitProperties {
         assertThat(vendorCount.values()).allSatisfy(count -> assertThat(count).isLessThanOrEqualTo(quota));
     }
 
+    /**
+     * A call planned into tomorrow already, and today's quota reported spent a moment before midnight: today's calls
+     * wait for tomorrow's start, not for the day after.
+     */
+    @Property(tries = 100)
+    void shouldResetAtTheNextMidnightWhenACallWasPlannedIntoTheNextDay(@ForAll("zones") String zoneName,
+                                                                       @ForAll @LongRange(min = 1, max = 99) long beforeMidnightMs) {
+        ZoneId zone = ZoneId.of(zoneName);
+        AccountFacts account = AccountFacts.of("a", null, 1, zone);
+        DailyQuotaLimit limit = new DailyQuotaLimit(new ZoneSpec.AccountZone(), DailyQuotaLimit.Reset.MIDNIGHT);
+        long midnight = DailyQuotaLimit.startOf(LocalDate.of(2026, 6, 11).toEpochDay(), zone);
+        LimitState tomorrow = limit.charge(null, 1, 10, "ahead", new LimitContext(midnight, 0, account)).state();
+
+        Usage usage = limit.usage(tomorrow, 10, new LimitContext(midnight - beforeMidnightMs, 0, account));
+
+        assertThat(usage.resetAtMs()).isEqualTo(midnight);
+    }
+
     @Property(tries = 200)
     void shouldShowYesterdaysCountUntilFirstRequestWhenResetIsOnFirstRequest(
             @ForAll("zones") String zoneName,

@@ -122,6 +122,26 @@ class FixedWindowAndBucketProperties {
     }
 
     /** A slow refill and a large capacity, as a policy may hold them: the bucket's arithmetic saturates instead of wrapping. */
+    /** A result applied before a slot given ahead (a drain's look-ahead) never gives back what was charged since. */
+    @Property(tries = 300)
+    void shouldNeverLowerABucketWhenAResultIsAppliedBeforeASlotGivenAhead(
+            @ForAll @IntRange(min = 1, max = 30) int capacity,
+            @ForAll @IntRange(min = 1, max = 50) int refillUnits,
+            @ForAll @LongRange(min = 100, max = 5000) long refillPeriodMs,
+            @ForAll @IntRange(min = 1, max = 30) int charges,
+            @ForAll @LongRange(min = 0, max = 100) long earlierMs,
+            @ForAll @LongRange(min = 1, max = 30) long deficit) {
+        TokenBucketLimit bucket = new TokenBucketLimit(refillUnits, refillPeriodMs);
+        long slot = 1_000_000;
+        LimitState state = null;
+        for (int i = 0; i < charges; i++) {
+            state = bucket.charge(state, 1, capacity, "r" + i, new LimitContext(slot, 0, ACCOUNT)).state();
+        }
+        LimitState adopted = bucket.adopt(state, deficit, null, capacity, new LimitContext(slot - earlierMs, 0, ACCOUNT));
+
+        assertThat(((BucketState) adopted).tatNanos()).isGreaterThanOrEqualTo(((BucketState) state).tatNanos());
+    }
+
     @Property(tries = 200)
     void shouldNeverAdmitBeyondABucketsCapacityHoweverLargeItsNumbers(@ForAll @LongRange(min = 1, max = 1_000_000_000_000L) long capacity,
                                                                        @ForAll @LongRange(min = 1, max = 604_800_000L) long everyMs,
