@@ -16,11 +16,13 @@ import java.util.Map;
  * window, or the leases that ended, as of its own time). The other limits answer an earlier time safely: a fixed
  * window or a day refuses a time before the period it counts, and a token bucket and a pause only hold more at an
  * earlier time. Other lanes and counters are not held back, so a drain can give each call the very moment its own
- * limits free it: an account's shared daily budget must not make one token's call wait for another's slot.
+ * limits free it: an account's shared daily budget must not make one token's call wait for another's slot. (An
+ * account-wide concurrency limit still does: its calls wait up to a look-ahead behind a slot given ahead.)
  *
  * <p>Kept in memory, since slots are given at most a look-ahead past the lead: an entry goes once its slot is no
  * longer ahead. A task that starts (a restart, a rebalance) starts with none: its first decisions come later than
- * any slot its predecessor gave, unless the instances' clocks differ by more than the look-ahead.
+ * any slot its predecessor gave as long as the handover takes longer than the look-ahead plus any difference
+ * between the instances' clocks.
  */
 final class SlotFloors {
 

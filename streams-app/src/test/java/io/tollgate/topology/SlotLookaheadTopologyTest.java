@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * A drain plans a call the limits admit within its look-ahead for that very moment. A slot given ahead holds back the
- * later calls of its lane and decisions on its sliding window, and nothing else.
+ * later calls of its lane and decisions on its sliding windows and permits, and nothing else.
  */
 class SlotLookaheadTopologyTest {
 

@@ -133,7 +133,9 @@ public record DailyQuotaLimit(ZoneSpec zone, Reset reset) implements Limit {
         ZoneId z = zone.resolve(ctx.account());
         long today = day(ctx.nowMs(), z);
         QuotaCount count = reset == Reset.MIDNIGHT || !(state instanceof QuotaCount q) ? rolled(state, today) : q;
-        // A count of a later day (a call planned into it already) resets, as far as today's calls go, when that day begins.
+        // A count of a later day (a call planned into it already, at most a drain's look-ahead before midnight) resets,
+        // as far as today's calls go, when that day begins: a quota spent today frees then. For that moment the usage
+        // shows the later day's count with today's reset.
         long resetsAt = count.day() > today ? startOf(count.day(), z) : startOf(count.day() + 1, z);
         return new Usage(count.used(), capacity, Math.max(0, capacity - count.used()),
                 resetsAt, startOf(count.day(), z), Math.min(count.used(), count.untracked()));
