@@ -20,22 +20,27 @@ class SlotLookaheadTopologyTest {
         fx.close();
     }
 
-    private void seed(String limit) {
+    private void seed(String key, String limit) {
         fx.seed("""
                 policies:
                   - id: p
                     rules:
-                      - {id: r, key: credential, %s}
+                      - {id: r, key: %s, %s}
                 accounts: [{id: acme, policy: p}, {id: globex, policy: p}]
-                """.formatted(limit));
+                """.formatted(key, limit));
+    }
+
+    /** Starts with one rule, {@code limit} per {@code key}, and sends calls a and b of one lane at time 0. */
+    private void startWithAAndB(String key, String limit) throws Exception {
+        fx = TopologyFixture.start();
+        seed(key, limit);
+        fx.send(TopologyFixture.request("a").build());
+        fx.send(TopologyFixture.request("b").build());
     }
 
     @Test
     void shouldPlanACallForTheMomentTheWindowFreesNotForTheNextPunctuation() throws Exception {
-        fx = TopologyFixture.start();
-        seed("slidingWindow: {limit: 1, window: 1s}");
-        fx.send(TopologyFixture.request("a").build());
-        fx.send(TopologyFixture.request("b").build());
+        startWithAAndB("credential", "slidingWindow: {limit: 1, window: 1s}");
 
         fx.jump(970);
 
@@ -46,10 +51,7 @@ class SlotLookaheadTopologyTest {
 
     @Test
     void shouldPlanACallForTheMomentTheWindowFreesWhenTheNextPunctuationComesLate() throws Exception {
-        fx = TopologyFixture.start();
-        seed("slidingWindow: {limit: 1, window: 1s}");
-        fx.send(TopologyFixture.request("a").build());
-        fx.send(TopologyFixture.request("b").build());
+        startWithAAndB("credential", "slidingWindow: {limit: 1, window: 1s}");
 
         fx.jump(930); // a punctuation 70 ms before the window turns; the next comes 80 ms late, at 1010 ms
         fx.jump(80);
@@ -61,10 +63,7 @@ class SlotLookaheadTopologyTest {
 
     @Test
     void shouldNotHoldBackAnotherLaneOrAccountBehindASlotGivenAhead() throws Exception {
-        fx = TopologyFixture.start();
-        seed("slidingWindow: {limit: 1, window: 1s}");
-        fx.send(TopologyFixture.request("a").build());
-        fx.send(TopologyFixture.request("b").build());
+        startWithAAndB("credential", "slidingWindow: {limit: 1, window: 1s}");
         fx.jump(930);
         assertThat(fx.dispatched().get(1).getExecuteAt()).as("b is given the window's turn, 1000 ms, by this drain")
                 .isEqualTo(TopologyFixture.T0.plusMillis(1000));
@@ -80,16 +79,7 @@ class SlotLookaheadTopologyTest {
 
     @Test
     void shouldNotLetACallOvertakeOneOfItsLanePlannedAhead() throws Exception {
-        fx = TopologyFixture.start();
-        fx.seed("""
-                policies:
-                  - id: p
-                    rules:
-                      - {id: r, key: user, slidingWindow: {limit: 1, window: 1s}}
-                accounts: [{id: acme, policy: p}]
-                """);
-        fx.send(TopologyFixture.request("a").build());
-        fx.send(TopologyFixture.request("b").build());
+        startWithAAndB("user", "slidingWindow: {limit: 1, window: 1s}");
         fx.jump(930);
 
         // The same lane (integration and credential) for another user, whose window is free: it must not reach the
@@ -103,7 +93,7 @@ class SlotLookaheadTopologyTest {
     @Test
     void shouldNotAskASlidingWindowAboutATimeBeforeASlotItWasGiven() throws Exception {
         fx = TopologyFixture.start();
-        seed("slidingWindow: {limit: 2, window: 1s}");
+        seed("credential", "slidingWindow: {limit: 2, window: 1s}");
         fx.send(TopologyFixture.request("a1").build());
         fx.send(TopologyFixture.request("a2").build());
         fx.send(TopologyFixture.request("b").build());
@@ -122,10 +112,7 @@ class SlotLookaheadTopologyTest {
 
     @Test
     void shouldNeverDecideAnotherCallForATimeBeforeASlotAlreadyGiven() throws Exception {
-        fx = TopologyFixture.start();
-        seed("fixedWindow: {limit: 1, window: 1s}");
-        fx.send(TopologyFixture.request("a").build());
-        fx.send(TopologyFixture.request("b").build());
+        startWithAAndB("credential", "fixedWindow: {limit: 1, window: 1s}");
         fx.jump(970);
         assertThat(fx.dispatched()).extracting(DispatchedCall::getExecuteAt)
                 .containsExactly(TopologyFixture.T0, TopologyFixture.T0.plusMillis(1000));

@@ -64,6 +64,12 @@ final class Saturation {
         return run(limit, capacity, traffic, jitterMs, account, startMs, maxLookBackMs, (t, e) -> { }, s -> { });
     }
 
+    /** As {@link #runLookingBack}, with {@code onDelay} called whenever the limit holds a request back. */
+    static List<Arrival> runLookingBack(Limit limit, long capacity, List<Request> traffic, long jitterMs, AccountFacts account,
+                                        long startMs, long maxLookBackMs, Delays onDelay) {
+        return run(limit, capacity, traffic, jitterMs, account, startMs, maxLookBackMs, onDelay, s -> { });
+    }
+
     private static List<Arrival> run(Limit limit, long capacity, List<Request> traffic, long jitterMs, AccountFacts account,
                                      long startMs, long maxLookBackMs, Delays onDelay, Consumer<LimitState> afterCharge) {
         List<Arrival> seen = new ArrayList<>();
