@@ -4,7 +4,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tollgate.avro.AuthKind;
 import io.tollgate.avro.Outcome;
+import com.sun.net.httpserver.HttpServer;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
+import org.awaitility.Awaitility;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -32,13 +43,17 @@ class VendorSenderTest {
     }
 
     private VendorSender sender(String url, Map<String, String> extra) throws Exception {
+        return sender(url, extra, System::currentTimeMillis);
+    }
+
+    private VendorSender sender(String url, Map<String, String> extra, LongSupplier clock) throws Exception {
         Map<String, String> props = Fixtures.config(url, Fixtures.credentials(dir));
         props.putAll(extra);
         HttpDispatchSinkConfig config = new HttpDispatchSinkConfig(props);
         FileConfigProvider provider = new FileConfigProvider();
         provider.configure(Map.of());
         return new VendorSender(config, new CredentialResolver(provider, props.get(HttpDispatchSinkConfig.CREDENTIALS_PATH), "raw", 60_000,
-                System::currentTimeMillis), System::currentTimeMillis);
+                System::currentTimeMillis), clock);
     }
 
     @AfterEach
@@ -60,6 +75,46 @@ class VendorSenderTest {
         assertThat(got.body()).isEqualTo("{\"title\":\"Deal\"}");
         assertThat(got.headers().get("Content-type")).containsExactly("application/json");
         assertThat(got.headers().get("X-tollgate-request-id")).containsExactly("r1");
+    }
+
+    @Test
+    void shouldTakeTheAnswersTimeWhenItsHeadersArriveNotWhenItsBodyIsRead() throws Exception {
+        // The vendor sends its status and headers, then holds the body until the test lets it go. The clock
+        // moves on in between: the result must keep the time of the headers, when the vendor had counted the call.
+        CountDownLatch bodyMayGo = new CountDownLatch(1);
+        HttpServer slowBody = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        slowBody.createContext("/", exchange -> {
+            try (exchange) {
+                exchange.getResponseHeaders().set("Content-Type", "application/json");
+                exchange.sendResponseHeaders(200, 0);
+                exchange.getResponseBody().flush();
+                bodyMayGo.await(10, TimeUnit.SECONDS);
+                exchange.getResponseBody().write("{\"success\":true}".getBytes(StandardCharsets.UTF_8));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        slowBody.start();
+        AtomicLong now = new AtomicLong(1_000);
+        AtomicInteger reads = new AtomicInteger();
+        try (VendorSender timed = sender("http://127.0.0.1:" + slowBody.getAddress().getPort(), Map.of(), () -> {
+            reads.incrementAndGet();
+            return now.get();
+        })) {
+            CompletableFuture<CallResult> pending = timed.send(Fixtures.request("r-headers").build(), 0);
+            // The clock is read as the call starts and again when the headers arrive.
+            Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> reads.get() >= 2);
+            now.set(5_000);
+            bodyMayGo.countDown();
+            CallResult result = pending.get(10, TimeUnit.SECONDS);
+
+            assertThat(result.outcome()).isEqualTo(Outcome.SUCCESS);
+            assertThat(result.executedAtMs()).isEqualTo(1_000);
+            assertThat(result.latencyMs()).as("answered when the headers came, not 4 s later with the body").isZero();
+        } finally {
+            bodyMayGo.countDown();
+            slowBody.stop(0);
+        }
     }
 
     @Test
