@@ -14,8 +14,11 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 
@@ -43,7 +46,14 @@ final class VendorSender implements AutoCloseable {
     private final int excerptChars;
     private final LongSupplier clock;
 
+    /** Set once the JVM was told it starts a thread per answer: one warning per worker, not per task. */
+    private static final AtomicBoolean WARNED_OF_THREAD_PER_ANSWER = new AtomicBoolean();
+    static final String COMMON_POOL_PARALLELISM = "java.util.concurrent.ForkJoinPool.common.parallelism";
+
     VendorSender(HttpDispatchSinkConfig config, CredentialResolver credentials, LongSupplier clock) {
+        threadPerAnswerWarning(ForkJoinPool.getCommonPoolParallelism())
+                .filter(warning -> WARNED_OF_THREAD_PER_ANSWER.compareAndSet(false, true))
+                .ifPresent(LOG::warn);
         this.config = config;
         this.credentials = credentials;
         this.apiToken = AuthPlacement.parse(config.apiTokenPlacement());
@@ -111,6 +121,21 @@ final class VendorSender implements AutoCloseable {
                             redaction.apply(rateLimitHeaders(response.headers())), excerpt.substring(0, Math.min(excerpt.length(), excerptChars)),
                             start, true);
                 });
+    }
+
+    /**
+     * java.net.http hands every answer of {@code sendAsync} to the JVM's common pool, and where that pool has a
+     * parallelism below 2 (the default on two CPUs or fewer) the JDK starts a new thread per task instead: a
+     * thread per answer. In a cold burst on two cores that cost the first window 2 to 3% of its allowance
+     * (docs/PERFORMANCE.md). The fix is the worker's, not a library's: a JVM flag.
+     */
+    static Optional<String> threadPerAnswerWarning(int commonPoolParallelism) {
+        if (commonPoolParallelism >= 2) {
+            return Optional.empty();
+        }
+        return Optional.of("This JVM's common pool has a parallelism of " + commonPoolParallelism + " (two CPUs or fewer), so java.net.http "
+                + "starts a new thread for every answer the dispatcher gets: start the Connect worker with -D" + COMMON_POOL_PARALLELISM
+                + "=2 (in KAFKA_OPTS; docs/DEPLOYMENT.md)");
     }
 
     private HttpRequest build(ApiRequest request, long slotMs, String secret) {

@@ -118,6 +118,15 @@ class VendorSenderTest {
     }
 
     @Test
+    void shouldWarnOfAThreadPerAnswerOnlyWhereTheCommonPoolRunsTasksOnThreadsOfTheirOwn() {
+        assertThat(VendorSender.threadPerAnswerWarning(1)).get().asString()
+                .contains("a new thread for every answer").contains("-Djava.util.concurrent.ForkJoinPool.common.parallelism=2");
+        assertThat(VendorSender.threadPerAnswerWarning(0)).isPresent();
+        assertThat(VendorSender.threadPerAnswerWarning(2)).isEmpty();
+        assertThat(VendorSender.threadPerAnswerWarning(15)).isEmpty();
+    }
+
+    @Test
     void shouldSendOAuthTokensAsBearer() throws Exception {
         sender.send(Fixtures.request("r2").setAuthKind(AuthKind.OAUTH).setCredentialRef("oauth/acme").build(), 0).get();
 
