@@ -151,6 +151,12 @@ public final class TollgateApp implements AutoCloseable {
             }
         }
 
+        StartupWarmup.Report warmup = StartupWarmup.run(config.topologySettings(partitions), limiter, config.stateDir(), config.startupWarmupCalls(),
+                StartupWarmup.BUDGET);
+        if (warmup.calls() > 0) {
+            LOG.info("Warmed up: a copy of the topology decided {} made-up calls ({} dispatched, {} rejected) in {} ms", warmup.calls(),
+                    warmup.dispatched(), warmup.rejected(), warmup.millis());
+        }
         TollgateMetrics metrics = new TollgateMetrics();
         EarlyResults earlyResults = config.resultsReadAhead() ? new EarlyResults(EARLY_RESULTS_PER_PARTITION) : EarlyResults.NONE;
         PolicyCatalog catalog = new PolicyCatalog(limiter, serdes.deserializer(Policy.class), serdes.deserializer(Account.class));

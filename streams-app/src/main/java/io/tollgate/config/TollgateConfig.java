@@ -49,6 +49,7 @@ public final class TollgateConfig {
     public static final String DISPATCH_JITTER_MS = "dispatch.jitter.ms";
     public static final String DISPATCH_CLOCK_TOLERANCE_MS = "dispatch.clock.tolerance.ms";
     public static final String RESULTS_READ_AHEAD = "results.read.ahead";
+    public static final String STARTUP_WARMUP_CALLS = "startup.warmup.calls";
     public static final String CONCURRENCY_PREFETCH = "concurrency.prefetch";
     public static final String RESULT_WAIT_MS = "result.wait.ms";
     public static final String RATE_LIMITED_PAUSE_MS = "rate.limited.pause.ms";
@@ -305,6 +306,11 @@ public final class TollgateConfig {
     /** Whether results are read on a consumer of their own, ahead of the stream threads' (see {@code EarlyResults}). */
     public boolean resultsReadAhead() {
         return (Boolean) parsed.get(RESULTS_READ_AHEAD);
+    }
+
+    /** Made-up calls a copy of the topology decides before the stream threads start (see {@code StartupWarmup}). */
+    public int startupWarmupCalls() {
+        return (Integer) parsed.get(STARTUP_WARMUP_CALLS);
     }
 
     public long dispatchSendMarginMs() {
