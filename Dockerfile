@@ -15,5 +15,5 @@ COPY connectors/target/plugin /opt/tollgate/plugins
 COPY deploy/connect-distributed.properties /etc/tollgate/connect-distributed.properties
 EXPOSE 8083
 # On two CPUs or fewer java.net.http would start a thread per answer (docs/DEPLOYMENT.md, "The Connect worker").
-ENV KAFKA_OPTS="-Djava.util.concurrent.ForkJoinPool.common.parallelism=2"
-CMD ["/opt/kafka/bin/connect-distributed.sh", "/etc/tollgate/connect-distributed.properties"]
+COPY deploy/connect-worker.sh /opt/tollgate/connect-worker.sh
+CMD ["/bin/sh", "/opt/tollgate/connect-worker.sh", "/etc/tollgate/connect-distributed.properties"]

@@ -83,6 +83,19 @@ final class DispatchScheduler implements AutoCloseable {
         return t;
     });
 
+    /**
+     * Handles the vendor's answers: frees the permit, starts the next call (resolving its credential) and writes the
+     * result, any of which may block. Not on the thread java.net.http completes the answer on: with the JVM flag
+     * docs/DEPLOYMENT.md asks for on two CPUs, that is the common pool, two threads shared by the whole worker.
+     * Never shut down: a task that stops still handles the answers of the calls under way (see
+     * {@link #awaitCallsUnderWay}); its threads end a minute after the last answer.
+     */
+    private final java.util.concurrent.ExecutorService answers = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "tollgate-dispatch-answers");
+        t.setDaemon(true);
+        return t;
+    });
+
     DispatchScheduler(VendorSender sender, ResultPublisher results, OffsetTracker offsets, LongSupplier clock, long sendMarginMs) {
         this(sender, results, offsets, clock, sendMarginMs, ForeignCalls.NONE);
     }
@@ -441,7 +454,7 @@ final class DispatchScheduler implements AutoCloseable {
                     + e.getClass().getSimpleName() + "); not sent", clock.getAsLong()));
             return;
         }
-        answer.whenComplete((result, failure) -> {
+        answer.whenCompleteAsync((result, failure) -> {
             try {
                 if (result != null && (result.outcome() == Outcome.RATE_LIMITED || result.outcome() == Outcome.BLOCKED)) {
                     holdBackCredential(call, result.outcome());
@@ -456,7 +469,7 @@ final class DispatchScheduler implements AutoCloseable {
                     sending.decrementAndGet();
                 }
             }
-        });
+        }, answers);
     }
 
     /**

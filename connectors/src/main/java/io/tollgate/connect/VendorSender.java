@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -37,6 +38,10 @@ final class VendorSender implements AutoCloseable {
     /** When the call's slot opened (epoch ms): lets a vendor, or a test, see how late a call arrived. */
     static final String SLOT_HEADER = "X-Tollgate-Slot";
 
+    static final String COMMON_POOL_PARALLELISM = "java.util.concurrent.ForkJoinPool.common.parallelism";
+    /** Set once the JVM was told it starts a thread per answer: one warning per worker, not per task. */
+    private static final AtomicBoolean WARNED_OF_THREAD_PER_ANSWER = new AtomicBoolean();
+
     private final HttpDispatchSinkConfig config;
     private final CredentialResolver credentials;
     private final AuthPlacement apiToken;
@@ -46,12 +51,9 @@ final class VendorSender implements AutoCloseable {
     private final int excerptChars;
     private final LongSupplier clock;
 
-    /** Set once the JVM was told it starts a thread per answer: one warning per worker, not per task. */
-    private static final AtomicBoolean WARNED_OF_THREAD_PER_ANSWER = new AtomicBoolean();
-    static final String COMMON_POOL_PARALLELISM = "java.util.concurrent.ForkJoinPool.common.parallelism";
-
     VendorSender(HttpDispatchSinkConfig config, CredentialResolver credentials, LongSupplier clock) {
-        threadPerAnswerWarning(ForkJoinPool.getCommonPoolParallelism())
+        // java.net.http hands each answer to CompletableFuture's default executor, the one a new future names.
+        threadPerAnswerWarning(new CompletableFuture<Void>().defaultExecutor())
                 .filter(warning -> WARNED_OF_THREAD_PER_ANSWER.compareAndSet(false, true))
                 .ifPresent(LOG::warn);
         this.config = config;
@@ -97,9 +99,9 @@ final class VendorSender implements AutoCloseable {
             return CompletableFuture.completedFuture(CallResult.notSent(Outcome.NOT_SENT, "not a valid HTTP request: "
                     + redaction.apply(String.valueOf(e.getMessage())), start));
         }
-        // The answer's time is when its status line and headers arrived: the vendor had counted the call by
-        // then. Taken when the future completes instead, it also held the body's read and the client's hand-off
-        // to its executor, 50 to 75 ms more in a cold burst, and a window kept each call that much longer.
+        // The answer's time is when its status line and headers arrived: a vendor has counted a call by the time it
+        // answers. Taken when the future completes instead, it also held the body's read and the client's hand-off
+        // to another thread, 40 to 65 ms more in a cold burst, and a window kept each call that much longer.
         AtomicLong answeredAt = new AtomicLong(-1);
         HttpResponse.BodyHandler<byte[]> timedHandler = info -> {
             answeredAt.compareAndSet(-1, clock.getAsLong());
@@ -107,7 +109,8 @@ final class VendorSender implements AutoCloseable {
         };
         return this.http.sendAsync(http, timedHandler)
                 .handle((response, failure) -> {
-                    long latency = (failure == null && answeredAt.get() >= 0 ? answeredAt.get() : clock.getAsLong()) - start;
+                    // At least 1 ms for an answer: the limiter reads a latency of 0 as a dispatcher that does not say.
+                    long latency = failure == null && answeredAt.get() >= 0 ? Math.max(1, answeredAt.get() - start) : clock.getAsLong() - start;
                     if (failure != null) {
                         Outcome outcome = OutcomeClassifier.ofFailure(failure, request.getMethod());
                         return new CallResult(outcome, null, latency, Map.of(), redaction.apply(describe(failure)), start,
@@ -124,18 +127,18 @@ final class VendorSender implements AutoCloseable {
     }
 
     /**
-     * java.net.http hands every answer of {@code sendAsync} to the JVM's common pool, and where that pool has a
-     * parallelism below 2 (the default on two CPUs or fewer) the JDK starts a new thread per task instead: a
-     * thread per answer. In a cold burst on two cores that cost the first window 2 to 3% of its allowance
-     * (docs/PERFORMANCE.md). The fix is the worker's, not a library's: a JVM flag.
+     * java.net.http hands every answer of {@code sendAsync} to CompletableFuture's default executor. On Java 17 to 24
+     * that is the common pool only where its parallelism is 2 or more (by default, on three CPUs or more); below, it
+     * starts a new thread per task: a thread per answer, which in a cold burst on two cores cost the first window
+     * about one point of its allowance (docs/PERFORMANCE.md). The fix is the worker's JVM flag, not a library's.
      */
-    static Optional<String> threadPerAnswerWarning(int commonPoolParallelism) {
-        if (commonPoolParallelism >= 2) {
+    static Optional<String> threadPerAnswerWarning(Executor answersGoTo) {
+        if (answersGoTo instanceof ForkJoinPool) {
             return Optional.empty();
         }
-        return Optional.of("This JVM's common pool has a parallelism of " + commonPoolParallelism + " (two CPUs or fewer), so java.net.http "
-                + "starts a new thread for every answer the dispatcher gets: start the Connect worker with -D" + COMMON_POOL_PARALLELISM
-                + "=2 (in KAFKA_OPTS; docs/DEPLOYMENT.md)");
+        return Optional.of("java.net.http starts a new thread for every answer the dispatcher gets on this JVM (the common pool's "
+                + "parallelism is " + ForkJoinPool.getCommonPoolParallelism() + "): start the Connect worker with -D" + COMMON_POOL_PARALLELISM
+                + "=2 in KAFKA_OPTS (docs/DEPLOYMENT.md)");
     }
 
     private HttpRequest build(ApiRequest request, long slotMs, String secret) {
