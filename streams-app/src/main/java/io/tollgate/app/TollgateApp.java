@@ -73,11 +73,14 @@ public final class TollgateApp implements AutoCloseable {
     private final PolicyFile.Contents seed;
     /** Null when results are not read ahead ({@code results.read.ahead=false}). */
     private final EarlyResultsReader earlyReader;
+    private final StartupWarmup warmup;
 
     private TollgateApp(TollgateConfig config, EmbeddedKafka kafka, InProcessSchemaRegistry registry, KafkaStreams streams,
-                        RestServer rest, TollgateMetrics metrics, Health health, PolicyFile.Contents seed, EarlyResultsReader earlyReader) {
+                        RestServer rest, TollgateMetrics metrics, Health health, PolicyFile.Contents seed, EarlyResultsReader earlyReader,
+                        StartupWarmup warmup) {
         this.config = config;
         this.earlyReader = earlyReader;
+        this.warmup = warmup;
         this.kafka = kafka;
         this.registry = registry;
         this.streams = streams;
@@ -151,12 +154,6 @@ public final class TollgateApp implements AutoCloseable {
             }
         }
 
-        StartupWarmup.Report warmup = StartupWarmup.run(config.topologySettings(partitions), limiter, config.stateDir(), config.startupWarmupCalls(),
-                StartupWarmup.BUDGET);
-        if (warmup.calls() > 0) {
-            LOG.info("Warmed up: a copy of the topology decided {} made-up calls ({} dispatched, {} rejected) in {} ms", warmup.calls(),
-                    warmup.dispatched(), warmup.rejected(), warmup.millis());
-        }
         TollgateMetrics metrics = new TollgateMetrics();
         EarlyResults earlyResults = config.resultsReadAhead() ? new EarlyResults(EARLY_RESULTS_PER_PARTITION) : EarlyResults.NONE;
         PolicyCatalog catalog = new PolicyCatalog(limiter, serdes.deserializer(Policy.class), serdes.deserializer(Account.class));
@@ -178,6 +175,7 @@ public final class TollgateApp implements AutoCloseable {
         KafkaStreams streams;
         Health health;
         EarlyResultsReader earlyReader = null;
+        StartupWarmup warmup = null;
         try {
             if (earlyResults != EarlyResults.NONE) {
                 Map<String, Object> readerSettings = new HashMap<>(config.clientSecurity());
@@ -218,8 +216,13 @@ public final class TollgateApp implements AutoCloseable {
             metrics.bind(new JvmGcMetrics());
             metrics.bind(new JvmThreadMetrics());
             router.attach(streams, HostInfo.buildFromEndpoint(advertised));
+            warmup = StartupWarmup.startInBackground(config.topologySettings(partitions), limiter,
+                    config.stateDir().resolve(config.applicationId() + "-warmup"), config.startupWarmupCalls());
             streams.start();
         } catch (RuntimeException e) {
+            if (warmup != null) {
+                warmup.close();
+            }
             if (earlyReader != null) {
                 earlyReader.close();
             }
@@ -230,7 +233,7 @@ public final class TollgateApp implements AutoCloseable {
             rest.close();
             throw e;
         }
-        return new TollgateApp(config, kafka, registry, streams, rest, metrics, health, seed, earlyReader);
+        return new TollgateApp(config, kafka, registry, streams, rest, metrics, health, seed, earlyReader, warmup);
     }
 
     private static ReadOnlyKeyValueStore<String, byte[]> globalStore(KafkaStreams streams, String name) {
@@ -376,6 +379,7 @@ public final class TollgateApp implements AutoCloseable {
         long budgetMs = config.shutdownTimeout().toMillis();
         // Leave the group even as a static member: its partitions move to warm standbys at once, instead of
         // after a session timeout. (Static membership still spares a rebalance when a crashed instance returns.)
+        warmup.close();
         if (earlyReader != null) {
             earlyReader.close();
         }

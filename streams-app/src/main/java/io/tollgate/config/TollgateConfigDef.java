@@ -25,13 +25,13 @@ import static io.tollgate.config.TollgateConfig.REST_AUTH_TOKEN;
 import static io.tollgate.config.TollgateConfig.REST_HOST;
 import static io.tollgate.config.TollgateConfig.REST_PORT;
 import static io.tollgate.config.TollgateConfig.RESULTS_READ_AHEAD;
-import static io.tollgate.config.TollgateConfig.STARTUP_WARMUP_CALLS;
 import static io.tollgate.config.TollgateConfig.RESULT_WAIT_MS;
 import static io.tollgate.config.TollgateConfig.ROCKSDB_MEMORY_BYTES;
 import static io.tollgate.config.TollgateConfig.ROCKSDB_MEMTABLE_BYTES;
 import static io.tollgate.config.TollgateConfig.SCHEMA_REGISTRY_URL;
 import static io.tollgate.config.TollgateConfig.SHUTDOWN_TIMEOUT_MS;
 import static io.tollgate.config.TollgateConfig.STANDBY_REPLICAS;
+import static io.tollgate.config.TollgateConfig.STARTUP_WARMUP_CALLS;
 import static io.tollgate.config.TollgateConfig.STATE_DIR;
 import static io.tollgate.config.TollgateConfig.STREAM_THREADS;
 import static io.tollgate.config.TollgateConfig.TOPIC_PARTITIONS;
@@ -127,9 +127,9 @@ public final class TollgateConfigDef {
                                 + "punctuation: behind a burst of requests the stream thread's own consumer hands them out seconds late, "
                                 + "and windows wait for them.")
                 .key(STARTUP_WARMUP_CALLS, INT, 3_000, Range.between(0, 1_000_000), LOW,
-                        "Made-up calls a copy of the topology decides before the stream threads start (in a directory under state.dir, deleted "
-                                + "afterwards, with no broker), so that a JVM seconds old meets its first burst with its decision "
-                                + "path compiled; at most 10 s. 0 starts cold.")
+                        "Made-up calls a copy of the topology decides on a thread of its own while the stream threads join "
+                                + "(in a directory under state.dir, with no broker), so that a JVM seconds old meets its first burst "
+                                + "with its decision path compiled; at most 10 s. 0 starts cold.")
                 .key(RESULT_WAIT_MS, LONG, 10_000L, Range.atLeast(0), MEDIUM,
                         "How long past its window a call whose result has not come keeps counting.")
                 .key(PUNCTUATION_INTERVAL_MS, LONG, 20L,
