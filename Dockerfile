@@ -14,6 +14,6 @@ FROM apache/kafka:4.3.1 AS connect
 COPY connectors/target/plugin /opt/tollgate/plugins
 COPY deploy/connect-distributed.properties /etc/tollgate/connect-distributed.properties
 EXPOSE 8083
-# On two CPUs or fewer java.net.http would start a thread per answer (docs/DEPLOYMENT.md, "The Connect worker").
+# The worker's common pool never below 2, else java.net.http starts a thread per answer (docs/DEPLOYMENT.md).
 COPY deploy/connect-worker.sh /opt/tollgate/connect-worker.sh
 CMD ["/bin/sh", "/opt/tollgate/connect-worker.sh", "/etc/tollgate/connect-distributed.properties"]

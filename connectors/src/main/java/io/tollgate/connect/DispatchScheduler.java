@@ -83,18 +83,22 @@ final class DispatchScheduler implements AutoCloseable {
         return t;
     });
 
+    private static final int ANSWER_THREADS = 16;
+
     /**
      * Handles the vendor's answers: frees the permit, starts the next call (resolving its credential) and writes the
      * result, any of which may block. Not on the thread java.net.http completes the answer on: with the JVM flag
      * docs/DEPLOYMENT.md asks for on two CPUs, that is the common pool, two threads shared by the whole worker.
      * Never shut down: a task that stops still handles the answers of the calls under way (see
-     * {@link #awaitCallsUnderWay}); its threads end a minute after the last answer.
+     * {@link #awaitCallsUnderWay}); its threads end a minute after the last answer. At most {@link #ANSWER_THREADS}:
+     * beyond, an answer is handled where it completed, as it was before this pool.
      */
-    private final java.util.concurrent.ExecutorService answers = Executors.newCachedThreadPool(r -> {
-        Thread t = new Thread(r, "tollgate-dispatch-answers");
-        t.setDaemon(true);
-        return t;
-    });
+    private final java.util.concurrent.ExecutorService answers = new java.util.concurrent.ThreadPoolExecutor(0, ANSWER_THREADS,
+            60, TimeUnit.SECONDS, new java.util.concurrent.SynchronousQueue<>(), r -> {
+                Thread t = new Thread(r, "tollgate-dispatch-answers");
+                t.setDaemon(true);
+                return t;
+            }, new java.util.concurrent.ThreadPoolExecutor.CallerRunsPolicy());
 
     DispatchScheduler(VendorSender sender, ResultPublisher results, OffsetTracker offsets, LongSupplier clock, long sendMarginMs) {
         this(sender, results, offsets, clock, sendMarginMs, ForeignCalls.NONE);

@@ -106,11 +106,12 @@ class ZeroRateLimitIT {
                 // After the first window, each call's slack is its own lateness: 93.9 to 98.7% measured (a fixed 100 ms
                 // jitter allowed at most 95.2%; the lowest was a CI run on a busy machine). The floor catches a slack
                 // that grows back towards a constant (200 ms would give 91%). The first window depends on how fast a
-                // JVM seconds old reads the burst in: 94.5 to 98.0% since the warm-up and the dispatcher's fixes
-                // (60 to 85% before them); its floor catches that dip coming back. The printed figures, not the
-                // floors, show the gain (docs/PERFORMANCE.md).
+                // JVM seconds old reads the burst in: 96.0 to 98.0% in twelve runs since the start-up warm-up and the
+                // dispatcher's fixes, 92.4 to 97.1% in the runs just before them, 60 to 85% on older code. Its floor
+                // catches the worst of that dip coming back. The printed figures, not the floors, show the gain
+                // (docs/PERFORMANCE.md).
                 assertThat(fraction).as("use of the allowance by " + token).isGreaterThanOrEqualTo(0.85);
-                assertThat(firstWindow).as("use of the allowance by " + token + " in the first window").isGreaterThanOrEqualTo(0.90);
+                assertThat(firstWindow).as("use of the allowance by " + token + " in the first window").isGreaterThanOrEqualTo(0.93);
                 assertThat(afterIt).as("use of the allowance by " + token + " after the first window").isGreaterThanOrEqualTo(0.92);
             });
             int formsPeak = calls.stream().filter(c -> c.company().equals("forms-org")).mapToInt(VendorCall::inFlight).max().orElse(0);

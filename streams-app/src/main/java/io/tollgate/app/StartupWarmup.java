@@ -51,8 +51,10 @@ import org.apache.kafka.streams.TopologyTestDriver;
 final class StartupWarmup implements AutoCloseable {
 
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(StartupWarmup.class);
-    /** The longest a warm-up runs. */
+    /** The longest a warm-up decides calls, once its copy is set up. */
     static final Duration BUDGET = Duration.ofSeconds(10);
+    /** Written into the warm-up's directory: only a directory holding it is ever emptied. */
+    static final String MARKER = "TOLLGATE-WARMUP";
     /** Accounts the calls spread over, three tokens each. */
     private static final int ACCOUNTS = 20;
     /** Calls piped in before each punctuation: on a plan of 20 per 2 s per token, windows fill and calls wait. */
@@ -93,21 +95,33 @@ final class StartupWarmup implements AutoCloseable {
         return warmup;
     }
 
-    /** Stops the warm-up and waits for its copy to close and its directory to go. */
-    @Override
-    public void close() {
+    /** Stops the warm-up and waits, at most {@code patience}, for its copy to close and its directory to go. */
+    void close(Duration patience) {
         stopped = true;
         try {
-            thread.join(BUDGET.toMillis());
+            thread.join(Math.max(1, patience.toMillis()));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        if (thread.isAlive()) {
+            LOG.warn("The warm-up did not stop within {} ms; its thread ends with the JVM", patience.toMillis());
+        }
+    }
+
+    @Override
+    public void close() {
+        close(BUDGET);
+    }
+
+    boolean isRunning() {
+        return thread.isAlive();
     }
 
     /**
-     * Decides {@code calls} made-up calls, or as many as fit in {@code budget} or come before {@code stop} says so,
-     * in {@code dir}, which is emptied before and deleted after (a process killed meanwhile leaves it to the next
-     * start). The report's time includes setting up and tearing down. 0 calls does nothing.
+     * Decides {@code calls} made-up calls, or as many as fit in {@code budget} once the copy is set up, or come before
+     * {@code stop} says so, in {@code dir}: emptied before (a process killed meanwhile leaves it to the next start) and
+     * deleted after, but only if it holds the warm-up's marker or does not exist. The report's time includes setting
+     * up and tearing down. 0 calls does nothing.
      */
     static Report run(TopologySettings appSettings, LimiterSettings limiter, Path dir, int calls, Duration budget, BooleanSupplier stop) {
         if (calls <= 0) {
@@ -115,23 +129,34 @@ final class StartupWarmup implements AutoCloseable {
         }
         long started = System.nanoTime();
         Report report;
+        boolean ours = false;
         try {
+            if (Files.exists(dir) && !Files.exists(dir.resolve(MARKER))) {
+                throw new IllegalStateException(dir + " exists and is not a warm-up's directory: left as it is");
+            }
             deleteQuietly(dir);
             Files.createDirectories(dir);
-            report = decide(appSettings, limiter, dir, calls, started + budget.toNanos(), stop);
+            Files.createFile(dir.resolve(MARKER));
+            ours = true;
+            report = decide(appSettings, limiter, dir, calls, budget, stop);
         } catch (Exception | LinkageError e) {
             LOG.warn("The start-up warm-up failed ({}); the first calls are decided on a cold JVM", e.toString());
             LOG.debug("The start-up warm-up failed", e);
             report = Report.NONE;
         } finally {
-            deleteQuietly(dir);
+            if (ours) {
+                deleteQuietly(dir);
+            }
         }
         long millis = (System.nanoTime() - started) / 1_000_000;
         return new Report(report.calls(), report.dispatched(), report.delayed(), report.rejected(), millis);
     }
 
-    private static Report decide(TopologySettings appSettings, LimiterSettings limiter, Path dir, int calls, long deadline,
+    private static Report decide(TopologySettings appSettings, LimiterSettings limiter, Path dir, int calls, Duration budget,
                                  BooleanSupplier stop) {
+        if (stop.getAsBoolean()) {
+            return Report.NONE;
+        }
         try (InProcessSchemaRegistry registry = InProcessSchemaRegistry.start(0)) {
             ValueSerdeFactory serdes = new ValueSerdeFactory("", registry.url());
             TopicNames topics = appSettings.topics();
@@ -148,6 +173,7 @@ final class StartupWarmup implements AutoCloseable {
                 contents.accounts().forEach(a -> feed.accounts.pipeInput(a.getId(), values.serialize(topics.accounts(), a), MOCK_START));
                 Duration step = Duration.ofMillis(appSettings.punctuationMs());
                 long queueSteps = Math.max(1, QUEUE_TIME.toMillis() / step.toMillis());
+                long deadline = System.nanoTime() + budget.toNanos();
                 int sent = 0;
                 long stepsAfterTheLastCall = 0;
                 while (stepsAfterTheLastCall < queueSteps && System.nanoTime() < deadline && !stop.getAsBoolean()) {

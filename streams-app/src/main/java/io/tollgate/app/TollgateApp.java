@@ -376,10 +376,11 @@ public final class TollgateApp implements AutoCloseable {
      */
     @Override
     public void close() {
-        long budgetMs = config.shutdownTimeout().toMillis();
+        long closing = System.nanoTime();
+        warmup.close(Duration.ofMillis(Math.min(StartupWarmup.BUDGET.toMillis(), config.shutdownTimeout().toMillis() / 6)));
+        long budgetMs = config.shutdownTimeout().toMillis() - (System.nanoTime() - closing) / 1_000_000;
         // Leave the group even as a static member: its partitions move to warm standbys at once, instead of
         // after a session timeout. (Static membership still spares a rebalance when a crashed instance returns.)
-        warmup.close();
         if (earlyReader != null) {
             earlyReader.close();
         }

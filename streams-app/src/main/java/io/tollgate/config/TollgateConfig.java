@@ -308,7 +308,7 @@ public final class TollgateConfig {
         return (Boolean) parsed.get(RESULTS_READ_AHEAD);
     }
 
-    /** Made-up calls a copy of the topology decides before the stream threads start (see {@code StartupWarmup}). */
+    /** Made-up calls a copy of the topology decides while the stream threads start (see {@code StartupWarmup}). */
     public int startupWarmupCalls() {
         return (Integer) parsed.get(STARTUP_WARMUP_CALLS);
     }
