@@ -19,6 +19,8 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
@@ -48,6 +50,8 @@ final class VendorSender implements AutoCloseable {
     private final AuthPlacement oauth;
     private final HttpClient http;
     private final Duration requestTimeout;
+    /** Connecting, then the headers, then the body: each may take up to a request timeout, and no more. */
+    private final Duration wholeExchange;
     private final int excerptChars;
     private final LongSupplier clock;
 
@@ -61,6 +65,7 @@ final class VendorSender implements AutoCloseable {
         this.apiToken = AuthPlacement.parse(config.apiTokenPlacement());
         this.oauth = AuthPlacement.parse(config.oauthPlacement());
         this.requestTimeout = config.requestTimeout();
+        this.wholeExchange = config.connectTimeout().plus(requestTimeout.multipliedBy(2));
         this.excerptChars = config.bodyExcerptChars();
         this.clock = clock;
         this.http = HttpClient.newBuilder()
@@ -107,8 +112,17 @@ final class VendorSender implements AutoCloseable {
             answeredAt.compareAndSet(-1, clock.getAsLong());
             return HttpResponse.BodySubscribers.ofByteArray();
         };
-        return this.http.sendAsync(http, timedHandler)
-                .handle((response, failure) -> {
+        CompletableFuture<HttpResponse<byte[]>> exchange = this.http.sendAsync(http, timedHandler);
+        // java.net.http's request timeout ends when the headers come: a body that stalls after them would hold the
+        // call, and its permit, for as long as the vendor keeps the connection open. The whole exchange is bounded.
+        return exchange.copy().orTimeout(wholeExchange.toMillis(), TimeUnit.MILLISECONDS)
+                .handle((response, thrown) -> {
+                    Throwable failure = thrown;
+                    if (thrown instanceof TimeoutException) {
+                        exchange.cancel(true);
+                        failure = new TimeoutException("no whole answer within " + wholeExchange.toMillis() + " ms"
+                                + (answeredAt.get() >= 0 ? " (its headers came, its body did not)" : ""));
+                    }
                     // At least 1 ms for an answer: the limiter reads a latency of 0 as a dispatcher that does not say.
                     long latency = failure == null && answeredAt.get() >= 0 ? Math.max(1, answeredAt.get() - start) : clock.getAsLong() - start;
                     if (failure != null) {

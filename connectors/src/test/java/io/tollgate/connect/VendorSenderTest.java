@@ -122,6 +122,34 @@ class VendorSenderTest {
     }
 
     @Test
+    void shouldGiveUpOnAnAnswerWhoseBodyStallsAfterItsHeaders() throws Exception {
+        CountDownLatch testOver = new CountDownLatch(1);
+        HttpServer stalling = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        stalling.createContext("/", exchange -> {
+            try (exchange) {
+                exchange.sendResponseHeaders(200, 0);
+                exchange.getResponseBody().flush();
+                testOver.await(60, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        stalling.start();
+        try (VendorSender timed = sender("http://127.0.0.1:" + stalling.getAddress().getPort(),
+                Map.of(HttpDispatchSinkConfig.REQUEST_TIMEOUT_MS, "300", HttpDispatchSinkConfig.CONNECT_TIMEOUT_MS, "300"))) {
+            // Connecting, the headers and the body may take 300, 300 and 300 ms: 900 ms in all, then the call is given up.
+            CallResult result = timed.send(Fixtures.request("r-stalled").build(), 0).get(20, TimeUnit.SECONDS);
+
+            assertThat(result.outcome()).as("a GET whose answer did not come whole may go again").isEqualTo(Outcome.NETWORK_ERROR);
+            assertThat(result.sent()).isTrue();
+            assertThat(result.excerpt()).contains("no whole answer within 900 ms").contains("its headers came");
+        } finally {
+            testOver.countDown();
+            stalling.stop(0);
+        }
+    }
+
+    @Test
     void shouldWarnOfAThreadPerAnswerOnlyWhereAnswersDoNotGoToAPool() {
         Executor threadPerTask = task -> new Thread(task).start();
         assertThat(VendorSender.threadPerAnswerWarning(threadPerTask)).get().asString()
