@@ -90,15 +90,21 @@ final class DispatchScheduler implements AutoCloseable {
      * result, any of which may block. Not on the thread java.net.http completes the answer on: with the JVM flag
      * docs/DEPLOYMENT.md asks for on two CPUs, that is the common pool, two threads shared by the whole worker.
      * Never shut down: a task that stops still handles the answers of the calls under way (see
-     * {@link #awaitCallsUnderWay}); its threads end a minute after the last answer. At most {@link #ANSWER_THREADS}:
-     * beyond, an answer is handled where it completed, as it was before this pool.
+     * {@link #awaitCallsUnderWay}); its threads end a minute after the last answer. At most {@link #ANSWER_THREADS};
+     * beyond, answers wait their turn, never on the thread that completed them (a shared pool, or the JVM's timer).
      */
-    private final java.util.concurrent.ExecutorService answers = new java.util.concurrent.ThreadPoolExecutor(0, ANSWER_THREADS,
-            60, TimeUnit.SECONDS, new java.util.concurrent.SynchronousQueue<>(), r -> {
-                Thread t = new Thread(r, "tollgate-dispatch-answers");
-                t.setDaemon(true);
-                return t;
-            }, new java.util.concurrent.ThreadPoolExecutor.CallerRunsPolicy());
+    private final java.util.concurrent.ExecutorService answers = answerPool();
+
+    private static java.util.concurrent.ExecutorService answerPool() {
+        java.util.concurrent.ThreadPoolExecutor pool = new java.util.concurrent.ThreadPoolExecutor(ANSWER_THREADS, ANSWER_THREADS,
+                60, TimeUnit.SECONDS, new java.util.concurrent.LinkedBlockingQueue<>(), r -> {
+                    Thread t = new Thread(r, "tollgate-dispatch-answers");
+                    t.setDaemon(true);
+                    return t;
+                });
+        pool.allowCoreThreadTimeOut(true);
+        return pool;
+    }
 
     DispatchScheduler(VendorSender sender, ResultPublisher results, OffsetTracker offsets, LongSupplier clock, long sendMarginMs) {
         this(sender, results, offsets, clock, sendMarginMs, ForeignCalls.NONE);

@@ -64,9 +64,9 @@ public final class HttpDispatchSinkConfig extends AbstractConfig {
                     "Connection timeout. A call whose connection fails was not sent and goes back to the limiter.",
                     GROUP_VENDORS, 3, Width.SHORT, "Connect timeout (ms)")
             .define(REQUEST_TIMEOUT_MS, Type.LONG, 30_000L, ConfigDef.Range.atLeast(100), Importance.MEDIUM,
-                    "Time to wait for the vendor's answer to begin, and again for its body: the whole exchange is given up after "
-                            + "http.connect.timeout.ms plus twice this. Without an answer a safe call (GET, HEAD, OPTIONS) goes back to the "
-                            + "limiter; an unsafe one is reported as OUTCOME_UNKNOWN and never sent twice.",
+                    "Time from a call's start, connecting included, until the vendor's status and headers arrive. The whole call, body "
+                            + "included, is given up http.connect.timeout.ms plus twice this after it starts. A call given up: a safe one "
+                            + "(GET, HEAD, OPTIONS) goes back to the limiter; an unsafe one is reported as OUTCOME_UNKNOWN and never sent twice.",
                     GROUP_VENDORS, 4, Width.SHORT, "Request timeout (ms)")
             .define(CREDENTIALS_PROVIDER, Type.CLASS, FileConfigProvider.class, Importance.HIGH,
                     "A Kafka Connect ConfigProvider that resolves credential references: FileConfigProvider (a properties file) or "

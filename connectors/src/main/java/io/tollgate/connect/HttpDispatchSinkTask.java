@@ -5,6 +5,7 @@ import io.tollgate.schemas.registry.SchemaRegistryClient;
 import io.tollgate.schemas.serde.AvroDeserializer;
 import io.tollgate.schemas.serde.AvroSerializer;
 import io.tollgate.schemas.serde.WireFormatException;
+import java.time.Duration;
 import java.util.Collection;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
@@ -135,7 +136,8 @@ public final class HttpDispatchSinkTask extends SinkTask {
         if (scheduler != null) {
             scheduler.close();
             try {
-                if (!scheduler.awaitCallsUnderWay(config.requestTimeout())) {
+                // As long as a call may take (VendorSender): its result is then written, or it is given up.
+                if (!scheduler.awaitCallsUnderWay(Duration.ofMillis(VendorSender.wholeExchangeMs(config.connectTimeout(), config.requestTimeout())))) {
                     LOG.warn("Calls still under way when the task stopped: their results are not written, and their partition's next "
                             + "owner will see them again");
                 }

@@ -22,6 +22,7 @@ import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 
@@ -50,8 +51,11 @@ final class VendorSender implements AutoCloseable {
     private final AuthPlacement oauth;
     private final HttpClient http;
     private final Duration requestTimeout;
-    /** Connecting, then the headers, then the body: each may take up to a request timeout, and no more. */
-    private final Duration wholeExchange;
+    /**
+     * The longest a call may take, body included: java.net.http's request timeout (connecting included) ends at the
+     * headers, and it may try a call twice on a fresh connection; the connect timeout is the margin over those.
+     */
+    private final long wholeExchangeMs;
     private final int excerptChars;
     private final LongSupplier clock;
 
@@ -65,7 +69,7 @@ final class VendorSender implements AutoCloseable {
         this.apiToken = AuthPlacement.parse(config.apiTokenPlacement());
         this.oauth = AuthPlacement.parse(config.oauthPlacement());
         this.requestTimeout = config.requestTimeout();
-        this.wholeExchange = config.connectTimeout().plus(requestTimeout.multipliedBy(2));
+        this.wholeExchangeMs = wholeExchangeMs(config.connectTimeout(), requestTimeout);
         this.excerptChars = config.bodyExcerptChars();
         this.clock = clock;
         this.http = HttpClient.newBuilder()
@@ -108,20 +112,23 @@ final class VendorSender implements AutoCloseable {
         // answers. Taken when the future completes instead, it also held the body's read and the client's hand-off
         // to another thread, 40 to 65 ms more in a cold burst, and a window kept each call that much longer.
         AtomicLong answeredAt = new AtomicLong(-1);
+        AtomicInteger answeredWith = new AtomicInteger();
         HttpResponse.BodyHandler<byte[]> timedHandler = info -> {
-            answeredAt.compareAndSet(-1, clock.getAsLong());
+            if (answeredAt.compareAndSet(-1, clock.getAsLong())) {
+                answeredWith.set(info.statusCode());
+            }
             return HttpResponse.BodySubscribers.ofByteArray();
         };
         CompletableFuture<HttpResponse<byte[]>> exchange = this.http.sendAsync(http, timedHandler);
         // java.net.http's request timeout ends when the headers come: a body that stalls after them would hold the
         // call, and its permit, for as long as the vendor keeps the connection open. The whole exchange is bounded.
-        return exchange.copy().orTimeout(wholeExchange.toMillis(), TimeUnit.MILLISECONDS)
+        return exchange.copy().orTimeout(wholeExchangeMs, TimeUnit.MILLISECONDS)
                 .handle((response, thrown) -> {
                     Throwable failure = thrown;
                     if (thrown instanceof TimeoutException) {
                         exchange.cancel(true);
-                        failure = new TimeoutException("no whole answer within " + wholeExchange.toMillis() + " ms"
-                                + (answeredAt.get() >= 0 ? " (its headers came, its body did not)" : ""));
+                        failure = new TimeoutException("no whole answer within " + wholeExchangeMs + " ms"
+                                + (answeredAt.get() >= 0 ? " (its headers came, status " + answeredWith.get() + "; its body did not)" : ""));
                     }
                     // At least 1 ms for an answer: the limiter reads a latency of 0 as a dispatcher that does not say.
                     long latency = failure == null && answeredAt.get() >= 0 ? Math.max(1, answeredAt.get() - start) : clock.getAsLong() - start;
@@ -138,6 +145,15 @@ final class VendorSender implements AutoCloseable {
                             redaction.apply(rateLimitHeaders(response.headers())), excerpt.substring(0, Math.min(excerpt.length(), excerptChars)),
                             start, true);
                 });
+    }
+
+    /** Connect plus twice the request timeout, or as long as a millisecond count holds. */
+    static long wholeExchangeMs(Duration connect, Duration request) {
+        try {
+            return Math.addExact(connect.toMillis(), Math.multiplyExact(request.toMillis(), 2));
+        } catch (ArithmeticException e) {
+            return Long.MAX_VALUE;
+        }
     }
 
     /**

@@ -136,17 +136,24 @@ class VendorSenderTest {
         });
         stalling.start();
         try (VendorSender timed = sender("http://127.0.0.1:" + stalling.getAddress().getPort(),
-                Map.of(HttpDispatchSinkConfig.REQUEST_TIMEOUT_MS, "300", HttpDispatchSinkConfig.CONNECT_TIMEOUT_MS, "300"))) {
-            // Connecting, the headers and the body may take 300, 300 and 300 ms: 900 ms in all, then the call is given up.
+                Map.of(HttpDispatchSinkConfig.REQUEST_TIMEOUT_MS, "1000", HttpDispatchSinkConfig.CONNECT_TIMEOUT_MS, "1000"))) {
+            // The headers come at once; the call is given up 1 s + 2 x 1 s after it started.
             CallResult result = timed.send(Fixtures.request("r-stalled").build(), 0).get(20, TimeUnit.SECONDS);
 
             assertThat(result.outcome()).as("a GET whose answer did not come whole may go again").isEqualTo(Outcome.NETWORK_ERROR);
             assertThat(result.sent()).isTrue();
-            assertThat(result.excerpt()).contains("no whole answer within 900 ms").contains("its headers came");
+            assertThat(result.excerpt()).contains("no whole answer within 3000 ms").contains("its headers came, status 200");
         } finally {
             testOver.countDown();
             stalling.stop(0);
         }
+    }
+
+    @Test
+    void shouldBoundTheWholeExchangeEvenForTimeoutsTooLongToAdd() {
+        assertThat(VendorSender.wholeExchangeMs(Duration.ofSeconds(5), Duration.ofSeconds(30))).isEqualTo(65_000);
+        assertThat(VendorSender.wholeExchangeMs(Duration.ofMillis(100), Duration.ofMillis(Long.MAX_VALUE))).isEqualTo(Long.MAX_VALUE);
+        assertThat(VendorSender.wholeExchangeMs(Duration.ofMillis(Long.MAX_VALUE), Duration.ofMillis(100))).isEqualTo(Long.MAX_VALUE);
     }
 
     @Test

@@ -265,8 +265,9 @@ public final class Limiter {
                 permits.add(new DispatcherPermits.Permit(e.rule.id(), e.key.subject(), e.capacity, concurrency.leaseMs(),
                         ConcurrencyLimit.held(current, ctx.nowMs())));
                 if (waitsAtDispatcher) {
-                    // A quarter: a call started at the last moment still ends (the HTTP client gives up) well within its lease,
-                    // which is as long as a dispatcher that takes the partition over counts it.
+                    // A quarter: a call started at the last moment still ends within its lease, which is as long as a
+                    // dispatcher that takes the partition over counts it, if the dispatcher gives it up in time (its connect
+                    // timeout plus twice its request timeout; README, "How it works").
                     latestSendMs = Math.min(latestSendMs, ctx.nowMs() + concurrency.leaseMs() / 4);
                 }
             } else if (waitsAtDispatcher && charged.resetAtMs() != null) {
