@@ -73,9 +73,9 @@ final class StartupWarmup implements AutoCloseable {
     private final Thread thread;
     private volatile boolean stopped;
 
-    private StartupWarmup(TopologySettings settings, LimiterSettings limiter, Path dir, int calls) {
+    private StartupWarmup(TopologySettings settings, LimiterSettings limiter, Path dir, int calls, BooleanSupplier appIsBusy) {
         thread = new Thread(() -> {
-            Report report = run(settings, limiter, dir, calls, BUDGET, () -> stopped);
+            Report report = run(settings, limiter, dir, calls, BUDGET, () -> stopped || appIsBusy.getAsBoolean());
             if (report.calls() > 0) {
                 LOG.info("Warm-up done: a copy of the topology decided {} made-up calls ({} dispatched, {} told to wait, {} rejected) "
                         + "in {} ms", report.calls(), report.dispatched(), report.delayed(), report.rejected(), report.millis());
@@ -84,9 +84,14 @@ final class StartupWarmup implements AutoCloseable {
         thread.setDaemon(true);
     }
 
-    /** Starts a warm-up of {@code calls} calls on a thread of its own, in {@code dir}; 0 calls starts none. */
-    static StartupWarmup startInBackground(TopologySettings settings, LimiterSettings limiter, Path dir, int calls) {
-        StartupWarmup warmup = new StartupWarmup(settings, limiter, dir, calls);
+    /**
+     * Starts a warm-up of {@code calls} calls on a thread of its own, in {@code dir}; 0 calls starts none. It stops as
+     * soon as {@code appIsBusy}: it is for the time a start spends joining and restoring, not to compete with real
+     * work (on a shared machine, with other instances' either).
+     */
+    static StartupWarmup startInBackground(TopologySettings settings, LimiterSettings limiter, Path dir, int calls,
+                                           BooleanSupplier appIsBusy) {
+        StartupWarmup warmup = new StartupWarmup(settings, limiter, dir, calls, appIsBusy);
         if (calls > 0) {
             LOG.info("Warming up: a copy of the topology decides {} made-up calls beside the start (startup.warmup.calls; its "
                     + "registry and policies are its own)", calls);

@@ -217,7 +217,7 @@ public final class TollgateApp implements AutoCloseable {
             metrics.bind(new JvmThreadMetrics());
             router.attach(streams, HostInfo.buildFromEndpoint(advertised));
             warmup = StartupWarmup.startInBackground(config.topologySettings(partitions), limiter,
-                    config.stateDir().resolve(config.applicationId() + "-warmup"), config.startupWarmupCalls());
+                    config.stateDir().resolve(config.applicationId() + "-warmup"), config.startupWarmupCalls(), () -> metrics.processed() > 0);
             streams.start();
         } catch (RuntimeException e) {
             if (warmup != null) {

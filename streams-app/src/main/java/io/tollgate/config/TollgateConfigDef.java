@@ -129,7 +129,7 @@ public final class TollgateConfigDef {
                 .key(STARTUP_WARMUP_CALLS, INT, 3_000, Range.between(0, 1_000_000), LOW,
                         "Made-up calls a copy of the topology decides on a thread of its own while the stream threads join "
                                 + "(in a directory under state.dir, with no broker), so that a JVM seconds old meets its first burst "
-                                + "with its decision path compiled; at most 10 s. 0 starts cold.")
+                                + "with its decision path compiled; at most 10 s, and it stops at the first real record. 0 starts cold.")
                 .key(RESULT_WAIT_MS, LONG, 10_000L, Range.atLeast(0), MEDIUM,
                         "How long past its window a call whose result has not come keeps counting.")
                 .key(PUNCTUATION_INTERVAL_MS, LONG, 20L,

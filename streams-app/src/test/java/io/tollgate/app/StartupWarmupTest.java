@@ -77,6 +77,20 @@ class StartupWarmupTest {
     }
 
     @Test
+    void shouldStopABackgroundWarmupWhenTheAppTakesInItsFirstRecord() {
+        Path dir = temp.resolve("w");
+        java.util.concurrent.atomic.AtomicBoolean busy = new java.util.concurrent.atomic.AtomicBoolean();
+        StartupWarmup warmup = StartupWarmup.startInBackground(CONFIG.topologySettings(4), CONFIG.limiterSettings(), dir, 1_000_000,
+                busy::get);
+        Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> Files.exists(dir.resolve("tollgate-warmup")));
+
+        busy.set(true);
+
+        Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> !warmup.isRunning());
+        assertThat(dir).doesNotExist();
+    }
+
+    @Test
     void shouldLetTheAppStartWhenTheWarmupCannotRun() throws IOException {
         Path notADirectory = Files.createFile(temp.resolve("a-file"));
 
@@ -88,7 +102,8 @@ class StartupWarmupTest {
     @Test
     void shouldStopABackgroundWarmupWhenClosed() {
         Path dir = temp.resolve("w");
-        StartupWarmup warmup = StartupWarmup.startInBackground(CONFIG.topologySettings(4), CONFIG.limiterSettings(), dir, 1_000_000);
+        StartupWarmup warmup = StartupWarmup.startInBackground(CONFIG.topologySettings(4), CONFIG.limiterSettings(), dir, 1_000_000,
+                () -> false);
         // The copy's stores are open: it is deciding calls, or about to.
         Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> Files.exists(dir.resolve("tollgate-warmup")));
 
