@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.sun.net.httpserver.HttpServer;
 import io.tollgate.avro.AuthKind;
 import io.tollgate.avro.Outcome;
+import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
@@ -80,24 +81,30 @@ class VendorSenderTest {
         assertThat(got.headers().get("X-tollgate-request-id")).containsExactly("r1");
     }
 
-    @Test
-    void shouldTakeTheAnswersTimeWhenItsHeadersArriveNotWhenItsBodyIsRead() throws Exception {
-        // The vendor sends its status and headers, then holds the body until the test lets it go. The clock
-        // moves on in between: the result must keep the time of the headers, when the vendor had counted the call.
-        CountDownLatch bodyMayGo = new CountDownLatch(1);
-        HttpServer slowBody = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        slowBody.createContext("/", exchange -> {
+    /** A vendor on 127.0.0.1 that sends a 200's status and headers at once, and its body only once {@code bodyMayGo} opens. */
+    private static HttpServer headersThenBodyWhen(CountDownLatch bodyMayGo) throws IOException {
+        HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        server.createContext("/", exchange -> {
             try (exchange) {
                 exchange.getResponseHeaders().set("Content-Type", "application/json");
                 exchange.sendResponseHeaders(200, 0);
                 exchange.getResponseBody().flush();
-                bodyMayGo.await(10, TimeUnit.SECONDS);
+                bodyMayGo.await(60, TimeUnit.SECONDS);
                 exchange.getResponseBody().write("{\"success\":true}".getBytes(StandardCharsets.UTF_8));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
         });
-        slowBody.start();
+        server.start();
+        return server;
+    }
+
+    @Test
+    void shouldTakeTheAnswersTimeWhenItsHeadersArriveNotWhenItsBodyIsRead() throws Exception {
+        // The vendor sends its status and headers, then holds the body until the test lets it go. The clock
+        // moves on in between: the result must keep the time of the headers, when the vendor had counted the call.
+        CountDownLatch bodyMayGo = new CountDownLatch(1);
+        HttpServer slowBody = headersThenBodyWhen(bodyMayGo);
         AtomicLong now = new AtomicLong(1_000);
         AtomicInteger reads = new AtomicInteger();
         try (VendorSender timed = sender("http://127.0.0.1:" + slowBody.getAddress().getPort(), Map.of(), () -> {
@@ -124,17 +131,7 @@ class VendorSenderTest {
     @Test
     void shouldGiveUpOnAnAnswerWhoseBodyStallsAfterItsHeaders() throws Exception {
         CountDownLatch testOver = new CountDownLatch(1);
-        HttpServer stalling = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        stalling.createContext("/", exchange -> {
-            try (exchange) {
-                exchange.sendResponseHeaders(200, 0);
-                exchange.getResponseBody().flush();
-                testOver.await(60, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        });
-        stalling.start();
+        HttpServer stalling = headersThenBodyWhen(testOver);
         try (VendorSender timed = sender("http://127.0.0.1:" + stalling.getAddress().getPort(),
                 Map.of(HttpDispatchSinkConfig.REQUEST_TIMEOUT_MS, "1000", HttpDispatchSinkConfig.CONNECT_TIMEOUT_MS, "1000"))) {
             // The headers come at once; the call is given up 1 s + 2 x 1 s after it started.
