@@ -86,8 +86,8 @@ final class StartupWarmup implements AutoCloseable {
 
     /**
      * Starts a warm-up of {@code calls} calls on a thread of its own, in {@code dir}; 0 calls starts none. It stops as
-     * soon as {@code appIsBusy}: it is for the time a start spends joining and restoring, not to compete with real
-     * work (on a shared machine, with other instances' either).
+     * soon as {@code appIsBusy}: it is for the time a start spends joining and restoring, not to compete with the app's
+     * own work. (Instances that share cores can still wait on it: docs/DEPLOYMENT.md, "Start-up".)
      */
     static StartupWarmup startInBackground(TopologySettings settings, LimiterSettings limiter, Path dir, int calls,
                                            BooleanSupplier appIsBusy) {

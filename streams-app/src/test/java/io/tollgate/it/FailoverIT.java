@@ -87,7 +87,11 @@ class FailoverIT extends TollgateITBase {
                 TollgateConfig.POLICY_FILE, policy.toString(),
                 TollgateConfig.REST_PORT, "0",
                 TollgateConfig.STANDBY_REPLICAS, "1",
-                TollgateConfig.RESULT_WAIT_MS, "0"));
+                TollgateConfig.RESULT_WAIT_MS, "0",
+                // Three JVMs and the broker share this machine's two cores. A restarted instance's start-up warm-up (a
+                // JIT aid for its first window, measured in ZeroRateLimitIT) would take the survivor's CPU here, in the
+                // seconds this test times; deployed instances have cores of their own (docs/DEPLOYMENT.md).
+                TollgateConfig.STARTUP_WARMUP_CALLS, "0"));
         AtomicBoolean running = new AtomicBoolean(true);
 
         try (ForkedTollgate a = ForkedTollgate.start(with(common, "a", "state-a"), logs.resolve("fo-a.log"), JVM)) {
