@@ -48,7 +48,8 @@ import org.apache.kafka.streams.state.Stores;
  * embedded broker with the same settings (exactly_once_v2, commit every 100 ms, one thread): a pass-through (bytes
  * in, bytes out), an app doing one store read and write per record, and two that read and write the state a
  * limiter keeps, with none of its work. They alternate, so each ratio comes from neighbouring runs on this shared
- * machine. The limiter uses the Pipedrive preset: four rules per call, every call admitted.
+ * machine. The limiter uses the Pipedrive preset: a GET of the bench matches two rules (its token's burst and its
+ * account's daily budget), a POST a third (its user's daily writes); every call is admitted.
  */
 public final class StreamsBench {
 
@@ -84,8 +85,10 @@ public final class StreamsBench {
             for (int round = 1; round <= rounds; round++) {
                 double passThrough = passThrough(kafka.bootstrapServers(), admin, work, round, records);
                 double getPut = getPut(kafka.bootstrapServers(), admin, work, round, records);
-                double accountState = stateOnly(StateLayout.ONE_ACCOUNT_VALUE, kafka.bootstrapServers(), admin, work, round, records);
-                double tollgateState = stateOnly(StateLayout.TOLLGATE_STORES, kafka.bootstrapServers(), admin, work, round, records);
+                double accountState = stateOnly(StateLayout.ONE_ACCOUNT_VALUE, kafka.bootstrapServers(), admin, work, round, records,
+                        accounts);
+                double tollgateState = stateOnly(StateLayout.TOLLGATE_STORES, kafka.bootstrapServers(), admin, work, round, records,
+                        accounts);
                 double tollgate = tollgate(kafka.bootstrapServers(), registry.url(), admin, work, policy, round, records, tollgateSettings);
                 System.out.printf("%-7d %-14s %10.0f%n", round, "pass-through", passThrough);
                 System.out.printf("%-7d %-14s %10.0f %10.2f%n", round, "get-put", getPut, getPut / passThrough);
@@ -169,16 +172,19 @@ public final class StreamsBench {
      * A limiter's state traffic with none of its work: what Kafka Streams leaves for the limiter's decisions once its
      * stores are read and written as {@code layout} says, on this machine, in this run.
      */
-    private static double stateOnly(StateLayout layout, String bootstrap, Admin admin, Path work, int round, int records) throws Exception {
+    private static double stateOnly(StateLayout layout, String bootstrap, Admin admin, Path work, int round, int records, int accounts)
+            throws Exception {
         String appId = "bench-" + layout.label + "-" + round;
         Topology topology = new Topology();
         topology.addSource("in", new BytesDeserializer(), new ByteArrayDeserializer(), TOPICS.requests());
-        topology.addProcessor("state", () -> new StateTraffic(layout), "in");
+        topology.addProcessor("state", () -> new StateTraffic(layout, accounts), "in");
         // As the limiter's stores: the values of subjects cached, the ledger not (a new key per call).
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StateTraffic.VALUES), Serdes.Bytes(),
                 Serdes.ByteArray()).withCachingEnabled(), "state");
-        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StateTraffic.LEDGER), Serdes.Bytes(),
-                Serdes.ByteArray()), "state");
+        if (layout == StateLayout.TOLLGATE_STORES) {
+            topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StateTraffic.LEDGER), Serdes.Bytes(),
+                    Serdes.ByteArray()), "state");
+        }
         topology.addSink("out", layout.topic, new BytesSerializer(), new ByteArraySerializer(), "state");
         return plainRate(topology, bootstrap, admin, work, appId, records);
     }
@@ -186,9 +192,9 @@ public final class StreamsBench {
     /** How a limiter keeps its state, for {@link #stateOnly}. */
     enum StateLayout {
         /**
-         * Tollgate's stores: per call, a read and a write of each subject's value the call counts against (the bench's
-         * calls count against a credential and the account, one in ten against a user too; three credentials and seven
-         * users an account), and the call's ledger entry looked up and written.
+         * Tollgate's stores: per call, a read and a write of each subject's value the call counts against (a GET of the
+         * bench counts against its credential and its account, a POST against its user too: three credentials an
+         * account, seven users), and the call's ledger entry looked up and written.
          */
         TOLLGATE_STORES("tollgate-state", "bench.tollgatestate"),
         /**
@@ -206,28 +212,39 @@ public final class StreamsBench {
         }
     }
 
+    /**
+     * Reads and writes state as {@link StateLayout} says, and forwards each record as it came. The first eight bytes of
+     * a value count the calls of its subject; the account's count says which call of the account this is, and so,
+     * as {@link #request} made them, its credential, its user and whether it is a POST.
+     */
     private static final class StateTraffic implements Processor<Bytes, byte[], Bytes, byte[]> {
         static final String VALUES = "subject-values";
         static final String LEDGER = "call-ledger";
-        /** About the size of the Pipedrive preset's encoded counters: a credential's sliding-window log, a user's and an account's day. */
+        private static final String ACCOUNT_PREFIX = "acct-";
+        // About the sizes of the Pipedrive preset's encoded counters in this bench: a credential's sliding-window log
+        // of a few calls, a user's day, the account's day; and all of an account's (3 x 120 + 7 x 24 + 24 bytes).
         private static final int CREDENTIAL_BYTES = 120;
         private static final int USER_BYTES = 24;
         private static final int ACCOUNT_BYTES = 24;
         private static final int ACCOUNT_VALUE_BYTES = 600;
         private final StateLayout layout;
+        private final int accounts;
         private ProcessorContext<Bytes, byte[]> context;
         private KeyValueStore<Bytes, byte[]> values;
         private KeyValueStore<Bytes, byte[]> ledger;
 
-        StateTraffic(StateLayout layout) {
+        StateTraffic(StateLayout layout, int accounts) {
             this.layout = layout;
+            this.accounts = accounts;
         }
 
         @Override
         public void init(ProcessorContext<Bytes, byte[]> context) {
             this.context = context;
             this.values = context.getStateStore(VALUES);
-            this.ledger = context.getStateStore(LEDGER);
+            if (layout == StateLayout.TOLLGATE_STORES) {
+                this.ledger = context.getStateStore(LEDGER);
+            }
         }
 
         @Override
@@ -237,12 +254,15 @@ public final class StreamsBench {
                 readAndCount(account, ACCOUNT_VALUE_BYTES);
             } else {
                 long calls = readAndCount(account, ACCOUNT_BYTES);
-                readAndCount(account + "/credential-" + calls % 3, CREDENTIAL_BYTES);
-                if (calls % 10 == 0) {
-                    // The user's value only for the calls a user's rule counts: the preset's daily POST/PUT quota.
-                    readAndCount(account + "/user-" + calls % 7, USER_BYTES);
+                // The request this is: number accountNumber + calls * accounts (see request()).
+                long i = Long.parseLong(account.substring(ACCOUNT_PREFIX.length())) + calls * accounts;
+                readAndCount(account + "/token-" + calls % 3, CREDENTIAL_BYTES);
+                if (i % 10 == 0) {
+                    // Only a POST counts against its user (the preset's daily POST/PUT quota per user).
+                    readAndCount(account + "/user-" + i % 7, USER_BYTES);
                 }
-                Bytes call = key(account + "/call-" + calls);
+                // The ledger entry holds the call; the request's bytes are about its size.
+                Bytes call = key(account + "/b-" + i);
                 if (ledger.get(call) == null) {
                     ledger.put(call, record.value());
                 }
