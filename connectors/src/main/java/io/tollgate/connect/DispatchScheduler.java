@@ -8,11 +8,17 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.LongSupplier;
 import org.apache.kafka.common.TopicPartition;
@@ -40,8 +46,8 @@ final class DispatchScheduler implements AutoCloseable {
     private final ScheduledExecutorService timer;
     private final Map<TopicPartition, Set<Slot>> waiting = new ConcurrentHashMap<>();
     private final AtomicReference<Exception> fatal = new AtomicReference<>();
-    private final java.util.concurrent.atomic.AtomicBoolean shortSlotWarned = new java.util.concurrent.atomic.AtomicBoolean();
-    private final java.util.concurrent.atomic.AtomicInteger sending = new java.util.concurrent.atomic.AtomicInteger();
+    private final AtomicBoolean shortSlotWarned = new AtomicBoolean();
+    private final AtomicInteger sending = new AtomicInteger();
     /** Guarded by itself. */
     private final PermitGate permits;
     private final Map<TopicPartition, Set<HeldForPermit>> heldForPermits = new ConcurrentHashMap<>();
@@ -77,7 +83,7 @@ final class DispatchScheduler implements AutoCloseable {
      * Reads the results topic after a takeover, one look at a time, off Connect's put thread: a look can take
      * seconds, and meanwhile the calls of every other partition must still be received and sent in their slots.
      */
-    private final java.util.concurrent.ExecutorService lookups = Executors.newSingleThreadExecutor(r -> {
+    private final ExecutorService lookups = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "tollgate-results-lookup");
         t.setDaemon(true);
         return t;
@@ -93,11 +99,11 @@ final class DispatchScheduler implements AutoCloseable {
      * {@link #awaitCallsUnderWay}); its threads end a minute after the last answer. At most {@link #ANSWER_THREADS};
      * beyond, answers wait their turn, never on the thread that completed them (a shared pool, or the JVM's timer).
      */
-    private final java.util.concurrent.ExecutorService answers = answerPool();
+    private final ExecutorService answers = answerPool();
 
-    private static java.util.concurrent.ExecutorService answerPool() {
-        java.util.concurrent.ThreadPoolExecutor pool = new java.util.concurrent.ThreadPoolExecutor(ANSWER_THREADS, ANSWER_THREADS,
-                60, TimeUnit.SECONDS, new java.util.concurrent.LinkedBlockingQueue<>(), r -> {
+    private static ExecutorService answerPool() {
+        ThreadPoolExecutor pool = new ThreadPoolExecutor(ANSWER_THREADS, ANSWER_THREADS,
+                60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
                     Thread t = new Thread(r, "tollgate-dispatch-answers");
                     t.setDaemon(true);
                     return t;
@@ -453,7 +459,7 @@ final class DispatchScheduler implements AutoCloseable {
         long executeAt = call.getExecuteAt().toEpochMilli();
         sending.incrementAndGet();
         DispatcherMetrics.started(now - executeAt);
-        java.util.concurrent.CompletableFuture<CallResult> answer;
+        CompletableFuture<CallResult> answer;
         try {
             answer = sender.send(call.getRequest(), executeAt);
         } catch (RuntimeException e) {
